@@ -1,0 +1,64 @@
+/** Shapes shared by readers, checks and storage: the feature pipeline's vocabulary. */
+
+export type Position = [number, number];
+export type BBox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
+
+export interface PointGeometry { type: 'Point'; coordinates: Position }
+export interface MultiPointGeometry { type: 'MultiPoint'; coordinates: Position[] }
+export interface PolygonGeometry { type: 'Polygon'; coordinates: Position[][] }
+export interface MultiPolygonGeometry { type: 'MultiPolygon'; coordinates: Position[][][] }
+/** The geometry kinds a plot may have after checking (2D, well-formed nesting). */
+export type PlotGeometry = PointGeometry | MultiPointGeometry | PolygonGeometry | MultiPolygonGeometry;
+
+/**
+ * One feature as a reader hands it to the pipeline, before any check. Readers only turn
+ * bytes into these; every rule lives in the checks.
+ */
+export interface SourceFeature {
+  /** 0-based position of the feature (row) in the file. */
+  index: number;
+  /** The geometry exactly as parsed (may be null, malformed, 3D, of any type). */
+  geometry: unknown;
+  /** The feature's own properties (never null; {} when the file had none). */
+  properties: Record<string, unknown>;
+  /** The GeoJSON Feature `id` member, when present. */
+  id?: string | number;
+  /**
+   * How precise the coordinates were in the file's own text, when the reader saw the text
+   * (JSON.parse loses trailing zeros): how many coordinate numbers, and how many of them had
+   * fewer than 6 decimal digits.
+   */
+  precision?: { coordinates: number; belowSix: number };
+  /** A reader-level problem with this one feature (e.g. a CSV row with a bad number). */
+  readProblem?: { code: 'COORDINATES_MALFORMED' | 'GEOMETRY_MISSING' | 'GEOMETRY_TYPE_UNSUPPORTED'; message: string };
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Issue {
+  /** 0-based index of the feature in the file. */
+  feature: number;
+  plot_id: string | null;
+  code: string;
+  severity: Severity;
+  /** One sentence saying what is wrong and what to do about it. */
+  message: string;
+  /** Where, as [lon, lat], when the check knows. */
+  location?: Position;
+}
+
+/** A feature after every single-feature check: what the plot store and the asset take. */
+export interface CheckedFeature {
+  index: number;
+  /** The file's own plot ID, or null when it has none. */
+  plotId: string | null;
+  /** The 2D geometry that will be stored (null when missing or unusable). */
+  geometry: PlotGeometry | null;
+  properties: Record<string, unknown>;
+  issues: Issue[];
+  /** True when no issue has severity "error". */
+  valid: boolean;
+  /** Geodesic area in hectares (polygons), or the declared/assumed area for points; null when unknown. */
+  areaHa: number | null;
+  bbox: BBox | null;
+}
