@@ -1,0 +1,123 @@
+/**
+ * Every single-feature check, in order, for one SourceFeature: structure first, and each later
+ * rule only where the earlier ones leave something meaningful to check (no GEOS on an
+ * unclosed ring, no area on a bow-tie). GEOS starts once per checker; `check` is synchronous.
+ */
+import type { CheckedFeature, PlotGeometry, SourceFeature } from '../features/types.js';
+import { geodesicAreaHa } from './area.js';
+import { bboxOf } from './bbox.js';
+import { compareIssues, makeIssue } from './catalogue.js';
+import { createPolygonValidator, type PolygonValidator } from './geos-validator.js';
+import { findPlotId } from './plot-id.js';
+import { checkAreaMatches, checkAreaPlausible } from './rules/area-plausibility.js';
+import { checkCountryCode } from './rules/country-code.js';
+import { checkAreaIsNumber, readDeclaredArea, type DeclaredArea } from './rules/declared-area.js';
+import { checkDuplicateVertices } from './rules/duplicate-vertex.js';
+import { polygonsOf, type Finding } from './rules/finding.js';
+import { checkHoles } from './rules/holes.js';
+import { checkPointArea, pointAreaHa } from './rules/point-area.js';
+import { checkPrecision } from './rules/precision.js';
+import { checkPropertyNames } from './rules/property-names.js';
+import { checkRings } from './rules/rings.js';
+import { checkSpikes } from './rules/spike.js';
+import { readGeometry } from './rules/structure.js';
+import { checkTruncation } from './rules/truncation.js';
+import { checkValidity } from './rules/validity.js';
+
+/** Options fixed for a whole file. */
+export interface FeatureCheckerOptions {
+  /** The property holding the file's own plot ID, when the user named one. */
+  idColumn?: string;
+}
+
+/** Checks features one at a time with one GEOS context. */
+export interface FeatureChecker {
+  /** Runs every single-feature check; synchronous and allocation-light. */
+  check(feature: SourceFeature): CheckedFeature;
+  /** Releases GEOS; the checker is unusable afterwards. */
+  close(): void;
+}
+
+interface GeometryOutcome {
+  geometry: PlotGeometry | null;
+  areaHa: number | null;
+}
+
+const UNUSABLE: GeometryOutcome = Object.freeze({ geometry: null, areaHa: null });
+
+function add(findings: Finding[], finding: Finding | null): void {
+  if (finding !== null) findings.push(finding);
+}
+
+/** Polygon rules, from ring structure to GEOS and area; the geometry is null when unbuildable. */
+function checkPolygonal(geometry: PlotGeometry, declared: DeclaredArea, validator: PolygonValidator, findings: Finding[]): GeometryOutcome {
+  const rings = checkRings(geometry);
+  findings.push(...rings.findings);
+  if (!rings.buildable) return UNUSABLE;
+  const polygons = polygonsOf(geometry);
+  add(findings, checkHoles(polygons));
+  add(findings, checkDuplicateVertices(polygons));
+  // The area of an invalid polygon (a bow-tie's lobes cancel) would be a wrong number: null.
+  if (rings.degenerate) return { geometry, areaHa: null };
+  add(findings, checkSpikes(polygons));
+  const invalid = checkValidity(polygons, validator);
+  if (invalid !== null) {
+    findings.push(invalid);
+    return { geometry, areaHa: null };
+  }
+  const areaHa = geodesicAreaHa(geometry);
+  add(findings, checkTruncation(polygons, validator));
+  add(findings, checkAreaPlausible(areaHa));
+  add(findings, checkAreaMatches(declared, areaHa));
+  return { geometry, areaHa };
+}
+
+function checkGeometry(feature: SourceFeature, declared: DeclaredArea, validator: PolygonValidator, findings: Finding[]): GeometryOutcome {
+  if (feature.readProblem) {
+    findings.push({ code: feature.readProblem.code, message: feature.readProblem.message });
+    return UNUSABLE;
+  }
+  const structure = readGeometry(feature.geometry);
+  findings.push(...structure.findings);
+  const geometry = structure.geometry;
+  if (geometry === null) return UNUSABLE;
+  add(findings, checkPrecision(geometry, feature.precision));
+  if (geometry.type === 'Point' || geometry.type === 'MultiPoint') {
+    add(findings, checkPointArea(declared));
+    return { geometry, areaHa: pointAreaHa(declared) };
+  }
+  return checkPolygonal(geometry, declared, validator, findings);
+}
+
+function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn: string | undefined): CheckedFeature {
+  const plotId = findPlotId(feature.properties, feature.id, idColumn);
+  const declared = readDeclaredArea(feature.properties);
+  const findings: Finding[] = [];
+  const { geometry, areaHa } = checkGeometry(feature, declared, validator, findings);
+  add(findings, checkAreaIsNumber(declared));
+  findings.push(...checkPropertyNames(feature.properties));
+  add(findings, checkCountryCode(feature.properties));
+
+  const issues = findings.map((f) => makeIssue(f.code, feature.index, plotId, f.message, f.location));
+  if (issues.length > 1) issues.sort(compareIssues);
+  return {
+    index: feature.index,
+    plotId,
+    geometry,
+    properties: feature.properties,
+    issues,
+    valid: !issues.some((i) => i.severity === 'error'),
+    areaHa,
+    bbox: geometry === null ? null : bboxOf(geometry),
+  };
+}
+
+/** Starts GEOS and returns a checker for single features. Call close() when done. */
+export async function createFeatureChecker(options: FeatureCheckerOptions = {}): Promise<FeatureChecker> {
+  const validator = await createPolygonValidator();
+  const { idColumn } = options;
+  return {
+    check: (feature) => checkWith(feature, validator, idColumn),
+    close: () => validator.close(),
+  };
+}

@@ -1,0 +1,68 @@
+import type { Readable } from 'node:stream';
+import { ConflictError } from '../errors.js';
+import type { BlobStore, CollectionRecord, PlotFilter, Stores, TaskRecord } from '../ports.js';
+import { collectionKeys } from '../staging/collection-keys.js';
+import type { TaskRunner } from '../tasks/task-runner.js';
+import { collectionProgress, collectionStatus, type CollectionStatus } from './collection-status.js';
+import { findCollection } from './find-collection.js';
+
+export interface CollectionView {
+  collection: CollectionRecord;
+  tasks: TaskRecord[];
+  status: CollectionStatus;
+  progress: number;
+}
+
+/** Reading, fetching from and deleting the caller's collections. */
+export class CollectionService {
+  constructor(private readonly stores: Stores, private readonly blobs: BlobStore, private readonly runner: TaskRunner) {}
+
+  async view(collection: CollectionRecord): Promise<CollectionView> {
+    const tasks = await this.stores.tasks.listByCollection(collection.id);
+    return { collection, tasks, status: collectionStatus(collection, tasks), progress: collectionProgress(collection, tasks) };
+  }
+
+  async list(ownerId: string): Promise<CollectionView[]> {
+    const collections = await this.stores.collections.listByOwner(ownerId);
+    return Promise.all(collections.map((c) => this.view(c)));
+  }
+
+  async get(ownerId: string, idOrName: string): Promise<CollectionView> {
+    return this.view(await findCollection(this.stores, ownerId, idOrName));
+  }
+
+  /** The uploaded plots as GeoJSON Feature strings (one per NDJSON line). */
+  async fetchPlots(ownerId: string, idOrName: string, filter: PlotFilter, limit: number): Promise<AsyncIterable<string>> {
+    const collection = await findCollection(this.stores, ownerId, idOrName);
+    if (!collection.liveLoadId) {
+      throw new ConflictError(`Collection "${collection.name}" has no plots in the plot store yet; upload it with /upload_plots and wait for its bq_task_id task to complete.`, 'NOT_UPLOADED');
+    }
+    return this.stores.plots.streamFeatures(collection.id, collection.liveLoadId, filter, limit);
+  }
+
+  /** The stored report: issues as JSON lines. */
+  async reportStream(collection: CollectionRecord): Promise<Readable> {
+    return this.blobs.read(collectionKeys(collection.id).report);
+  }
+
+  /** The analysis asset (FlatGeobuf), once its task has completed. */
+  async assetStream(ownerId: string, idOrName: string): Promise<{ collection: CollectionRecord; stream: Readable; bytes: number }> {
+    const collection = await findCollection(this.stores, ownerId, idOrName);
+    const key = collectionKeys(collection.id).asset;
+    if (!(await this.blobs.exists(key))) {
+      throw new ConflictError(`Collection "${collection.name}" has no analysis asset yet; upload it and wait for its ee_task_id task to complete.`, 'NOT_UPLOADED');
+    }
+    return { collection, stream: this.blobs.read(key), bytes: await this.blobs.size(key) };
+  }
+
+  /** Cancels running tasks, then removes plots, tasks, blobs and the record (the record last, so a retry can finish). */
+  async delete(ownerId: string, idOrName: string): Promise<void> {
+    const collection = await findCollection(this.stores, ownerId, idOrName);
+    const running = await this.stores.tasks.cancelUnfinished(collection.id, new Date().toISOString());
+    await this.runner.cancel(running);
+    await this.stores.plots.deleteCollection(collection.id);
+    await this.stores.tasks.deleteByCollection(collection.id);
+    await this.blobs.deletePrefix(collectionKeys(collection.id).prefix);
+    await this.stores.collections.delete(collection.id);
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The storage ports the domain needs. Adapters live in infra/ (SQLite now, PostgreSQL
+ * later); the domain sees only these shapes. Every method is async so a networked
+ * database fits behind the same interface.
+ */
+import type { Readable } from 'node:stream';
+import type { BBox, PlotGeometry } from './features/types.js';
+import type { TaskState, TaskType } from './tasks/task-states.js';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  passwordHash: string;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface UserStore {
+  findByEmail(email: string): Promise<UserRecord | null>;
+  findById(id: string): Promise<UserRecord | null>;
+  count(): Promise<number>;
+  /** Creates the user, or replaces the password and admin flag of an existing one. */
+  upsert(user: { email: string; passwordHash: string; isAdmin: boolean }): Promise<UserRecord>;
+}
+
+export type TokenKind = 'access' | 'api';
+
+export interface TokenRecord {
+  /** SHA-256 of the token; the token itself is never stored. */
+  hash: string;
+  userId: string;
+  kind: TokenKind;
+  label: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export interface TokenStore {
+  insert(token: TokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<TokenRecord | null>;
+  deleteExpired(now: string): Promise<number>;
+}
+
+export interface CollectionRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string | null;
+  format: string;
+  sourceKey: string;
+  sourceSha256: string;
+  sourceBytes: number;
+  featureCount: number;
+  validCount: number;
+  invalidCount: number;
+  warningCount: number;
+  /** Issues per code over the whole file. */
+  issueCounts: Record<string, number>;
+  /** What the reader found (CSV columns used, CRS, …). */
+  layout: Record<string, unknown>;
+  createdAt: string;
+  /** The plot-store load readers see; null until a load completes. */
+  liveLoadId: string | null;
+  bqTaskId: string | null;
+  eeTaskId: string | null;
+}
+
+export interface CollectionStore {
+  insert(record: CollectionRecord): Promise<void>;
+  findById(ownerId: string, id: string): Promise<CollectionRecord | null>;
+  findByName(ownerId: string, name: string): Promise<CollectionRecord | null>;
+  listByOwner(ownerId: string): Promise<CollectionRecord[]>;
+  setTasks(id: string, bqTaskId: string, eeTaskId: string): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface TaskRecord {
+  id: string;
+  ownerId: string;
+  collectionId: string;
+  type: TaskType;
+  state: TaskState;
+  /** 0–100. */
+  progress: number;
+  plotsDone: number;
+  plotsTotal: number;
+  skipInvalid: boolean;
+  attempts: number;
+  errorCode: string | null;
+  errorDetail: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface TaskStore {
+  insertMany(tasks: TaskRecord[]): Promise<void>;
+  findById(ownerId: string, id: string): Promise<TaskRecord | null>;
+  listByCollection(collectionId: string): Promise<TaskRecord[]>;
+  /** Atomically moves the oldest READY task to RUNNING (attempts + 1) and returns it. */
+  claimNext(now: string): Promise<TaskRecord | null>;
+  updateProgress(id: string, plotsDone: number, plotsTotal: number): Promise<void>;
+  /** Moves a RUNNING task to a finished state; returns false if it was no longer RUNNING. */
+  finish(id: string, state: 'COMPLETED' | 'FAILED' | 'CANCELLED', now: string, error?: { code: string; detail: string }): Promise<boolean>;
+  /** Cancels the collection's unfinished tasks; returns the IDs that were RUNNING. */
+  cancelUnfinished(collectionId: string, now: string): Promise<string[]>;
+  /**
+   * At start-up: tasks left RUNNING by a dead process go back to READY, or to FAILED once
+   * they have used maxAttempts. Returns what was done.
+   */
+  recoverInterrupted(maxAttempts: number, now: string): Promise<{ requeued: string[]; failed: string[] }>;
+  deleteByCollection(collectionId: string): Promise<void>;
+}
+
+/** One plot as the plot store holds it. */
+export interface PlotRow {
+  uuid: string;
+  plotId: string;
+  featureIndex: number;
+  areaHa: number | null;
+  bbox: BBox | null;
+  geometry: PlotGeometry;
+  properties: Record<string, unknown>;
+}
+
+export interface PlotFilter {
+  /** Property name → wanted value (compared as text); `plotid` and `uuid` match the columns. */
+  equals: Record<string, string>;
+}
+
+/**
+ * The plot store. A load writes into a hidden load and becomes visible only when
+ * `publishLoad` swaps it in, so a reader never sees a half-loaded collection.
+ */
+export interface PlotStore {
+  beginLoad(collectionId: string, taskId: string): Promise<string>;
+  insertBatch(loadId: string, collectionId: string, rows: PlotRow[]): Promise<void>;
+  /** Makes the load the collection's live one and drops the previous live load, in one step. */
+  publishLoad(collectionId: string, loadId: string): Promise<void>;
+  /** Drops a load that will never be published (failure, cancel). */
+  discardLoad(loadId: string): Promise<void>;
+  /** Drops every unpublished load (at start-up, after a crash). */
+  discardAbandonedLoads(): Promise<number>;
+  deleteCollection(collectionId: string): Promise<void>;
+  /** Streams the live load's plots as GeoJSON Feature strings, in file order. */
+  streamFeatures(collectionId: string, loadId: string, filter: PlotFilter, limit: number): AsyncIterable<string>;
+  countLive(collectionId: string, loadId: string): Promise<number>;
+}
+
+/** Streams bytes into a temporary blob; nothing is visible until commit. */
+export interface BlobWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** Bytes written so far. */
+  readonly bytes: number;
+  commit(key: string): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface BlobStore {
+  createWriter(): Promise<BlobWriter>;
+  read(key: string): Readable;
+  exists(key: string): Promise<boolean>;
+  size(key: string): Promise<number>;
+  /** Moves a finished local file (e.g. a built asset) into the store under key. */
+  importFile(localPath: string, key: string): Promise<void>;
+  /** A folder for scratch files that need random access (asset building). */
+  scratchDir(): string;
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+export interface Stores {
+  users: UserStore;
+  tokens: TokenStore;
+  collections: CollectionStore;
+  tasks: TaskStore;
+  plots: PlotStore;
+  close(): Promise<void>;
+}
+
+/** One plot as the analysis asset takes it. */
+export interface AssetFeature {
+  geometry: PlotGeometry;
+  uuid: string;
+  plotid: string | null;
+  featureIndex: number;
+  areaHa: number | null;
+  properties: Record<string, unknown>;
+}
+
+/** Builds one analysis asset file locally; finish() returns where it is. */
+export interface AssetWriter {
+  add(feature: AssetFeature): Promise<void>;
+  finish(): Promise<{ path: string; features: number }>;
+  abort(): Promise<void>;
+}
+
+export type AssetWriterFactory = (options: { name: string; description?: string }) => AssetWriter;

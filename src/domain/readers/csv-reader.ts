@@ -1,0 +1,153 @@
+import { Readable, pipeline } from 'node:stream';
+import { CsvError, parse, type Info } from 'csv-parse';
+import { AppError, FileUnreadableError, PayloadTooLargeError } from '../errors.js';
+import type { SourceFeature } from '../features/types.js';
+import { parseDegrees, parseGeometryCell, pointPrecision, propertyValue, type CellResult } from './csv-cells.js';
+import { describeLayout, findGeometryColumns, sniffDelimiter, type CsvLayout, type GeometryColumns } from './csv-layout.js';
+
+export type { CsvLayout } from './csv-layout.js';
+
+export interface CsvReadOptions {
+  maxFeatureBytes: number;
+  /** Told once, after the header, which delimiter and geometry columns were used. */
+  onLayout?: (layout: CsvLayout) => void;
+}
+
+interface Table { header: string[]; geometry: GeometryColumns; decimalComma: boolean; delimiter: string }
+
+/**
+ * Reads a delimited text file of plots, one SourceFeature per data row: a Point from
+ * latitude/longitude columns, or the geometry of a WKT column. A row whose geometry
+ * cannot be read becomes a feature with a readProblem rather than failing the file.
+ */
+export async function* readCsv(source: AsyncIterable<Buffer>, options: CsvReadOptions): AsyncGenerator<SourceFeature> {
+  const max = options.maxFeatureBytes;
+  const { first, rest } = await takeFirstLine(source, max);
+  const headerLine = first.toString('utf8', 0, lineEnd(first));
+  const delimiter = sniffDelimiter(headerLine);
+  const parser = parse({
+    delimiter,
+    trim: true,
+    relax_quotes: true, // a stray quote (6°48'44"N) makes one bad cell, not a failed file
+    relax_column_count: true, // short rows are read with empty cells; long rows are flagged below
+    skip_empty_lines: true,
+    skip_records_with_empty_values: true, // the ";;;;" rows spreadsheets leave at the end
+    max_record_size: max,
+    info: true,
+  });
+  pipeline(Readable.from(concatFirst(first, rest)), parser, () => { /* errors reach us through the parser */ });
+
+  let table: Table | undefined;
+  let consumed = 0;
+  let index = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+      const rowBytes = info.bytes - consumed;
+      consumed = info.bytes;
+      if (rowBytes > max) {
+        throw new PayloadTooLargeError(`Row ${index + 1} (line ${info.lines}) of the CSV file is larger than the limit of ${max} bytes per feature.`, 'FEATURE_TOO_LARGE');
+      }
+      if (!table) {
+        const header = record.map((name, i) => name || `column_${i + 1}`);
+        const geometry = findGeometryColumns(header);
+        table = { header, geometry, decimalComma: delimiter !== ',', delimiter };
+        options.onLayout?.(describeLayout(delimiter, header, geometry));
+        continue;
+      }
+      yield rowToFeature(table, record, index++, info.lines);
+    }
+  } catch (err) {
+    throw translate(err, max);
+  } finally {
+    parser.destroy();
+  }
+  if (!table) throw new FileUnreadableError('The CSV file is empty: it needs a header row naming its columns.');
+}
+
+function rowToFeature(table: Table, record: string[], index: number, line: number): SourceFeature {
+  const { header, geometry: cols, decimalComma } = table;
+  const properties: Record<string, unknown> = {};
+  for (let i = 0; i < header.length; i++) {
+    if (i === cols.wkt || i === cols.lat || i === cols.lon) continue;
+    const text = record[i] ?? '';
+    if (text !== '') properties[header[i]] = propertyValue(text, decimalComma);
+  }
+  const row = `Row ${index + 1} (line ${line})`;
+  let cell: CellResult;
+  const extra = record.slice(header.length).filter((text) => text !== '').length;
+  if (extra > 0) {
+    const sep = table.delimiter === '\t' ? 'tab' : `"${table.delimiter}"`;
+    cell = { problem: { code: 'COORDINATES_MALFORMED', message: `${row} has ${header.length + extra} cells but the header has ${header.length}: a value probably holds an unquoted ${sep}; quote that value.` } };
+  } else {
+    cell = readGeometry(cols, header, record, row, decimalComma);
+  }
+  const feature: SourceFeature = { index, geometry: cell.problem ? null : cell.geometry, properties };
+  if (cell.problem) feature.readProblem = cell.problem;
+  else if (cell.precision) feature.precision = cell.precision;
+  return feature;
+}
+
+/** The row's geometry: its WKT cell when filled, else its latitude/longitude pair. */
+function readGeometry(cols: GeometryColumns, header: string[], record: string[], row: string, decimalComma: boolean): CellResult {
+  const wkt = cols.wkt === undefined ? '' : record[cols.wkt] ?? '';
+  if (wkt !== '') return parseGeometryCell(wkt, `${row}, column "${header[cols.wkt!]}"`);
+  if (cols.lat === undefined || cols.lon === undefined) {
+    return { problem: { code: 'GEOMETRY_MISSING', message: `${row} has no geometry: column "${header[cols.wkt!]}" is empty.` } };
+  }
+  const latText = record[cols.lat] ?? '';
+  const lonText = record[cols.lon] ?? '';
+  if (latText === '' || lonText === '') {
+    const empty = [latText === '' ? cols.lat : -1, lonText === '' ? cols.lon : -1, cols.wkt ?? -1].filter((i) => i >= 0).map((i) => `"${header[i]}"`);
+    const list = empty.length > 1 ? `columns ${empty.slice(0, -1).join(', ')} and ${empty[empty.length - 1]} are` : `column ${empty[0]} is`;
+    return { problem: { code: 'GEOMETRY_MISSING', message: `${row} has no coordinates: ${list} empty.` } };
+  }
+  const malformed = (col: number, text: string, why: string): CellResult =>
+    ({ problem: { code: 'COORDINATES_MALFORMED', message: `${row}, column "${header[col]}": "${text.slice(0, 60)}" ${why}.` } });
+  const lat = parseDegrees(latText, decimalComma, 'lat');
+  if (typeof lat === 'string') return malformed(cols.lat, latText, lat);
+  const lon = parseDegrees(lonText, decimalComma, 'lon');
+  if (typeof lon === 'string') return malformed(cols.lon, lonText, lon);
+  return { geometry: { type: 'Point', coordinates: [lon.value, lat.value] }, precision: pointPrecision(lon.decimals, lat.decimals) };
+}
+
+/** Collects chunks up to the end of the first line (BOM removed), so the delimiter can be sniffed. */
+async function takeFirstLine(source: AsyncIterable<Buffer>, max: number): Promise<{ first: Buffer; rest: AsyncIterator<Buffer> }> {
+  const rest = source[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) break;
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+    parts.push(chunk);
+    size += chunk.length;
+    if (chunk.includes(0x0a)) break;
+    if (size > max) throw new PayloadTooLargeError(`The CSV header line is longer than the limit of ${max} bytes.`, 'FEATURE_TOO_LARGE');
+  }
+  let first = Buffer.concat(parts, size);
+  if (first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) first = first.subarray(3);
+  return { first, rest };
+}
+
+async function* concatFirst(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    if (first.length > 0) yield first;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
+}
+
+function lineEnd(buf: Buffer): number {
+  const at = buf.indexOf(0x0a);
+  return at < 0 ? buf.length : at;
+}
+
+function translate(err: unknown, max: number): unknown {
+  if (err instanceof AppError || !(err instanceof CsvError)) return err;
+  const where = `line ${(err as CsvError & { lines?: number }).lines ?? '?'}`;
+  if (err.code === 'CSV_MAX_RECORD_SIZE') {
+    return new PayloadTooLargeError(`A CSV row ending at ${where} is larger than the limit of ${max} bytes per feature.`, 'FEATURE_TOO_LARGE');
+  }
+  return new FileUnreadableError(`The CSV file cannot be read at ${where}: ${err.message}`, undefined, err);
+}

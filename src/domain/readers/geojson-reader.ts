@@ -1,0 +1,142 @@
+import { FileUnreadableError, PayloadTooLargeError } from '../errors.js';
+import type { SourceFeature } from '../features/types.js';
+import { coordinatesPrecision, featurePrecision, geometryPrecision, type PrecisionCount } from './coordinate-precision.js';
+import { findJsonError } from './json-error-position.js';
+import { JsonFrameScanner, type FrameEvent } from './json-frame-scanner.js';
+import { assertWgs84Crs } from './wgs84-crs.js';
+
+const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
+// Top-level members kept until the end, in case the object is a lone Feature or geometry.
+const KEPT = new Set(['geometry', 'properties', 'id', 'coordinates', 'geometries']);
+
+/**
+ * Reads a GeoJSON FeatureCollection, lone Feature or bare geometry from a byte stream,
+ * yielding one SourceFeature per feature as soon as its bytes are complete. Memory stays
+ * around one feature (bounded by `maxFeatureBytes`) plus one chunk.
+ */
+export async function* readGeoJson(
+  source: AsyncIterable<Buffer>,
+  options: { maxFeatureBytes: number },
+): AsyncGenerator<SourceFeature> {
+  const scanner = new JsonFrameScanner(options.maxFeatureBytes);
+  const top = new TopLevel(options.maxFeatureBytes);
+  const events: FrameEvent[] = [];
+  for await (const chunk of source) {
+    scanner.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array), events);
+    for (const event of events) {
+      if (event.kind === 'element') yield toFeature(event);
+      else top.member(event, scanner.sawFeatures);
+    }
+    events.length = 0;
+  }
+  scanner.end();
+  const lone = top.finish(scanner.sawFeatures);
+  if (lone) yield lone;
+}
+
+/** One element of `features` → SourceFeature (the scanner guarantees it starts with "{"). */
+function toFeature(event: FrameEvent): SourceFeature {
+  const { buf, start, end } = event.bytes;
+  const feature = parse(event, `the feature at index ${event.index}`) as Record<string, unknown>;
+  return build(event.index, feature.geometry, feature.properties, feature.id, featurePrecision(buf, start, end));
+}
+
+function build(index: number, geometry: unknown, properties: unknown, id: unknown, precision: PrecisionCount | undefined): SourceFeature {
+  const out: SourceFeature = {
+    index,
+    geometry: geometry === undefined ? null : geometry,
+    properties: isPlainObject(properties) ? properties : {},
+  };
+  if (typeof id === 'string' || typeof id === 'number') out.id = id;
+  if (precision) out.precision = precision;
+  return out;
+}
+
+/** The top-level object's own members: checks type and crs as they arrive, keeps what a lone feature needs. */
+class TopLevel {
+  private type: string | undefined;
+  private kept = new Map<string, unknown>();
+  private keptBytes = 0;
+  private precision = new Map<string, PrecisionCount>(); // of the geometry, coordinates and geometries members
+
+  constructor(private readonly maxBytes: number) {}
+
+  member(event: FrameEvent, sawFeatures: boolean): void {
+    const { key, bytes } = event;
+    const value = parse(event, `the top-level "${key}" member`);
+    if (key === 'type') this.setType(value, event);
+    else if (key === 'crs') assertWgs84Crs(value); // may come after features were yielded: the caller discards them
+    else if (KEPT.has(key) && !sawFeatures && this.type !== 'FeatureCollection') {
+      // Each member is already bounded, so at most five limits' worth is held; the sum is checked at the end.
+      this.keptBytes += bytes.end - bytes.start;
+      this.kept.set(key, value);
+      this.addPrecision(key, bytes.buf, bytes.start, bytes.end);
+    }
+  }
+
+  /** The lone Feature or geometry the whole object stands for, if it is not a collection. */
+  finish(sawFeatures: boolean): SourceFeature | undefined {
+    if (sawFeatures) return undefined;
+    if (this.type === 'FeatureCollection') throw new FileUnreadableError('The FeatureCollection has no "features" array.');
+    if (this.type === undefined) {
+      throw new FileUnreadableError('The JSON object has neither a "type" member nor a "features" array, so it is not GeoJSON.');
+    }
+    if (this.keptBytes > this.maxBytes) {
+      throw new PayloadTooLargeError(`The feature at index 0 (the whole file) is larger than the limit of ${this.maxBytes} bytes per feature; split or simplify it.`, 'FEATURE_TOO_LARGE');
+    }
+    const k = this.kept;
+    if (this.type === 'Feature') return build(0, k.get('geometry'), k.get('properties'), k.get('id'), this.precision.get('geometry'));
+    const geometry: Record<string, unknown> = { type: this.type };
+    if (k.has('coordinates')) geometry.coordinates = k.get('coordinates');
+    if (k.has('geometries')) geometry.geometries = k.get('geometries');
+    const parts = [this.precision.get('coordinates'), this.precision.get('geometries')].filter((p) => p !== undefined);
+    const precision = parts.length === 0 ? undefined
+      : { coordinates: parts.reduce((n, p) => n + p.coordinates, 0), belowSix: parts.reduce((n, p) => n + p.belowSix, 0) };
+    return build(0, geometry, {}, undefined, precision);
+  }
+
+  private setType(value: unknown, event: FrameEvent): void {
+    if (typeof value === 'string' && (value === 'FeatureCollection' || value === 'Feature' || GEOMETRY_TYPES.has(value))) {
+      this.type = value;
+      return;
+    }
+    const hint = value === 'Topology' ? ' TopoJSON is not supported; convert it to GeoJSON first.' : '';
+    throw new FileUnreadableError(
+      `The top-level "type" (byte offset ${event.offset}, line ${event.line}) is ${JSON.stringify(value)?.slice(0, 80)}, ` +
+      `not FeatureCollection, Feature or a geometry type, so the file is not GeoJSON.${hint}`,
+    );
+  }
+
+  private addPrecision(key: string, buf: Buffer, start: number, end: number): void {
+    const found = key === 'geometry' ? geometryPrecision(buf, start, end)
+      : key === 'coordinates' ? coordinatesPrecision(buf, start, end)
+        : key === 'geometries' ? coordinatesPrecision(buf, start, end, true) : undefined;
+    if (found) this.precision.set(key, found);
+  }
+}
+
+/** JSON.parse of one piece, turning its error into a sentence that says where in the file. */
+function parse(event: FrameEvent, what: string): unknown {
+  const { buf, start, end } = event.bytes;
+  const text = buf.toString('utf8', start, end);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const found = findJsonError(text);
+    if (!found) throw new FileUnreadableError(`Invalid JSON in ${what}, which starts at byte offset ${event.offset} (line ${event.line}).`, undefined, err);
+    const before = text.slice(0, found.position);
+    const offset = event.offset + Buffer.byteLength(before);
+    const line = event.line + countNewlines(before);
+    throw new FileUnreadableError(`Invalid JSON at byte offset ${offset} (line ${line}) in ${what}: ${found.problem}.`, undefined, err);
+  }
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

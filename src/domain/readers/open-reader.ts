@@ -1,0 +1,25 @@
+import { UnsupportedFormatError } from '../errors.js';
+import type { SourceFeature } from '../features/types.js';
+import { readCsv } from './csv-reader.js';
+import { readGeoJson } from './geojson-reader.js';
+
+export type FileFormat = 'geojson' | 'csv' | 'shapefile' | 'geoparquet';
+
+export interface ReaderOptions {
+  maxFeatureBytes: number;
+  /** Receives what the reader found about the file's layout (columns used, CRS, …). */
+  onLayout?: (layout: Record<string, unknown>) => void;
+}
+
+/** The one place that maps a detected format to its reader; every reader feeds the same pipeline. */
+export function openReader(format: FileFormat, chunks: AsyncIterable<Buffer>, options: ReaderOptions): AsyncIterable<SourceFeature> {
+  switch (format) {
+    case 'geojson':
+      return readGeoJson(chunks, { maxFeatureBytes: options.maxFeatureBytes });
+    case 'csv':
+      return readCsv(chunks, { maxFeatureBytes: options.maxFeatureBytes, onLayout: options.onLayout });
+    default:
+      throw new UnsupportedFormatError(
+        `This server does not read ${format === 'shapefile' ? 'zipped Shapefiles' : 'GeoParquet'} files yet; send the plots as GeoJSON or CSV.`);
+  }
+}

@@ -1,0 +1,151 @@
+import { collectionIdFor } from '../ids.js';
+import { AppError, ConflictError, FileUnreadableError } from '../errors.js';
+import type { Issue } from '../features/types.js';
+import type { BlobStore, BlobWriter, CollectionRecord, Stores } from '../ports.js';
+import type { FeatureChecker } from '../checks/check-feature.js';
+import { detectFormat } from '../readers/detect-format.js';
+import { openReader, type FileFormat } from '../readers/open-reader.js';
+import { LineSink } from './line-sink.js';
+import { SourceTap } from './source-tap.js';
+import { stagedFeatureLine } from './staged-feature.js';
+import { collectionKeys } from './collection-keys.js';
+
+export interface StageSource {
+  stream: AsyncIterable<Buffer>;
+  filename?: string;
+  mimeType?: string;
+}
+
+export interface StageMeta {
+  name: string;
+  description: string | null;
+}
+
+/** A file read and checked into temporary blobs, not yet a collection. */
+export interface IngestedFile {
+  format: FileFormat;
+  sha256: string;
+  bytes: number;
+  featureCount: number;
+  validCount: number;
+  invalidCount: number;
+  warningCount: number;
+  issueCounts: Record<string, number>;
+  firstIssues: Issue[];
+  issuesTruncated: boolean;
+  layout: Record<string, unknown>;
+  writers: { source: BlobWriter; features: BlobWriter; report: BlobWriter };
+}
+
+export interface StageResult {
+  collection: CollectionRecord;
+  /** The first issues of the file (the stage response carries them). */
+  issues: Issue[];
+  issuesTruncated: boolean;
+  /** True when the same name and file were staged before and that collection is returned. */
+  existing: boolean;
+}
+
+export interface StagingOptions {
+  maxUploadBytes: number;
+  maxFeatureBytes: number;
+  issueLimit: number;
+}
+
+/** Stage: read a supplier file as a stream, check every feature, keep file, report and plots. */
+export class StagingService {
+  constructor(
+    private readonly stores: Stores,
+    private readonly blobs: BlobStore,
+    private readonly checker: FeatureChecker,
+    private readonly options: StagingOptions,
+  ) {}
+
+  /** Reads and checks the file into temporary blobs. Throws (and leaves nothing) when the file is unusable. */
+  async ingest(source: StageSource): Promise<IngestedFile> {
+    const writers = { source: await this.blobs.createWriter(), features: await this.blobs.createWriter(), report: await this.blobs.createWriter() };
+    try {
+      return await this.readAndCheck(source, writers);
+    } catch (err) {
+      await this.discard({ writers });
+      throw err;
+    }
+  }
+
+  private async readAndCheck(source: StageSource, writers: IngestedFile['writers']): Promise<IngestedFile> {
+    const tap = new SourceTap(source.stream, writers.source, this.options.maxUploadBytes);
+    const head = await tap.head();
+    if (head.length === 0) throw new FileUnreadableError('The file is empty.');
+    const format = detectFormat(head, source.filename, source.mimeType);
+    const layout: Record<string, unknown> = {};
+    const features = new LineSink(writers.features);
+    const report = new LineSink(writers.report);
+    const issueCounts: Record<string, number> = {};
+    const firstIssues: Issue[] = [];
+    let featureCount = 0, validCount = 0, warningCount = 0, issueTotal = 0;
+
+    const reader = openReader(format, tap.chunks(), { maxFeatureBytes: this.options.maxFeatureBytes, onLayout: (l) => Object.assign(layout, l) });
+    for await (const sourceFeature of reader) {
+      const checked = this.checker.check(sourceFeature);
+      featureCount++;
+      let warned = false;
+      for (const issue of checked.issues) {
+        issueCounts[issue.code] = (issueCounts[issue.code] ?? 0) + 1;
+        if (issue.severity === 'warning') warned = true;
+        if (firstIssues.length < this.options.issueLimit) firstIssues.push(issue);
+        issueTotal++;
+        await report.push(JSON.stringify(issue));
+      }
+      if (warned) warningCount++;
+      if (checked.valid) {
+        validCount++;
+        await features.push(stagedFeatureLine(checked));
+      }
+    }
+    await tap.drain();
+    if (featureCount === 0) throw new AppError(400, 'NO_FEATURES', 'The file holds no features; there is nothing to stage.');
+    await features.flush();
+    await report.flush();
+    return {
+      format, sha256: tap.digest(), bytes: tap.totalBytes, featureCount, validCount, invalidCount: featureCount - validCount,
+      warningCount, issueCounts, firstIssues, issuesTruncated: issueTotal > firstIssues.length, layout, writers,
+    };
+  }
+
+  /** Turns an ingested file into a collection of the owner's, or returns the identical one staged before. */
+  async commit(ownerId: string, file: IngestedFile, meta: StageMeta): Promise<StageResult> {
+    const name = meta.name.trim();
+    const existing = await this.stores.collections.findByName(ownerId, name);
+    if (existing) {
+      await this.discard(file);
+      if (existing.sourceSha256 !== file.sha256) {
+        throw new ConflictError(`A collection named "${name}" already exists with different content; delete it first (DELETE /collections/${existing.id}) or stage under another name.`, 'COLLECTION_NAME_TAKEN');
+      }
+      return { collection: existing, issues: file.firstIssues, issuesTruncated: file.issuesTruncated, existing: true };
+    }
+    const id = collectionIdFor(ownerId, name, file.sha256);
+    const keys = collectionKeys(id, file.format);
+    const record: CollectionRecord = {
+      id, ownerId, name, description: meta.description, format: file.format, sourceKey: keys.source,
+      sourceSha256: file.sha256, sourceBytes: file.bytes, featureCount: file.featureCount, validCount: file.validCount,
+      invalidCount: file.invalidCount, warningCount: file.warningCount, issueCounts: file.issueCounts, layout: file.layout,
+      createdAt: new Date().toISOString(), liveLoadId: null, bqTaskId: null, eeTaskId: null,
+    };
+    try {
+      await file.writers.source.commit(keys.source);
+      await file.writers.features.commit(keys.features);
+      await file.writers.report.commit(keys.report);
+      await this.stores.collections.insert(record);
+    } catch (err) {
+      await this.discard(file);
+      await this.blobs.deletePrefix(keys.prefix);
+      throw err;
+    }
+    return { collection: record, issues: file.firstIssues, issuesTruncated: file.issuesTruncated, existing: false };
+  }
+
+  /** Drops the temporary blobs of a file that will not become a collection. */
+  async discard(file: Pick<IngestedFile, 'writers'>): Promise<void> {
+    await Promise.all(Object.values(file.writers).map((w) => w.abort()));
+  }
+}

@@ -1,0 +1,41 @@
+import { derivedPlotId, plotUuid } from '../ids.js';
+import type { BlobStore, PlotRow, Stores } from '../ports.js';
+import { collectionKeys } from '../staging/collection-keys.js';
+import type { TaskContext } from '../tasks/task-runner.js';
+import { readStagedFeatures } from './read-staged-features.js';
+
+/**
+ * The `bq_task_id` task: loads a collection's checked plots into the plot store. Rows go
+ * into a hidden load in batches; the load is published in one step at the end, so the
+ * load is all-or-nothing for every reader, and a failure or cancel discards it.
+ */
+export async function loadPlotStore(stores: Stores, blobs: BlobStore, batchSize: number, ctx: TaskContext): Promise<void> {
+  const { task, signal } = ctx;
+  const total = ctx.collection.validCount;
+  const loadId = await stores.plots.beginLoad(task.collectionId, task.id);
+  try {
+    let batch: PlotRow[] = [];
+    let done = 0;
+    await ctx.progress(0, total);
+    for await (const f of readStagedFeatures(blobs, collectionKeys(task.collectionId).features, signal)) {
+      batch.push({
+        uuid: plotUuid(task.collectionId, f.i), plotId: f.p ?? derivedPlotId(task.collectionId, f.i),
+        featureIndex: f.i, areaHa: f.a, bbox: f.b, geometry: f.g, properties: f.r,
+      });
+      if (batch.length >= batchSize) {
+        await stores.plots.insertBatch(loadId, task.collectionId, batch);
+        done += batch.length;
+        batch = [];
+        await ctx.progress(done, total);
+      }
+    }
+    if (batch.length > 0) await stores.plots.insertBatch(loadId, task.collectionId, batch);
+    done += batch.length;
+    signal.throwIfAborted();
+    await stores.plots.publishLoad(task.collectionId, loadId);
+    await ctx.progress(done, total);
+  } catch (err) {
+    await stores.plots.discardLoad(loadId);
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Services } from '../services.js';
+import type { App } from './app-type.js';
+import { bearerAuth } from './authenticate.js';
+import { installErrorHandler } from './error-handler.js';
+import { registerBatchProgress } from './routes/batch-progress.js';
+import { registerCollectionAsset } from './routes/collection-asset.js';
+import { registerCollectionReport } from './routes/collection-report.js';
+import { registerDeleteCollection } from './routes/delete-collection.js';
+import { registerFetchPlots } from './routes/fetch-plots.js';
+import { registerGetCollections } from './routes/get-collections.js';
+import { registerGetTaskStatus } from './routes/get-task-status.js';
+import { registerHealth } from './routes/health.js';
+import { registerRefreshToken } from './routes/refresh-token.js';
+import { registerStagePlots } from './routes/stage-plots.js';
+import { registerUploadPlots } from './routes/upload-plots.js';
+
+/** Builds the HTTP app around the services, without listening (tests use inject or a real port). */
+export async function buildApp(services: Services, options: { logger?: FastifyServerOptions['loggerInstance'] } = {}): Promise<App> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Behind a proxy the client address for the login throttle comes from X-Forwarded-For.
+    trustProxy: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Canopy API', version: '0.1.0', description: 'Stage, check and upload farm-plot files for EUDR due diligence.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(multipart, {
+    limits: {
+      // The staging step enforces the configured limit itself, with a clear message.
+      fileSize: services.config.maxUploadBytes + 1,
+      files: 1, fields: 20, fieldSize: 1024 * 1024, parts: 40,
+    },
+  });
+
+  app.decorateRequest('user', null);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerHealth(app, services);
+  registerRefreshToken(app, services);
+
+  // Every other endpoint needs a bearer token.
+  await app.register(async (secured) => {
+    const scoped = secured.withTypeProvider<TypeBoxTypeProvider>();
+    scoped.addHook('onRequest', bearerAuth(services.auth));
+    registerStagePlots(scoped, services);
+    registerUploadPlots(scoped, services);
+    registerGetTaskStatus(scoped, services);
+    registerBatchProgress(scoped, services);
+    registerGetCollections(scoped, services);
+    registerFetchPlots(scoped, services);
+    registerCollectionReport(scoped, services);
+    registerCollectionAsset(scoped, services);
+    registerDeleteCollection(scoped, services);
+  });
+  return app;
+}

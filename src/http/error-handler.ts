@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ThrottledError } from '../domain/errors.js';
+
+/** Fastify's own client errors, by code, mapped to the contract's statuses and codes. */
+const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'BAD_REQUEST' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'BAD_REQUEST' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_FILES_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_PARTS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_FIELDS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+};
+
+/** Renders a validation failure as one sentence naming the field. */
+function validationDetail(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return error.message;
+  const where = (first.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+  const context = error.validationContext ?? 'request';
+  const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty;
+  if (missing) return `The ${context} is missing the required field "${missing}".`;
+  return `The ${context}${where ? ` field "${where}"` : ''} ${first.message ?? 'is invalid'}.`;
+}
+
+/** The one error renderer: every failure leaves as `{detail, code}` with the contract's status. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) {
+      if (error instanceof ThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
+      if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.status(error.status).send({ detail: error.message, code: error.code, ...error.extra });
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      return reply.status(422).send({ detail: validationDetail(fastifyError), code: 'VALIDATION_ERROR' });
+    }
+    const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+    const status = mapped?.status ?? fastifyError.statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ detail: error.message, code: mapped?.code ?? 'BAD_REQUEST' });
+    }
+    const requestId = randomUUID();
+    request.log.error({ err: error, requestId }, 'unexpected error');
+    return reply.status(500).send({
+      detail: `Something went wrong on the server. Quote request id ${requestId} when you report it.`,
+      code: 'INTERNAL_ERROR', request_id: requestId,
+    });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ detail: `There is no endpoint ${request.method} ${request.url.split('?')[0]}.`, code: 'NOT_FOUND' });
+  });
+}

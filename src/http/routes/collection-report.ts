@@ -1,0 +1,63 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import type { Issue } from '../../domain/features/types.js';
+import type { CollectionRecord } from '../../domain/ports.js';
+import type { Services } from '../../services.js';
+import type { App } from '../app-type.js';
+import { currentUser } from '../authenticate.js';
+import { errorResponses, StreamBody } from '../schemas.js';
+
+/** Quotes a CSV field when it needs it (RFC 4180), and defuses spreadsheet formulas. */
+function csvField(value: unknown): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+async function* reportJson(collection: CollectionRecord, lines: AsyncIterable<string>): AsyncGenerator<string> {
+  const head = {
+    collection_id: collection.id, collection_name: collection.name, format: collection.format,
+    feature_count: collection.featureCount, valid_count: collection.validCount, invalid_count: collection.invalidCount,
+    warning_count: collection.warningCount, issue_counts: collection.issueCounts, layout: collection.layout,
+  };
+  yield JSON.stringify(head).slice(0, -1) + ',"issues":[';
+  let first = true;
+  for await (const line of lines) {
+    if (!line) continue;
+    yield (first ? '' : ',') + line;
+    first = false;
+  }
+  yield ']}';
+}
+
+async function* reportCsv(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  yield 'feature,plot_id,code,severity,message,lon,lat\n';
+  for await (const line of lines) {
+    if (!line) continue;
+    const i = JSON.parse(line) as Issue;
+    yield [i.feature, i.plot_id, i.code, i.severity, i.message, i.location?.[0], i.location?.[1]].map(csvField).join(',') + '\n';
+  }
+}
+
+/** GET /collections/{id}/report: every issue found when the collection was staged (JSON or CSV). */
+export function registerCollectionReport(app: App, services: Services): void {
+  app.get('/collections/:collection_id/report', {
+    schema: {
+      summary: 'The whole validation report of a staged collection', tags: ['collections'],
+      params: Type.Object({ collection_id: Type.String() }),
+      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) }),
+      response: { 200: StreamBody, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const view = await services.collections.get(currentUser(request).id, request.params.collection_id);
+    const stream = await services.collections.reportStream(view.collection);
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    if (request.query.format === 'csv') {
+      reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="report-${view.collection.id.slice(0, 10)}.csv"`);
+      return reply.send(Readable.from(reportCsv(lines), { objectMode: false }));
+    }
+    reply.type('application/json; charset=utf-8');
+    return reply.send(Readable.from(reportJson(view.collection, lines), { objectMode: false }));
+  });
+}

@@ -1,0 +1,16 @@
+import { Type } from 'typebox';
+import type { Services } from '../../services.js';
+import type { App } from '../app-type.js';
+
+/** GET /health: answers while the process serves, after one query to the database. */
+export function registerHealth(app: App, services: Services): void {
+  app.get('/health', {
+    schema: {
+      summary: 'Liveness and database check', tags: ['meta'],
+      response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }) },
+    },
+  }, async () => {
+    await services.stores.users.count();
+    return { status: 'ok' as const, database: 'ok' as const };
+  });
+}

@@ -1,0 +1,97 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { BlobStore, BlobWriter } from '../../domain/ports.js';
+
+/** Keys are relative paths of safe segments; anything else is a programming error. */
+function assertKey(key: string): void {
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) || key.split('/').some((s) => s === '..' || s === '.')) {
+    throw new Error(`Invalid blob key: ${key}`);
+  }
+}
+
+class LocalBlobWriter implements BlobWriter {
+  bytes = 0;
+  private closed = false;
+
+  constructor(private readonly store: LocalBlobStore, private readonly tmpPath: string, private readonly out: WriteStream) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    this.bytes += chunk.length;
+    if (!this.out.write(chunk)) await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => { this.out.off('drain', onDrain); reject(err); };
+      const onDrain = () => { this.out.off('error', onError); resolve(); };
+      this.out.once('drain', onDrain).once('error', onError);
+    });
+  }
+
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+
+  async commit(key: string): Promise<void> {
+    await this.close();
+    await this.store.importFile(this.tmpPath, key);
+  }
+
+  async abort(): Promise<void> {
+    await this.close().catch(() => undefined);
+    await fs.rm(this.tmpPath, { force: true });
+  }
+}
+
+/** Blobs as files under one folder: writes land in tmp/ and are renamed into place. */
+export class LocalBlobStore implements BlobStore {
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    this.tmpDir = path.join(root, 'tmp');
+  }
+
+  /** Creates the folders and clears scratch files a dead process left behind. */
+  async init(): Promise<void> {
+    await fs.rm(this.tmpDir, { recursive: true, force: true });
+    await fs.mkdir(this.tmpDir, { recursive: true });
+  }
+
+  private pathOf(key: string): string {
+    assertKey(key);
+    return path.join(this.root, key);
+  }
+
+  async createWriter(): Promise<BlobWriter> {
+    const tmpPath = path.join(this.tmpDir, randomUUID());
+    const out = createWriteStream(tmpPath, { flags: 'wx' });
+    await new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
+    return new LocalBlobWriter(this, tmpPath, out);
+  }
+
+  read(key: string) {
+    return createReadStream(this.pathOf(key));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return fs.access(this.pathOf(key)).then(() => true, () => false);
+  }
+
+  async size(key: string): Promise<number> {
+    return (await fs.stat(this.pathOf(key))).size;
+  }
+
+  async importFile(localPath: string, key: string): Promise<void> {
+    const target = this.pathOf(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.rename(localPath, target);
+  }
+
+  scratchDir(): string {
+    return this.tmpDir;
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await fs.rm(this.pathOf(prefix), { recursive: true, force: true });
+  }
+}

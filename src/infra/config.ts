@@ -1,0 +1,62 @@
+import path from 'node:path';
+
+/** Everything Canopy reads from its environment, read once at start-up and passed in. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder holding the SQLite database and the blob folder. */
+  dataDir: string;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  /** Largest staged file accepted, in bytes (413 beyond). */
+  maxUploadBytes: number;
+  /** Largest single feature (or CSV row) accepted, in bytes (413 beyond). */
+  maxFeatureBytes: number;
+  /** Lifetime of a token from POST /refresh_token. */
+  accessTokenTtlSeconds: number;
+  /** Plots written per plot-store transaction. */
+  loadBatchSize: number;
+  /** Tasks run at once by the in-process runner. */
+  taskConcurrency: number;
+  /** How many issues the stage response carries (the full report is at /collections/{id}/report). */
+  stageIssueLimit: number;
+  logLevel: string;
+}
+
+const MiB = 1024 * 1024;
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}; got "${raw}".`);
+  }
+  return value;
+}
+
+/** Builds and validates the configuration from environment variables (see README). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const adminEmail = env.CANOPY_ADMIN_EMAIL?.trim() || null;
+  const adminPassword = env.CANOPY_ADMIN_PASSWORD || null;
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new Error('Set both CANOPY_ADMIN_EMAIL and CANOPY_ADMIN_PASSWORD, or neither.');
+  }
+  if (adminPassword !== null && adminPassword.length < 8) {
+    throw new Error('CANOPY_ADMIN_PASSWORD must be at least 8 characters.');
+  }
+  return {
+    port: intVar(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: path.resolve(env.CANOPY_DATA_DIR?.trim() || './data'),
+    adminEmail,
+    adminPassword,
+    maxUploadBytes: intVar(env, 'CANOPY_MAX_UPLOAD_BYTES', 10 * 1024 * MiB, 1),
+    maxFeatureBytes: intVar(env, 'CANOPY_MAX_FEATURE_BYTES', 16 * MiB, 1024),
+    accessTokenTtlSeconds: intVar(env, 'CANOPY_TOKEN_TTL_SECONDS', 3600, 60),
+    loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 5000, 1, 1_000_000),
+    taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
+    stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
+    logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The embedded database schema, as ordered migrations. A migration is appended, never
+ * edited, once it has shipped; `user_version` records how far a database has come.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('access', 'api')),
+    label TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT
+  );
+  CREATE TABLE collections (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL,
+    description TEXT,
+    format TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    source_bytes INTEGER NOT NULL,
+    feature_count INTEGER NOT NULL,
+    valid_count INTEGER NOT NULL,
+    invalid_count INTEGER NOT NULL,
+    warning_count INTEGER NOT NULL,
+    issue_counts TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    live_load_id TEXT,
+    bq_task_id TEXT,
+    ee_task_id TEXT,
+    UNIQUE (owner_id, name)
+  );
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL,
+    collection_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('plot_store', 'analysis_asset')),
+    state TEXT NOT NULL CHECK (state IN ('READY', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED')),
+    plots_done INTEGER NOT NULL DEFAULT 0,
+    plots_total INTEGER NOT NULL DEFAULT 0,
+    skip_invalid INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error_detail TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT
+  );
+  CREATE INDEX tasks_collection ON tasks (collection_id);
+  CREATE INDEX tasks_ready ON tasks (state, created_at);
+  CREATE TABLE plot_loads (
+    id TEXT PRIMARY KEY,
+    collection_id TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('loading', 'live', 'retired')),
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE plots (
+    id INTEGER PRIMARY KEY,
+    load_id TEXT NOT NULL,
+    collection_id TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    plotid TEXT NOT NULL,
+    feature_index INTEGER NOT NULL,
+    area_ha REAL,
+    geometry TEXT NOT NULL,
+    properties TEXT NOT NULL
+  );
+  CREATE INDEX plots_load ON plots (load_id, id);
+  CREATE INDEX plots_collection_plotid ON plots (collection_id, plotid);
+  CREATE VIRTUAL TABLE plots_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
+  `,
+];

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { BadRequestError } from '../../../domain/errors.js';
+import type { PlotFilter, PlotRow, PlotStore } from '../../../domain/ports.js';
+import type { SqliteDatabase } from './open-database.js';
+
+/** Rows deleted per transaction, so a big delete never stalls the event loop for long. */
+const DELETE_CHUNK = 5000;
+/** Rows read per query while streaming; no statement stays open across an await. */
+const PAGE_SIZE = 1000;
+
+interface StreamRow { id: number; uuid: string; plotid: string; collection_id: string; area_ha: number | null; geometry: string; properties: string }
+
+const COLUMN_FILTERS: Record<string, string> = { uuid: 'uuid', plotid: 'plotid', collection_id: 'collection_id', area_ha: 'CAST(area_ha AS TEXT)' };
+
+/** Builds the SQL condition for one `?name=value` filter on a plot's property. */
+function filterCondition(name: string, params: unknown[], value: string): string {
+  const column = COLUMN_FILTERS[name];
+  if (column) {
+    params.push(value);
+    return `${column} = ?`;
+  }
+  if (/["\\]/.test(name)) throw new BadRequestError(`The filter name ${JSON.stringify(name)} cannot contain quotes or backslashes.`, 'BAD_FILTER');
+  const jsonPath = `$."${name}"`;
+  params.push(jsonPath, jsonPath, value);
+  // Booleans come back from json_extract as 1/0; compare them by their JSON spelling.
+  return `(CASE json_type(properties, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+    ELSE CAST(json_extract(properties, ?) AS TEXT) END) = ?`;
+}
+
+/** Puts Canopy's own fields first; a file property with the same name gives way to them. */
+function featureLine(row: StreamRow): string {
+  const own = JSON.parse(row.properties) as Record<string, unknown>;
+  const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha };
+  for (const key of Object.keys(own)) if (!(key in properties)) (properties as Record<string, unknown>)[key] = own[key];
+  return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${JSON.stringify(properties)}}`;
+}
+
+/** The plot store in the embedded database: a plots table, its R*Tree, and loads. */
+export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
+  const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
+  const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, area_ha, geometry, properties)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertBox = db.prepare('INSERT INTO plots_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
+  const liveLoad = db.prepare<[string], { live_load_id: string | null }>('SELECT live_load_id FROM collections WHERE id = ?');
+  const setLive = db.prepare('UPDATE collections SET live_load_id = ? WHERE id = ?');
+  const setLoadState = db.prepare('UPDATE plot_loads SET state = ? WHERE id = ?');
+  const loadIdsOf = db.prepare<[string], { id: string }>('SELECT id FROM plot_loads WHERE collection_id = ?');
+  const abandoned = db.prepare<[], { id: string }>("SELECT id FROM plot_loads WHERE state <> 'live'");
+  const chunkIds = db.prepare<[string, number], { id: number }>('SELECT id FROM plots WHERE load_id = ? LIMIT ?');
+  const deleteLoadRow = db.prepare('DELETE FROM plot_loads WHERE id = ?');
+
+  const deleteChunk = db.transaction((loadId: string): number => {
+    const ids = chunkIds.all(loadId, DELETE_CHUNK).map((r) => r.id);
+    if (ids.length === 0) return 0;
+    const placeholders = ids.map(() => '?').join(',');
+    db.prepare(`DELETE FROM plots_rtree WHERE id IN (${placeholders})`).run(...ids);
+    db.prepare(`DELETE FROM plots WHERE id IN (${placeholders})`).run(...ids);
+    return ids.length;
+  });
+
+  async function dropLoad(loadId: string): Promise<void> {
+    while (deleteChunk(loadId) > 0) await yieldToEventLoop();
+    deleteLoadRow.run(loadId);
+  }
+
+  const insertRows = db.transaction((loadId: string, collectionId: string, rows: PlotRow[]) => {
+    for (const row of rows) {
+      const info = insertPlot.run(loadId, collectionId, row.uuid, row.plotId, row.featureIndex, row.areaHa,
+        JSON.stringify(row.geometry), JSON.stringify(row.properties));
+      if (row.bbox) insertBox.run(info.lastInsertRowid, row.bbox[0], row.bbox[2], row.bbox[1], row.bbox[3]);
+    }
+  });
+
+  const publish = db.transaction((collectionId: string, loadId: string): string | null => {
+    const previous = liveLoad.get(collectionId)?.live_load_id ?? null;
+    setLoadState.run('live', loadId);
+    setLive.run(loadId, collectionId);
+    if (previous && previous !== loadId) setLoadState.run('retired', previous);
+    return previous;
+  });
+
+  return {
+    async beginLoad(collectionId, taskId) {
+      const id = randomUUID();
+      insertLoad.run(id, collectionId, taskId, new Date().toISOString());
+      return id;
+    },
+    async insertBatch(loadId, collectionId, rows) {
+      insertRows(loadId, collectionId, rows);
+    },
+    async publishLoad(collectionId, loadId) {
+      const previous = publish(collectionId, loadId);
+      if (previous && previous !== loadId) await dropLoad(previous);
+    },
+    async discardLoad(loadId) {
+      await dropLoad(loadId);
+    },
+    async discardAbandonedLoads() {
+      const ids = abandoned.all().map((r) => r.id);
+      for (const id of ids) await dropLoad(id);
+      return ids.length;
+    },
+    async deleteCollection(collectionId) {
+      for (const { id } of loadIdsOf.all(collectionId)) await dropLoad(id);
+    },
+    async countLive(collectionId, loadId) {
+      return (db.prepare('SELECT count(*) AS n FROM plots WHERE load_id = ? AND collection_id = ?').get(loadId, collectionId) as { n: number }).n;
+    },
+    async *streamFeatures(collectionId, loadId, filter: PlotFilter, limit) {
+      const params: unknown[] = [];
+      const conditions = Object.entries(filter.equals).map(([name, value]) => filterCondition(name, params, value));
+      const where = ['load_id = ?', 'collection_id = ?', 'id > ?', ...conditions].join(' AND ');
+      const page = db.prepare<unknown[], StreamRow>(
+        `SELECT id, uuid, plotid, collection_id, area_ha, geometry, properties FROM plots WHERE ${where} ORDER BY id LIMIT ?`);
+      let after = 0;
+      let left = limit;
+      while (left > 0) {
+        const rows = page.all(loadId, collectionId, after, ...params, Math.min(PAGE_SIZE, left));
+        if (rows.length === 0) return;
+        for (const row of rows) yield featureLine(row);
+        left -= rows.length;
+        after = rows[rows.length - 1].id;
+      }
+    },
+  };
+}

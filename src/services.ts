@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { Config } from './infra/config.js';
+import type { BlobStore, Stores } from './domain/ports.js';
+import { AuthService } from './domain/auth/auth-service.js';
+import { createFeatureChecker, type FeatureChecker } from './domain/checks/check-feature.js';
+import { CollectionService } from './domain/collections/collection-service.js';
+import { StagingService } from './domain/staging/stage-collection.js';
+import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
+import { buildAnalysisAsset } from './domain/upload/build-analysis-asset.js';
+import { loadPlotStore } from './domain/upload/load-plot-store.js';
+import { UploadService } from './domain/upload/upload-service.js';
+import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
+import { createSqliteStores } from './infra/db/sqlite/sqlite-stores.js';
+import { createFlatGeobufAssetWriter } from './infra/asset/asset-writer.js';
+
+/** Everything the HTTP edge and the CLI call into, wired once from the configuration. */
+export interface Services {
+  config: Config;
+  stores: Stores;
+  blobs: BlobStore;
+  auth: AuthService;
+  staging: StagingService;
+  uploads: UploadService;
+  collections: CollectionService;
+  runner: TaskRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of the embedded default: SQLite and a blob folder under the data
+ * folder, and an in-process task runner. A PostgreSQL deployment swaps the stores here.
+ */
+export async function createServices(config: Config, logger: TaskLogger): Promise<Services> {
+  const stores = createSqliteStores(config.dataDir);
+  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  await blobs.init();
+  const checker: FeatureChecker = await createFeatureChecker();
+  const assetWriter = createFlatGeobufAssetWriter(blobs.scratchDir());
+  const runner = new TaskRunner(stores, {
+    plot_store: (ctx) => loadPlotStore(stores, blobs, config.loadBatchSize, ctx),
+    analysis_asset: (ctx) => buildAnalysisAsset(blobs, assetWriter, ctx),
+  }, { concurrency: config.taskConcurrency, logger });
+  // A load a dead process left unpublished is garbage: its task starts a fresh one.
+  await stores.plots.discardAbandonedLoads();
+  return {
+    config, stores, blobs, runner, checker,
+    auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds }),
+    staging: new StagingService(stores, blobs, checker, {
+      maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, issueLimit: config.stageIssueLimit,
+    }),
+    uploads: new UploadService(stores, () => runner.notify()),
+    collections: new CollectionService(stores, blobs, runner),
+    async close() {
+      await runner.stop();
+      checker.close();
+      await stores.close();
+    },
+  } as Services;
+}

@@ -1,0 +1,165 @@
+/**
+ * The behaviour every storage adapter must have, written once and run against each
+ * adapter (SQLite now; PostgreSQL when it comes), as tus does for its stores.
+ */
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CollectionRecord, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
+
+export interface StoresFactory {
+  create(): Promise<Stores>;
+  destroy(stores: Stores): Promise<void>;
+}
+
+function collection(ownerId: string, id: string, name: string): CollectionRecord {
+  return {
+    id, ownerId, name, description: null, format: 'geojson', sourceKey: `collections/${id}/source.geojson`, sourceSha256: 'ab'.repeat(32),
+    sourceBytes: 10, featureCount: 3, validCount: 3, invalidCount: 0, warningCount: 0, issueCounts: { LOW_PRECISION: 1 },
+    layout: {}, createdAt: new Date().toISOString(), liveLoadId: null, bqTaskId: null, eeTaskId: null,
+  };
+}
+
+function task(ownerId: string, collectionId: string, id: string, type: TaskRecord['type'], createdAt: string): TaskRecord {
+  return {
+    id, ownerId, collectionId, type, state: 'READY', progress: 0, plotsDone: 0, plotsTotal: 3, skipInvalid: false, attempts: 0,
+    errorCode: null, errorDetail: null, createdAt, startedAt: null, finishedAt: null,
+  };
+}
+
+function plot(i: number, region: string): PlotRow {
+  return {
+    uuid: `u-${i}`, plotId: `P${i}`, featureIndex: i, areaHa: 1.5 + i, bbox: [i, 0, i + 0.5, 0.5],
+    geometry: { type: 'Polygon', coordinates: [[[i, 0], [i + 0.5, 0], [i + 0.5, 0.5], [i, 0]]] },
+    properties: { region, organic: i % 2 === 0, score: i },
+  };
+}
+
+async function collect(lines: AsyncIterable<string>): Promise<{ properties: Record<string, unknown> }[]> {
+  const out = [];
+  for await (const line of lines) out.push(JSON.parse(line));
+  return out;
+}
+
+export function describeStoresContract(name: string, factory: StoresFactory): void {
+  describe(`stores contract: ${name}`, () => {
+    let stores: Stores;
+    let alice: string;
+    let bob: string;
+    beforeEach(async () => {
+      stores = await factory.create();
+      alice = (await stores.users.upsert({ email: 'Alice@Example.org', passwordHash: 'h1', isAdmin: false })).id;
+      bob = (await stores.users.upsert({ email: 'bob@example.org', passwordHash: 'h2', isAdmin: true })).id;
+    });
+    afterEach(async () => factory.destroy(stores));
+
+    it('users: finds by e-mail case-insensitively; upsert replaces the password', async () => {
+      assert.equal((await stores.users.findByEmail('alice@example.org'))?.id, alice);
+      const again = await stores.users.upsert({ email: 'ALICE@example.org', passwordHash: 'h3', isAdmin: true });
+      assert.equal(again.id, alice);
+      assert.equal(again.passwordHash, 'h3');
+      assert.equal(await stores.users.count(), 2);
+      assert.equal(await stores.users.findById('nobody'), null);
+    });
+
+    it('tokens: found by hash; expired ones are deleted', async () => {
+      await stores.tokens.insert({ hash: 'a', userId: alice, kind: 'access', label: null, createdAt: '2026-01-01', expiresAt: '2026-01-02' });
+      await stores.tokens.insert({ hash: 'b', userId: alice, kind: 'api', label: 'ci', createdAt: '2026-01-01', expiresAt: null });
+      assert.equal((await stores.tokens.findByHash('b'))?.label, 'ci');
+      assert.equal(await stores.tokens.deleteExpired('2026-06-01'), 1);
+      assert.equal(await stores.tokens.findByHash('a'), null);
+      assert.ok(await stores.tokens.findByHash('b'));
+    });
+
+    it('collections: scoped to their owner, names unique per owner', async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      await stores.collections.insert(collection(bob, '0x02', 'farms'));
+      assert.equal((await stores.collections.findByName(alice, 'farms'))?.id, '0x01');
+      assert.equal(await stores.collections.findById(bob, '0x01'), null);
+      await assert.rejects(stores.collections.insert(collection(alice, '0x03', 'farms')));
+      assert.deepEqual((await stores.collections.listByOwner(alice)).map((c) => c.id), ['0x01']);
+      assert.deepEqual((await stores.collections.findById(alice, '0x01'))?.issueCounts, { LOW_PRECISION: 1 });
+      await stores.collections.setTasks('0x01', 'BQ', 'EE');
+      assert.equal((await stores.collections.findById(alice, '0x01'))?.eeTaskId, 'EE');
+      await stores.collections.delete('0x01');
+      assert.equal(await stores.collections.findById(alice, '0x01'), null);
+    });
+
+    it('tasks: claimed oldest first, once; finished only from RUNNING', async () => {
+      await stores.tasks.insertMany([task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z'), task(alice, '0x01', 'T2', 'analysis_asset', '2026-01-01T00:00:01Z')]);
+      const first = await stores.tasks.claimNext('2026-01-02T00:00:00Z');
+      assert.equal(first?.id, 'T1');
+      assert.equal(first?.state, 'RUNNING');
+      assert.equal(first?.attempts, 1);
+      assert.equal((await stores.tasks.claimNext('2026-01-02T00:00:00Z'))?.id, 'T2');
+      assert.equal(await stores.tasks.claimNext('2026-01-02T00:00:00Z'), null);
+      await stores.tasks.updateProgress('T1', 2, 3);
+      assert.equal((await stores.tasks.findById(alice, 'T1'))?.progress, 66.6);
+      assert.equal(await stores.tasks.finish('T1', 'COMPLETED', '2026-01-03T00:00:00Z'), true);
+      assert.equal(await stores.tasks.finish('T1', 'FAILED', '2026-01-03T00:00:00Z'), false);
+      const done = await stores.tasks.findById(alice, 'T1');
+      assert.equal(done?.state, 'COMPLETED');
+      assert.equal(done?.progress, 100);
+      assert.equal(await stores.tasks.findById(bob, 'T1'), null, 'another owner never sees it');
+      assert.deepEqual(await stores.tasks.cancelUnfinished('0x01', '2026-01-03T00:00:00Z'), ['T2']);
+      assert.equal((await stores.tasks.findById(alice, 'T2'))?.state, 'CANCELLED');
+    });
+
+    it('tasks: interrupted ones are requeued, or failed after the last attempt', async () => {
+      await stores.tasks.insertMany([task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z')]);
+      await stores.tasks.claimNext('2026-01-02T00:00:00Z');
+      assert.deepEqual(await stores.tasks.recoverInterrupted(3, 'now'), { requeued: ['T1'], failed: [] });
+      assert.equal((await stores.tasks.findById(alice, 'T1'))?.state, 'READY');
+      await stores.tasks.claimNext('now');
+      await stores.tasks.claimNext('now');
+      assert.equal(await stores.tasks.claimNext('now'), null);
+      await stores.tasks.recoverInterrupted(3, 'now');
+      await stores.tasks.claimNext('now');
+      assert.deepEqual(await stores.tasks.recoverInterrupted(3, 'later'), { requeued: [], failed: ['T1'] });
+      const failed = await stores.tasks.findById(alice, 'T1');
+      assert.equal(failed?.state, 'FAILED');
+      assert.equal(failed?.errorCode, 'INTERRUPTED');
+    });
+
+    it('plots: a load is invisible until published, and replaces the previous one', async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      const load = await stores.plots.beginLoad('0x01', 'T1');
+      await stores.plots.insertBatch(load, '0x01', [plot(0, 'north'), plot(1, 'south'), plot(2, 'north')]);
+      assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, null);
+      await stores.plots.publishLoad('0x01', load);
+      assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, load);
+      const all = await collect(stores.plots.streamFeatures('0x01', load, { equals: {} }, 100));
+      assert.deepEqual(all.map((f) => f.properties.plotid), ['P0', 'P1', 'P2']);
+      assert.equal(all[0].properties.area_ha, 1.5);
+      assert.equal(all[0].properties.collection_id, '0x01');
+      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { region: 'north' } }, 100))).length, 2);
+      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { organic: 'true' } }, 100))).length, 2);
+      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { score: '1' } }, 100))).length, 1);
+      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { plotid: 'P2' } }, 100))).length, 1);
+      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: {} }, 2))).length, 2);
+
+      const second = await stores.plots.beginLoad('0x01', 'T2');
+      await stores.plots.insertBatch(second, '0x01', [plot(5, 'east')]);
+      await stores.plots.publishLoad('0x01', second);
+      assert.equal(await stores.plots.countLive('0x01', load), 0, 'the old load is dropped');
+      assert.equal(await stores.plots.countLive('0x01', second), 1);
+    });
+
+    it('plots: abandoned and discarded loads are removed; a collection delete removes all', async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      const dead = await stores.plots.beginLoad('0x01', 'T1');
+      await stores.plots.insertBatch(dead, '0x01', [plot(0, 'a')]);
+      assert.equal(await stores.plots.discardAbandonedLoads(), 1);
+      assert.equal(await stores.plots.countLive('0x01', dead), 0);
+      const failed = await stores.plots.beginLoad('0x01', 'T2');
+      await stores.plots.insertBatch(failed, '0x01', [plot(0, 'a')]);
+      await stores.plots.discardLoad(failed);
+      assert.equal(await stores.plots.countLive('0x01', failed), 0);
+      const live = await stores.plots.beginLoad('0x01', 'T3');
+      await stores.plots.insertBatch(live, '0x01', [plot(0, 'a'), plot(1, 'b')]);
+      await stores.plots.publishLoad('0x01', live);
+      assert.equal(await stores.plots.discardAbandonedLoads(), 0, 'the live load stays');
+      await stores.plots.deleteCollection('0x01');
+      assert.equal(await stores.plots.countLive('0x01', live), 0);
+    });
+  });
+}

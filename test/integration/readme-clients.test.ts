@@ -1,0 +1,90 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { api, stage, startTestServer, waitForTasks, type TestServer } from '../helpers/test-server.js';
+import { featureCollection, validPlots } from '../helpers/plots.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const TASK_IDS = /['"]?bq_task_id['"]?: '([A-Z2-7]{24})',?\s*['"]?ee_task_id['"]?: '([A-Z2-7]{24})'|"bq_task_id":\s*"([A-Z2-7]{24})",\s*"ee_task_id":\s*"([A-Z2-7]{24})"/;
+
+/** The code block that follows `<!-- example:NAME -->` in the README, exactly as written there. */
+function example(name: string): string {
+  const match = new RegExp(`<!-- example:${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(README);
+  assert.ok(match, `README has no example ${name}`);
+  return match[1];
+}
+
+/** Points an example at the test server and fills in its placeholders. */
+function localise(code: string, url: string, token: string, collectionId = ''): string {
+  return code.replaceAll('http://localhost:8080', url).replaceAll('<authorization_token>', token)
+    .replaceAll('<collection_id_or_collection_name_from_stage_plots>', collectionId)
+    .replaceAll('<collection_id_from_stage_plots>', collectionId);
+}
+
+function taskIds(output: string): [string, string] {
+  const m = TASK_IDS.exec(output);
+  assert.ok(m, `no task IDs in: ${output}`);
+  return [m[1] ?? m[3], m[2] ?? m[4]];
+}
+
+/** A python3 that has requests (pyenv's or Debian's; .ci/run makes sure one does). */
+function python(): string {
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(candidate, ['-c', 'import requests']).status === 0) return candidate;
+  }
+  throw new Error('no python3 with requests: install python3-requests');
+}
+
+describe('the README\'s client examples, run as written against a real server', () => {
+  let server: TestServer;
+  let token: string;
+  let workDir: string;
+  before(async () => {
+    server = await startTestServer();
+    token = await server.userToken('script@example.org');
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-clients-'));
+    fs.writeFileSync(path.join(workDir, 'plots.geojson'), featureCollection(validPlots(25)));
+  });
+  after(async () => {
+    await server.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  async function expectCompleted(ids: [string, string]): Promise<void> {
+    const statuses = await waitForTasks(server.url, token, ids);
+    assert.deepEqual(statuses.map((s) => s.state), ['COMPLETED', 'COMPLETED']);
+  }
+
+  it('Python: stages with requests multipart, then the reference upload_plots call', async () => {
+    const { stdout } = await run(python(), ['-c', localise(example('python'), server.url, token)], { cwd: workDir });
+    const ids = taskIds(stdout);
+    await expectCompleted(ids);
+    const plots = await api(server.url, token, 'GET', '/fetch_plots?filename=my-farms');
+    assert.equal((await plots.text()).trim().split('\n').length, 25);
+  });
+
+  it('JavaScript: the axios example, by collection name', async () => {
+    await stage(server.url, token, featureCollection(validPlots(10, 1, 7)), { name: 'axios-farms' });
+    const { stdout } = await run(process.execPath, ['-e', localise(example('javascript'), server.url, token, 'axios-farms')], { cwd: ROOT });
+    await expectCompleted(taskIds(stdout));
+  });
+
+  it('curl: stages with -F, then the upload example by ID', async () => {
+    const { stdout: stageOut } = await run('bash', ['-c', localise(example('curl-stage'), server.url, token)], { cwd: workDir });
+    const staged = JSON.parse(stageOut);
+    assert.equal(staged.collection_name, 'my-farms');
+    // The same file under the same name: the same collection as the Python test staged.
+    assert.equal(staged.feature_count, 25);
+    await stage(server.url, token, featureCollection(validPlots(8, 2, 7)), { name: 'curl-farms' });
+    const list = (await (await api(server.url, token, 'GET', '/get_collections')).json()).collections as { collection_id: string; collection_name: string }[];
+    const id = list.find((c) => c.collection_name === 'curl-farms')?.collection_id as string;
+    const { stdout } = await run('bash', ['-c', localise(example('curl'), server.url, token, id)]);
+    await expectCompleted(taskIds(stdout));
+  });
+});

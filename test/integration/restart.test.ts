@@ -1,0 +1,117 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { api, stage, startTestServer, waitForTasks, type TaskStatus } from '../helpers/test-server.js';
+import { crash, freePort, spawnServer, stopGracefully, type ServerProcess } from '../helpers/server-process.js';
+import { featureCollection, validPlots } from '../helpers/plots.js';
+
+const ADMIN = { CANOPY_ADMIN_EMAIL: 'ops@example.org', CANOPY_ADMIN_PASSWORD: 'ops-password-1' };
+const PLOTS = 30_000;
+
+async function tokenFor(url: string): Promise<string> {
+  const res = await fetch(`${url}/refresh_token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN.CANOPY_ADMIN_EMAIL, password: ADMIN.CANOPY_ADMIN_PASSWORD }),
+  });
+  return (await res.json()).access_token;
+}
+
+describe('a server killed mid-upload', () => {
+  let dataDir: string;
+  let server: ServerProcess | null = null;
+  before(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-restart-')); });
+  after(async () => {
+    if (server) await stopGracefully(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('leaves no collection half-loaded and no task RUNNING forever', async () => {
+    const port = await freePort();
+    // Small batches make the load take many steps, so the kill lands in the middle of it.
+    const env = { ...ADMIN, CANOPY_DATA_DIR: dataDir, CANOPY_LOAD_BATCH_SIZE: '100' };
+    server = await spawnServer(env, port);
+    let token = await tokenFor(server.url);
+    const staged = await (await stage(server.url, token, featureCollection(validPlots(PLOTS)), { name: 'big' })).json();
+    assert.equal(staged.valid_count, PLOTS, JSON.stringify(staged).slice(0, 500));
+    const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'big' })).json();
+
+    let seen: TaskStatus | null = null;
+    for (let i = 0; i < 10_000; i++) {
+      const status = await (await api(server.url, token, 'GET', `/get_task_status?task_id=${tasks.bq_task_id}`)).json() as TaskStatus;
+      if (status.state === 'RUNNING' && status.plots_done > 0) { seen = status; break; }
+      assert.notEqual(status.state, 'COMPLETED', 'the load finished before the test could interrupt it');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.ok(seen, 'the load was seen running');
+    await crash(server);
+    server = null;
+
+    // What the dead process left: a RUNNING task and an unpublished partial load.
+    const db = new Database(path.join(dataDir, 'canopy.sqlite'), { readonly: true });
+    const state = db.prepare('SELECT state FROM tasks WHERE id = ?').get(tasks.bq_task_id) as { state: string };
+    const partial = (db.prepare('SELECT count(*) AS n FROM plots').get() as { n: number }).n;
+    const live = db.prepare('SELECT live_load_id FROM collections WHERE id = ?').get(staged.collection_id) as { live_load_id: string | null };
+    db.close();
+    assert.equal(state.state, 'RUNNING');
+    assert.ok(partial > 0 && partial < PLOTS, `partial load of ${partial} rows`);
+    assert.equal(live.live_load_id, null);
+
+    server = await spawnServer(env, port);
+    token = await tokenFor(server.url);
+    const early = await api(server.url, token, 'GET', `/fetch_plots?filename=big&limit=${PLOTS + 1}`);
+    if (early.status === 200) {
+      assert.equal((await early.text()).trim().split('\n').length, PLOTS, 'a reader sees all plots or none');
+    } else {
+      assert.equal(early.status, 409);
+    }
+    const statuses = await waitForTasks(server.url, token, [tasks.bq_task_id, tasks.ee_task_id], 120_000);
+    assert.deepEqual(statuses.map((s) => s.state), ['COMPLETED', 'COMPLETED']);
+    const fetched = await api(server.url, token, 'GET', `/fetch_plots?filename=big&limit=${PLOTS + 1}`);
+    assert.equal((await fetched.text()).trim().split('\n').length, PLOTS);
+
+    const after = new Database(path.join(dataDir, 'canopy.sqlite'), { readonly: true });
+    assert.equal((after.prepare('SELECT count(*) AS n FROM plots').get() as { n: number }).n, PLOTS, 'the partial rows are gone');
+    assert.equal((after.prepare("SELECT count(*) AS n FROM tasks WHERE state = 'RUNNING'").get() as { n: number }).n, 0);
+    after.close();
+  });
+});
+
+describe('a task interrupted too many times', () => {
+  it('is failed with its reason at the next start, and a new upload starts fresh tasks', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-attempts-'));
+    try {
+      let server = await startTestServer({}, { dataDir, keepData: true });
+      let token = await server.userToken('user@example.org');
+      const staged = await (await stage(server.url, token, featureCollection(validPlots(4)), { name: 'flaky' })).json();
+      const first = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'flaky' })).json();
+      await waitForTasks(server.url, token, [first.bq_task_id, first.ee_task_id]);
+      await server.close();
+
+      // As if three processes in a row had died while running the plot-store task.
+      const db = new Database(path.join(dataDir, 'canopy.sqlite'));
+      db.prepare("UPDATE tasks SET state = 'RUNNING', attempts = 3, finished_at = NULL WHERE id = ?").run(first.bq_task_id);
+      db.close();
+
+      server = await startTestServer({}, { dataDir, keepData: true });
+      token = await server.userToken('user@example.org');
+      const status = await (await api(server.url, token, 'GET', `/get_task_status?task_id=${first.bq_task_id}`)).json();
+      assert.equal(status.state, 'FAILED');
+      assert.equal(status.error.code, 'INTERRUPTED');
+      assert.match(status.error.detail, /upload_plots again/);
+      const progress = await (await api(server.url, token, 'GET', `/batch_progress?tracking_id=${staged.collection_id}`)).json();
+      assert.equal(progress.status, 'failed');
+      assert.equal(progress.failures.length, 1);
+
+      const second = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'flaky' })).json();
+      assert.notEqual(second.bq_task_id, first.bq_task_id);
+      const statuses = await waitForTasks(server.url, token, [second.bq_task_id, second.ee_task_id]);
+      assert.deepEqual(statuses.map((s) => s.state), ['COMPLETED', 'COMPLETED']);
+      await server.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Fixture-folder tests, the way Turf tests its predicates: every feature in
+ * fixtures/checks/valid raises no issue at all (which is also each rule's "does not fire"
+ * case), and every feature in fixtures/checks/invalid/<CODE> raises <CODE> and nothing else
+ * except the codes it lists in its `expectAlso` foreign member.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ISSUE_CATALOGUE, ISSUE_CODES, isIssueCode, type IssueCode } from '../../src/domain/checks/catalogue.js';
+import { createFeatureChecker, type FeatureChecker } from '../../src/domain/checks/check-feature.js';
+import type { CheckedFeature, SourceFeature } from '../../src/domain/features/types.js';
+
+const ROOT = fileURLToPath(new URL('../fixtures/checks/', import.meta.url));
+
+/** Codes raised by the cross-feature or country-lookup stages, not by the single-feature checker. */
+const ELSEWHERE: readonly IssueCode[] = ['AXIS_ORDER_SUSPECT', 'OUTSIDE_DECLARED_COUNTRY', 'DUPLICATE_PLOT', 'OVERLAPPING_PLOTS', 'DUPLICATE_PLOT_ID'];
+/** Codes whose issue must say where the problem is. */
+const LOCATED: readonly IssueCode[] = ['COORDINATES_OUT_OF_RANGE', 'RING_NOT_CLOSED', 'SELF_INTERSECTION', 'INVALID_POLYGON', 'INVALID_AFTER_TRUNCATION', 'DUPLICATE_VERTEX', 'SPIKE'];
+
+interface Fixture { name: string; feature: SourceFeature; expectAlso: string[] }
+
+function load(dir: string): Fixture[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.geojson')).sort().map((name) => {
+    const json = JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+      id?: string | number; properties?: Record<string, unknown> | null; geometry: unknown; expectAlso?: string[];
+    };
+    const feature: SourceFeature = { index: 0, geometry: json.geometry, properties: json.properties ?? {} };
+    if (json.id !== undefined) feature.id = json.id;
+    return { name, feature, expectAlso: json.expectAlso ?? [] };
+  });
+}
+
+function summary(result: CheckedFeature): string {
+  return result.issues.map((i) => `${i.code}: ${i.message}`).join('\n') || '(no issues)';
+}
+
+const invalidCodes = readdirSync(join(ROOT, 'invalid')).sort();
+let checker: FeatureChecker;
+before(async () => { checker = await createFeatureChecker(); });
+after(() => checker.close());
+
+describe('valid fixtures raise no issue', () => {
+  for (const { name, feature } of load(join(ROOT, 'valid'))) {
+    it(name, () => {
+      const result = checker.check(feature);
+      assert.deepEqual(result.issues, [], summary(result));
+      assert.equal(result.valid, true);
+      assert.notEqual(result.geometry, null);
+      assert.notEqual(result.bbox, null);
+      assert.equal(typeof result.areaHa, 'number');
+    });
+  }
+});
+
+for (const code of invalidCodes) {
+  describe(`invalid/${code}`, () => {
+    it('is a catalogue code', () => assert.ok(isIssueCode(code), `${code} is not in the catalogue`));
+    for (const { name, feature, expectAlso } of load(join(ROOT, 'invalid', code))) {
+      it(name, () => {
+        const result = checker.check(feature);
+        const issue = result.issues.find((i) => i.code === code);
+        assert.ok(issue, `expected ${code}, got:\n${summary(result)}`);
+        assert.equal(issue.severity, ISSUE_CATALOGUE[code as IssueCode].severity);
+        assert.equal(issue.feature, 0);
+        assert.match(issue.message, /^[A-Z0-9].*[.]$/s, 'one sentence, capitalised, ending with a full stop');
+        if (issue.severity === 'error') assert.equal(result.valid, false);
+        if ((LOCATED as string[]).includes(code)) assert.ok(issue.location, `${code} must carry a location`);
+        const unexpected = result.issues.filter((i) => i.code !== code && !expectAlso.includes(i.code));
+        assert.deepEqual(unexpected, [], `unexpected issues:\n${summary(result)}`);
+      });
+    }
+  });
+}
+
+describe('fixture coverage', () => {
+  it('has at least one invalid fixture for every code the single-feature checker raises', () => {
+    const missing = ISSUE_CODES.filter((c) => !ELSEWHERE.includes(c) && !invalidCodes.includes(c));
+    assert.deepEqual(missing, []);
+  });
+
+  it('gives the bow-tie a self-intersection location inside the plot', () => {
+    const [bowtie] = load(join(ROOT, 'invalid', 'SELF_INTERSECTION')).filter((f) => f.name === 'bowtie.geojson');
+    const issue = checker.check(bowtie.feature).issues.find((i) => i.code === 'SELF_INTERSECTION');
+    assert.ok(issue?.location);
+    assert.match(issue.message, /Self-intersection/);
+    const [lon, lat] = issue.location;
+    assert.ok(lon > -5.3013 && lon < -5.3003 && lat > 6.8012 && lat < 6.8022, `location ${issue.location}`);
+  });
+});
