@@ -71,13 +71,13 @@ describe('createFeatureChecker', () => {
     }
   });
 
-  it('locates an out-of-range position only when a map can draw it', () => {
+  it('locates an out-of-range position at the offending position as written', () => {
     const wrapped = checker.check(feature({ type: 'Point', coordinates: [200.5, 6.8012349] })).issues[0];
     assert.equal(wrapped.code, 'COORDINATES_OUT_OF_RANGE');
     assert.deepEqual(wrapped.location, [200.5, 6.8012349]);
     const utm = checker.check(feature({ type: 'Point', coordinates: [262134.52, 752311.87] })).issues[0];
     assert.equal(utm.code, 'COORDINATES_OUT_OF_RANGE');
-    assert.equal(utm.location, undefined);
+    assert.deepEqual(utm.location, [262134.52, 752311.87]);
     assert.match(utm.message, /projected metres/);
   });
 

@@ -61,6 +61,23 @@ export class SourceTap {
     while (await this.pull()) { /* counted, hashed and written by pull */ }
   }
 
+  /**
+   * After a refusal: reads and discards the rest of the upload (no hashing, no copy), so the
+   * client, still sending, gets the answer instead of a reset connection. Stops at the size
+   * limit. Never throws.
+   */
+  async skipRest(): Promise<void> {
+    try {
+      while (!this.done && this.bytes <= this.maxBytes) {
+        const next = await this.iterator.next();
+        if (next.done) this.done = true;
+        else this.bytes += (next.value as Buffer).length;
+      }
+    } catch {
+      // The client went away; there is nothing left to skip.
+    }
+  }
+
   get totalBytes(): number {
     return this.bytes;
   }

@@ -1,5 +1,5 @@
 import { collectionIdFor } from '../ids.js';
-import { AppError, ConflictError, FileUnreadableError } from '../errors.js';
+import { AppError, ConflictError, FileUnreadableError, PayloadTooLargeError } from '../errors.js';
 import type { Issue } from '../features/types.js';
 import type { BlobStore, BlobWriter, CollectionRecord, Stores } from '../ports.js';
 import type { FeatureChecker } from '../checks/check-feature.js';
@@ -64,16 +64,17 @@ export class StagingService {
   /** Reads and checks the file into temporary blobs. Throws (and leaves nothing) when the file is unusable. */
   async ingest(source: StageSource): Promise<IngestedFile> {
     const writers = { source: await this.blobs.createWriter(), features: await this.blobs.createWriter(), report: await this.blobs.createWriter() };
+    const tap = new SourceTap(source.stream, writers.source, this.options.maxUploadBytes);
     try {
-      return await this.readAndCheck(source, writers);
+      return await this.readAndCheck(source, tap, writers);
     } catch (err) {
       await this.discard({ writers });
+      if (!(err instanceof PayloadTooLargeError)) await tap.skipRest();
       throw err;
     }
   }
 
-  private async readAndCheck(source: StageSource, writers: IngestedFile['writers']): Promise<IngestedFile> {
-    const tap = new SourceTap(source.stream, writers.source, this.options.maxUploadBytes);
+  private async readAndCheck(source: StageSource, tap: SourceTap, writers: IngestedFile['writers']): Promise<IngestedFile> {
     const head = await tap.head();
     if (head.length === 0) throw new FileUnreadableError('The file is empty.');
     const format = detectFormat(head, source.filename, source.mimeType);

@@ -6,7 +6,7 @@ import type { App } from '../app-type.js';
 export function registerHealth(app: App, services: Services): void {
   app.get('/health', {
     schema: {
-      summary: 'Liveness and database check', tags: ['meta'],
+      summary: 'Liveness and database check', tags: ['meta'], security: [],
       response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }) },
     },
   }, async () => {

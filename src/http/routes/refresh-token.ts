@@ -12,7 +12,7 @@ const Body = Type.Object({
 export function registerRefreshToken(app: App, services: Services): void {
   app.post('/refresh_token', {
     schema: {
-      summary: 'Sign in and get a bearer token', tags: ['auth'], body: Body,
+      summary: 'Sign in and get a bearer token', tags: ['auth'], body: Body, security: [],
       response: { 200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer'), expires_in: Type.Integer() }), ...errorResponses },
     },
   }, async (request) => {

@@ -65,8 +65,13 @@ export function registerStagePlots(app: App, services: Services): void {
     const meta: Partial<StageMeta> = {};
     let ingested: IngestedFile | null = null;
     const parts = request.parts()[Symbol.asyncIterator]();
+    let allRead = false;
     try {
-      for (let next = await parts.next(); !next.done; next = await parts.next()) {
+      for (let next = await parts.next(); ; next = await parts.next()) {
+        if (next.done) {
+          allRead = true;
+          break;
+        }
         const part = next.value;
         if (part.type === 'field') {
           if (part.fieldname === 'request_data') parseRequestData(String(part.value), meta);
@@ -79,17 +84,25 @@ export function registerStagePlots(app: App, services: Services): void {
           if (ingested) throw new BadRequestError('Send one file per request, in the part named "file".', 'TOO_MANY_FILES');
           continue;
         }
-        // Fail fast on a missing name when request_data came first (as clients send it).
-        if (meta.name !== undefined) assertMeta(meta);
+        // Fail fast on a bad name when request_data came first (as clients send it); the
+        // unread file is let through so the parts that follow can be drained.
+        if (meta.name !== undefined) {
+          try {
+            assertMeta(meta);
+          } catch (err) {
+            part.file.resume();
+            throw err;
+          }
+        }
         ingested = await services.staging.ingest({ stream: part.file, filename: part.filename, mimeType: part.mimetype });
       }
-      if (!ingested) throw new BadRequestError('The request has no file part; send the plots in a multipart part named "file".', 'FILE_MISSING');
     } catch (err) {
       if (ingested) await services.staging.discard(ingested);
       if ((err as { status?: number }).status === 413) reply.header('connection', 'close');
-      else await drainParts(parts).catch(() => undefined);
+      else if (!allRead) await drainParts(parts).catch(() => undefined);
       throw err;
     }
+    if (!ingested) throw new BadRequestError('The request has no file part; send the plots in a multipart part named "file".', 'FILE_MISSING');
     let stageMeta: StageMeta;
     try {
       stageMeta = assertMeta(meta);
