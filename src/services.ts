@@ -43,7 +43,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   // A load a dead process left unpublished is garbage: its task starts a fresh one.
   await stores.plots.discardAbandonedLoads();
   return {
-    config, stores, blobs, runner, checker,
+    config, stores, blobs, runner,
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds }),
     staging: new StagingService(stores, blobs, checker, {
       maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, issueLimit: config.stageIssueLimit,
@@ -55,5 +55,5 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
       checker.close();
       await stores.close();
     },
-  } as Services;
+  };
 }

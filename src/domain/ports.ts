@@ -102,6 +102,8 @@ export interface TaskStore {
   updateProgress(id: string, plotsDone: number, plotsTotal: number): Promise<void>;
   /** Moves a RUNNING task to a finished state; returns false if it was no longer RUNNING. */
   finish(id: string, state: 'COMPLETED' | 'FAILED' | 'CANCELLED', now: string, error?: { code: string; detail: string }): Promise<boolean>;
+  /** Puts a RUNNING task back to READY without counting the attempt (a clean shutdown). */
+  release(id: string): Promise<void>;
   /** Cancels the collection's unfinished tasks; returns the IDs that were RUNNING. */
   cancelUnfinished(collectionId: string, now: string): Promise<string[]>;
   /**

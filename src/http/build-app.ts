@@ -22,8 +22,8 @@ import { registerUploadPlots } from './routes/upload-plots.js';
 export async function buildApp(services: Services, options: { logger?: FastifyServerOptions['loggerInstance'] } = {}): Promise<App> {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    // Behind a proxy the client address for the login throttle comes from X-Forwarded-For.
-    trustProxy: true,
+    // Only behind the operator's own proxy may X-Forwarded-For name the client (login throttle).
+    trustProxy: services.config.trustProxy,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

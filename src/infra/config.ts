@@ -21,6 +21,8 @@ export interface Config {
   /** How many issues the stage response carries (the full report is at /collections/{id}/report). */
   stageIssueLimit: number;
   logLevel: string;
+  /** Trust X-Forwarded-For (only behind a reverse proxy you run), for the client address. */
+  trustProxy: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -58,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
+    trustProxy: ['1', 'true', 'yes'].includes((env.CANOPY_TRUST_PROXY ?? '').trim().toLowerCase()),
   };
 }

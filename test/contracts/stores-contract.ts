@@ -117,6 +117,12 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.deepEqual(await stores.tasks.recoverInterrupted(3, 'later'), { requeued: [], failed: ['T1'] });
       const failed = await stores.tasks.findById(alice, 'T1');
       assert.equal(failed?.state, 'FAILED');
+      await stores.tasks.insertMany([task(alice, '0x01', 'T9', 'plot_store', '2026-01-01T00:00:00Z')]);
+      await stores.tasks.claimNext('now');
+      await stores.tasks.release('T9');
+      const released = await stores.tasks.findById(alice, 'T9');
+      assert.equal(released?.state, 'READY');
+      assert.equal(released?.attempts, 0, 'a clean shutdown does not count as an attempt');
       assert.equal(failed?.errorCode, 'INTERRUPTED');
     });
 

@@ -79,6 +79,39 @@ describe('a server killed mid-upload', () => {
   });
 });
 
+describe('a server stopped cleanly mid-upload', () => {
+  it('puts the running task back and finishes it at the next start', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-sigterm-'));
+    try {
+      const port = await freePort();
+      const env = { ...ADMIN, CANOPY_DATA_DIR: dataDir, CANOPY_LOAD_BATCH_SIZE: '50' };
+      let server = await spawnServer(env, port);
+      let token = await tokenFor(server.url);
+      await stage(server.url, token, featureCollection(validPlots(10_000)), { name: 'calm' });
+      const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'calm' })).json();
+      for (let i = 0; i < 5000; i++) {
+        const s = await (await api(server.url, token, 'GET', `/get_task_status?task_id=${tasks.bq_task_id}`)).json() as TaskStatus;
+        if (s.state !== 'READY') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await stopGracefully(server);
+      const db = new Database(path.join(dataDir, 'canopy.sqlite'), { readonly: true });
+      const rows = db.prepare('SELECT state, attempts FROM tasks').all() as { state: string; attempts: number }[];
+      db.close();
+      assert.ok(rows.every((r) => r.state !== 'RUNNING'), JSON.stringify(rows));
+      assert.ok(rows.every((r) => r.state === 'COMPLETED' || r.attempts === 0), 'a clean stop costs no attempt');
+
+      server = await spawnServer(env, port);
+      token = await tokenFor(server.url);
+      const statuses = await waitForTasks(server.url, token, [tasks.bq_task_id, tasks.ee_task_id], 120_000);
+      assert.deepEqual(statuses.map((s) => s.state), ['COMPLETED', 'COMPLETED']);
+      await stopGracefully(server);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a task interrupted too many times', () => {
   it('is failed with its reason at the next start, and a new upload starts fresh tasks', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-attempts-'));

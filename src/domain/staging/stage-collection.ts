@@ -1,4 +1,5 @@
 import { collectionIdFor } from '../ids.js';
+import { KeyedMutex } from '../keyed-mutex.js';
 import { AppError, ConflictError, FileUnreadableError, PayloadTooLargeError } from '../errors.js';
 import type { Issue } from '../features/types.js';
 import type { BlobStore, BlobWriter, CollectionRecord, Stores } from '../ports.js';
@@ -54,6 +55,8 @@ export interface StagingOptions {
 
 /** Stage: read a supplier file as a stream, check every feature, keep file, report and plots. */
 export class StagingService {
+  private readonly commitLock = new KeyedMutex();
+
   constructor(
     private readonly stores: Stores,
     private readonly blobs: BlobStore,
@@ -116,6 +119,11 @@ export class StagingService {
   /** Turns an ingested file into a collection of the owner's, or returns the identical one staged before. */
   async commit(ownerId: string, file: IngestedFile, meta: StageMeta): Promise<StageResult> {
     const name = meta.name.trim();
+    // One commit per owner and name at a time: a second identical upload then finds the first.
+    return this.commitLock.run(`${ownerId}\0${name}`, () => this.commitLocked(ownerId, file, name, meta.description));
+  }
+
+  private async commitLocked(ownerId: string, file: IngestedFile, name: string, description: string | null): Promise<StageResult> {
     const existing = await this.stores.collections.findByName(ownerId, name);
     if (existing) {
       await this.discard(file);
@@ -127,7 +135,7 @@ export class StagingService {
     const id = collectionIdFor(ownerId, name, file.sha256);
     const keys = collectionKeys(id, file.format);
     const record: CollectionRecord = {
-      id, ownerId, name, description: meta.description, format: file.format, sourceKey: keys.source,
+      id, ownerId, name, description, format: file.format, sourceKey: keys.source,
       sourceSha256: file.sha256, sourceBytes: file.bytes, featureCount: file.featureCount, validCount: file.validCount,
       invalidCount: file.invalidCount, warningCount: file.warningCount, issueCounts: file.issueCounts, layout: file.layout,
       createdAt: new Date().toISOString(), liveLoadId: null, bqTaskId: null, eeTaskId: null,

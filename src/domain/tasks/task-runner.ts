@@ -66,13 +66,16 @@ export class TaskRunner {
     await Promise.all(waits);
   }
 
-  /** Stops claiming work and waits for running tasks; those are left RUNNING for the next start. */
+  /**
+   * Stops claiming work, interrupts running tasks and puts them back to READY, so the next
+   * start takes them up without counting the interruption as a failed attempt.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.notify();
+    await this.loop;
     for (const r of this.running.values()) r.controller.abort(new AppError(503, 'SHUTTING_DOWN', 'The server is stopping.'));
     await Promise.all([...this.running.values()].map((r) => r.finished));
-    await this.loop;
   }
 
   private async run(): Promise<void> {
@@ -114,6 +117,7 @@ export class TaskRunner {
       logger.info({ taskId: task.id, type: task.type }, 'task completed');
     } catch (err) {
       if (signal.aborted && (signal.reason as AppError | undefined)?.code === 'SHUTTING_DOWN') {
+        await tasks.release(task.id);
         logger.info({ taskId: task.id }, 'task interrupted by shutdown; it will be taken up at the next start');
         return;
       }

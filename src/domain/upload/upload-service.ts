@@ -1,5 +1,6 @@
 import { RuleViolationError } from '../errors.js';
 import { newTaskId } from '../ids.js';
+import { KeyedMutex } from '../keyed-mutex.js';
 import type { Stores, TaskRecord } from '../ports.js';
 import { findCollection } from '../collections/find-collection.js';
 import type { TaskType } from '../tasks/task-states.js';
@@ -12,20 +13,13 @@ export interface UploadTasks {
 /** Upload: start the plot-store and analysis-asset tasks of a staged collection. */
 export class UploadService {
   // Serialises start requests per collection so two concurrent calls get the same tasks.
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly lock = new KeyedMutex();
 
   constructor(private readonly stores: Stores, private readonly onTasksCreated: () => void) {}
 
   async start(ownerId: string, filename: string, skipInvalid: boolean): Promise<UploadTasks> {
     const collection = await findCollection(this.stores, ownerId, filename);
-    const previous = this.locks.get(collection.id) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.startLocked(ownerId, collection.id, skipInvalid));
-    this.locks.set(collection.id, next);
-    try {
-      return await next;
-    } finally {
-      if (this.locks.get(collection.id) === next) this.locks.delete(collection.id);
-    }
+    return this.lock.run(collection.id, () => this.startLocked(ownerId, collection.id, skipInvalid));
   }
 
   private async startLocked(ownerId: string, collectionId: string, skipInvalid: boolean): Promise<UploadTasks> {

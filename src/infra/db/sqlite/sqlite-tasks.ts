@@ -35,6 +35,7 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
   const cancel = db.prepare("UPDATE tasks SET state = 'CANCELLED', finished_at = ?, error_code = 'CANCELLED', error_detail = ? WHERE id = ?");
   const running = db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE state = 'RUNNING'");
   const requeue = db.prepare("UPDATE tasks SET state = 'READY', plots_done = 0, started_at = NULL WHERE id = ?");
+  const release = db.prepare("UPDATE tasks SET state = 'READY', plots_done = 0, started_at = NULL, attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'RUNNING'");
   const removeByCollection = db.prepare('DELETE FROM tasks WHERE collection_id = ?');
 
   const claim = db.transaction((now: string): TaskRow | undefined => {
@@ -64,6 +65,9 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
     },
     async finish(id, state, now, error) {
       return finish.run(state, now, error?.code ?? null, error?.detail ?? null, id).changes === 1;
+    },
+    async release(id) {
+      release.run(id);
     },
     async cancelUnfinished(collectionId, now) {
       return db.transaction(() => {
