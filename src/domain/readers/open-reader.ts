@@ -7,6 +7,8 @@ export type FileFormat = 'geojson' | 'csv' | 'shapefile' | 'geoparquet';
 
 export interface ReaderOptions {
   maxFeatureBytes: number;
+  /** A folder for spool files of formats that need random access (zip, Parquet). */
+  scratchDir: string;
   /** Receives what the reader found about the file's layout (columns used, CRS, …). */
   onLayout?: (layout: Record<string, unknown>) => void;
 }

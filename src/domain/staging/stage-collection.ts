@@ -88,7 +88,7 @@ export class StagingService {
     const firstIssues: Issue[] = [];
     let featureCount = 0, validCount = 0, warningCount = 0, issueTotal = 0;
 
-    const reader = openReader(format, tap.chunks(), { maxFeatureBytes: this.options.maxFeatureBytes, onLayout: (l) => Object.assign(layout, l) });
+    const reader = openReader(format, tap.chunks(), { maxFeatureBytes: this.options.maxFeatureBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l) });
     for await (const sourceFeature of reader) {
       const checked = this.checker.check(sourceFeature);
       featureCount++;
