@@ -83,6 +83,18 @@ describe('files with problems', () => {
     assert.equal(lines[0], 'feature,plot_id,code,severity,message,lon,lat');
     assert.equal(lines.length, json.issues.length + 1);
     assert.ok(lines.some((l) => l.startsWith('1,bow-tie,SELF_INTERSECTION,error,')));
+
+    const geojson = await (await api(server.url, token, 'GET', `/collections/${staged.collection_id}/report?format=geojson`)).json();
+    assert.equal(geojson.type, 'FeatureCollection');
+    const flagged = new Map<number, { geometry: { type: string } | null; properties: Record<string, unknown> }>(
+      geojson.features.map((f: { properties: { canopy_feature: number } }) => [f.properties.canopy_feature, f]));
+    for (const index of [1, 2, 3, 4]) assert.ok(flagged.has(index), `feature ${index} is flagged`);
+    assert.equal(flagged.get(1)?.properties.canopy_codes, 'SELF_INTERSECTION');
+    assert.equal(flagged.get(1)?.properties.plot_id, 'bow-tie', 'the file\'s own properties are kept');
+    assert.equal(flagged.get(1)?.geometry?.type, 'Polygon');
+    assert.equal(flagged.get(3)?.geometry?.type, 'Point', 'an unusable ring shows at its location');
+    assert.equal(flagged.get(2)?.geometry, null);
+    assert.match(String(flagged.get(4)?.properties.canopy_messages), /projected|swapped/);
   });
 
   it('refuses a file it cannot use with a 4xx and leaves nothing behind', async () => {

@@ -45,6 +45,11 @@ export class CollectionService {
     return this.blobs.read(collectionKeys(collection.id).report);
   }
 
+  /** The flagged features (GeoJSON Feature lines with their issues as properties). */
+  async flaggedStream(collection: CollectionRecord): Promise<Readable> {
+    return this.blobs.read(collectionKeys(collection.id).flagged);
+  }
+
   /** The analysis asset (FlatGeobuf), once its task has completed. */
   async assetStream(ownerId: string, idOrName: string): Promise<{ collection: CollectionRecord; stream: Readable; bytes: number }> {
     const collection = await findCollection(this.stores, ownerId, idOrName);

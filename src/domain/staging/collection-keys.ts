@@ -7,6 +7,7 @@ export function collectionKeys(collectionId: string, format = 'geojson') {
     source: `${prefix}/source.${extension}`,
     features: `${prefix}/features.ndjson`,
     report: `${prefix}/report.ndjson`,
+    flagged: `${prefix}/flagged.ndjson`,
     asset: `${prefix}/plots.fgb`,
   };
 }

@@ -6,13 +6,20 @@ const FLUSH_BYTES = 256 * 1024;
 export class LineSink {
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** Bytes handed to push() so far (written or pending): where the next line starts. */
+  private offset = 0;
 
   constructor(readonly writer: BlobWriter) {}
 
-  async push(line: string): Promise<void> {
+  /** Queues one line; returns where it sits in the blob (byte offset and length, newline excluded). */
+  async push(line: string): Promise<{ offset: number; length: number }> {
+    const length = Buffer.byteLength(line);
+    const at = { offset: this.offset, length };
+    this.offset += length + 1;
     this.pending.push(line);
-    this.pendingBytes += line.length + 1;
+    this.pendingBytes += length + 1;
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+    return at;
   }
 
   async flush(): Promise<void> {

@@ -9,6 +9,8 @@ import { openReader, type FileFormat } from '../readers/open-reader.js';
 import { LineSink } from './line-sink.js';
 import { SourceTap } from './source-tap.js';
 import { stagedFeatureLine } from './staged-feature.js';
+import { flaggedFeatureLine } from './flagged-feature.js';
+import { IssueTally } from './issue-tally.js';
 import { collectionKeys } from './collection-keys.js';
 
 export interface StageSource {
@@ -35,7 +37,7 @@ export interface IngestedFile {
   firstIssues: Issue[];
   issuesTruncated: boolean;
   layout: Record<string, unknown>;
-  writers: { source: BlobWriter; features: BlobWriter; report: BlobWriter };
+  writers: { source: BlobWriter; features: BlobWriter; report: BlobWriter; flagged: BlobWriter };
 }
 
 export interface StageResult {
@@ -66,7 +68,10 @@ export class StagingService {
 
   /** Reads and checks the file into temporary blobs. Throws (and leaves nothing) when the file is unusable. */
   async ingest(source: StageSource): Promise<IngestedFile> {
-    const writers = { source: await this.blobs.createWriter(), features: await this.blobs.createWriter(), report: await this.blobs.createWriter() };
+    const writers = {
+      source: await this.blobs.createWriter(), features: await this.blobs.createWriter(),
+      report: await this.blobs.createWriter(), flagged: await this.blobs.createWriter(),
+    };
     const tap = new SourceTap(source.stream, writers.source, this.options.maxUploadBytes);
     try {
       return await this.readAndCheck(source, tap, writers);
@@ -83,24 +88,18 @@ export class StagingService {
     const format = detectFormat(head, source.filename, source.mimeType);
     const layout: Record<string, unknown> = {};
     const features = new LineSink(writers.features);
-    const report = new LineSink(writers.report);
-    const issueCounts: Record<string, number> = {};
-    const firstIssues: Issue[] = [];
-    let featureCount = 0, validCount = 0, warningCount = 0, issueTotal = 0;
+    const flagged = new LineSink(writers.flagged);
+    const tally = new IssueTally(new LineSink(writers.report), this.options.issueLimit);
+    let featureCount = 0, validCount = 0;
 
-    const reader = openReader(format, tap.chunks(), { maxFeatureBytes: this.options.maxFeatureBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l) });
+    const reader = openReader(format, tap.chunks(), {
+      maxFeatureBytes: this.options.maxFeatureBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l),
+    });
     for await (const sourceFeature of reader) {
       const checked = this.checker.check(sourceFeature);
       featureCount++;
-      let warned = false;
-      for (const issue of checked.issues) {
-        issueCounts[issue.code] = (issueCounts[issue.code] ?? 0) + 1;
-        if (issue.severity === 'warning') warned = true;
-        if (firstIssues.length < this.options.issueLimit) firstIssues.push(issue);
-        issueTotal++;
-        await report.push(JSON.stringify(issue));
-      }
-      if (warned) warningCount++;
+      for (const issue of checked.issues) await tally.record(issue);
+      if (checked.issues.length > 0) await flagged.push(flaggedFeatureLine(checked));
       if (checked.valid) {
         validCount++;
         await features.push(stagedFeatureLine(checked));
@@ -108,11 +107,11 @@ export class StagingService {
     }
     await tap.drain();
     if (featureCount === 0) throw new AppError(400, 'NO_FEATURES', 'The file holds no features; there is nothing to stage.');
-    await features.flush();
-    await report.flush();
+    await Promise.all([features.flush(), flagged.flush(), tally.flush()]);
     return {
       format, sha256: tap.digest(), bytes: tap.totalBytes, featureCount, validCount, invalidCount: featureCount - validCount,
-      warningCount, issueCounts, firstIssues, issuesTruncated: issueTotal > firstIssues.length, layout, writers,
+      warningCount: tally.warningFeatures, issueCounts: tally.counts, firstIssues: tally.first, issuesTruncated: tally.truncated,
+      layout, writers,
     };
   }
 
@@ -144,6 +143,7 @@ export class StagingService {
       await file.writers.source.commit(keys.source);
       await file.writers.features.commit(keys.features);
       await file.writers.report.commit(keys.report);
+      await file.writers.flagged.commit(keys.flagged);
       await this.stores.collections.insert(record);
     } catch (err) {
       await this.discard(file);

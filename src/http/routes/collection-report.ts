@@ -40,21 +40,39 @@ async function* reportCsv(lines: AsyncIterable<string>): AsyncGenerator<string> 
   }
 }
 
+async function* flaggedGeoJson(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  yield '{"type":"FeatureCollection","features":[\n';
+  let first = true;
+  for await (const line of lines) {
+    if (!line) continue;
+    yield (first ? '' : ',\n') + line;
+    first = false;
+  }
+  yield '\n]}\n';
+}
+
 /** GET /collections/{id}/report: every issue found when the collection was staged (JSON or CSV). */
 export function registerCollectionReport(app: App, services: Services): void {
   app.get('/collections/:collection_id/report', {
     schema: {
       summary: 'The whole validation report of a staged collection', tags: ['collections'],
       params: Type.Object({ collection_id: Type.String() }),
-      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) }),
+      description: 'format=json (default): counts and every issue; csv: one issue per row; geojson: the flagged features with their issues as canopy_* properties, to open in QGIS.',
+      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('geojson')])) }),
       response: { 200: StreamBody, ...errorResponses },
     },
   }, async (request, reply) => {
     const view = await services.collections.get(currentUser(request).id, request.params.collection_id);
+    const name = `report-${view.collection.id.slice(0, 10)}`;
+    if (request.query.format === 'geojson') {
+      const flagged = createInterface({ input: await services.collections.flaggedStream(view.collection), crlfDelay: Infinity });
+      reply.type('application/geo+json; charset=utf-8').header('content-disposition', `attachment; filename="${name}.geojson"`);
+      return reply.send(Readable.from(flaggedGeoJson(flagged), { objectMode: false }));
+    }
     const stream = await services.collections.reportStream(view.collection);
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     if (request.query.format === 'csv') {
-      reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="report-${view.collection.id.slice(0, 10)}.csv"`);
+      reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
       return reply.send(Readable.from(reportCsv(lines), { objectMode: false }));
     }
     reply.type('application/json; charset=utf-8');
