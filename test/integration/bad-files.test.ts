@@ -106,7 +106,7 @@ describe('files with problems', () => {
       [Buffer.from([0, 1, 2, 3, 255, 254, 0, 7, 8, 9]), 'junk.bin', 415, 'UNSUPPORTED_FORMAT'],
       [featureCollection(Array.from({ length: 2000 }, (_, i) => squarePlot(-5 + i * 0.01, 6.5))), 'big.geojson', 413, 'PAYLOAD_TOO_LARGE'],
       [featureCollection([squarePlot(-5, 6.5, { notes: 'x'.repeat(30_000) })]), 'fat.geojson', 413, 'FEATURE_TOO_LARGE'],
-      ['{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32630"}},"features":[]}', 'utm.geojson', 422, 'CRS_UNSUPPORTED'],
+      ['{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2000"}},"features":[]}', 'unknown-crs.geojson', 422, 'CRS_UNSUPPORTED'],
     ];
     for (const [content, filename, status, code] of cases) {
       const res = await stage(server.url, token, content, { name: `bad-${filename}`, filename });

@@ -258,10 +258,22 @@ describe('readGeoJson: errors', () => {
     assert.ok(error instanceof PayloadTooLargeError);
   });
 
-  it('refuses a crs other than WGS 84, before or after the features', async () => {
+  it('reprojects a known crs (a UTM zone) to WGS 84 and records it', async () => {
     const crs = '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32630"}}';
-    await expectError(`{${crs},"features":[${point(1, 2)}]}`, UnsupportedCrsError, /"urn:ogc:def:crs:EPSG::32630".*WGS 84/);
-    const late = await readUntilError(`{"features":[${point(1, 2)}],${crs}}`);
+    const layouts: Record<string, unknown>[] = [];
+    const features: SourceFeature[] = [];
+    const utm = '{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[262134.52,752311.87]}}';
+    for await (const f of readGeoJson(chunked(Buffer.from(`{${crs},"features":[${utm}]}`), [7]), { ...LIMIT, onLayout: (l) => layouts.push(l) })) features.push(f);
+    const [lon, lat] = (features[0].geometry as { coordinates: number[] }).coordinates;
+    assert.ok(Math.abs(lon - -5.15219007) < 1e-7 && Math.abs(lat - 6.80129328) < 1e-7, `${lon} ${lat}`);
+    assert.equal(features[0].precision, undefined, 'text precision means nothing after reprojection');
+    assert.deepEqual(layouts, [{ crs: 'EPSG:32630', reprojected: true }]);
+  });
+
+  it('refuses an unknown crs, and a known one that comes after the features', async () => {
+    const unknown = '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2000"}}';
+    await expectError(`{${unknown},"features":[${point(1, 2)}]}`, UnsupportedCrsError, /"urn:ogc:def:crs:EPSG::2000".*WGS 84/);
+    const late = await readUntilError(`{"features":[${point(1, 2)}],"crs":{"type":"name","properties":{"name":"EPSG:32630"}}}`);
     assert.equal(late.features.length, 1);
     assert.ok(late.error instanceof UnsupportedCrsError);
   });

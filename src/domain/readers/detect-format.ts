@@ -1,6 +1,7 @@
 import { FileUnreadableError, UnsupportedFormatError } from '../errors.js';
+import { looksLikeGeoJsonSeq } from './geojson-seq-reader.js';
 
-export type DetectedFormat = 'geojson' | 'csv' | 'shapefile' | 'geoparquet';
+export type DetectedFormat = 'geojson' | 'geojsonseq' | 'csv' | 'shapefile' | 'geoparquet';
 
 const ACCEPTED = 'Canopy reads GeoJSON (.geojson, .json), CSV with latitude/longitude or WKT columns (.csv, .tsv, .txt), ' +
   'zipped Shapefiles (.zip holding .shp, .shx, .dbf and .prj) and GeoParquet (.parquet).';
@@ -29,6 +30,7 @@ export function detectFormat(head: Buffer, filename?: string, mimeType?: string)
   let i = startsWith(head, [0xef, 0xbb, 0xbf]) ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
   if (i >= head.length) throw new FileUnreadableError('The file is empty.');
+  if (head[i] === 0x1e || (head[i] === 0x7b && looksLikeGeoJsonSeq(head))) return 'geojsonseq';
   if (head[i] === 0x7b) return 'geojson';
   // A top-level JSON array is not GeoJSON, but the GeoJSON reader says exactly why (no CSV header starts with "[").
   if (head[i] === 0x5b) return 'geojson';

@@ -3,7 +3,9 @@ import type { SourceFeature } from '../features/types.js';
 import { coordinatesPrecision, featurePrecision, geometryPrecision, type PrecisionCount } from './coordinate-precision.js';
 import { findJsonError } from './json-error-position.js';
 import { JsonFrameScanner, type FrameEvent } from './json-frame-scanner.js';
-import { assertWgs84Crs } from './wgs84-crs.js';
+import { geojsonCrs } from './wgs84-crs.js';
+import { reprojectGeometry, WGS84, type CrsTransform } from './crs/resolve-crs.js';
+import { UnsupportedCrsError } from '../errors.js';
 
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
 // Top-level members kept until the end, in case the object is a lone Feature or geometry.
@@ -16,16 +18,22 @@ const KEPT = new Set(['geometry', 'properties', 'id', 'coordinates', 'geometries
  */
 export async function* readGeoJson(
   source: AsyncIterable<Buffer>,
-  options: { maxFeatureBytes: number },
+  options: { maxFeatureBytes: number; onLayout?: (layout: Record<string, unknown>) => void },
 ): AsyncGenerator<SourceFeature> {
   const scanner = new JsonFrameScanner(options.maxFeatureBytes);
-  const top = new TopLevel(options.maxFeatureBytes);
+  const top = new TopLevel(options.maxFeatureBytes, options.onLayout);
   const events: FrameEvent[] = [];
+  let featuresBefore = false;
   for await (const chunk of source) {
     scanner.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array), events);
     for (const event of events) {
-      if (event.kind === 'element') yield toFeature(event);
-      else top.member(event, scanner.sawFeatures);
+      if (event.kind === 'element') {
+        featuresBefore = true;
+        yield toFeature(event, top.crs);
+      } else {
+        // Whether features came before this member, in file order (the scanner may be further on).
+        top.member(event, featuresBefore || (scanner.sawFeatures && event.offset > scanner.featuresOffset));
+      }
     }
     events.length = 0;
   }
@@ -35,9 +43,10 @@ export async function* readGeoJson(
 }
 
 /** One element of `features` → SourceFeature (the scanner guarantees it starts with "{"). */
-function toFeature(event: FrameEvent): SourceFeature {
+function toFeature(event: FrameEvent, crs: CrsTransform): SourceFeature {
   const { buf, start, end } = event.bytes;
   const feature = parse(event, `the feature at index ${event.index}`) as Record<string, unknown>;
+  if (!crs.isWgs84) return build(event.index, reprojectGeometry(feature.geometry, crs), feature.properties, feature.id, undefined);
   return build(event.index, feature.geometry, feature.properties, feature.id, featurePrecision(buf, start, end));
 }
 
@@ -54,18 +63,20 @@ function build(index: number, geometry: unknown, properties: unknown, id: unknow
 
 /** The top-level object's own members: checks type and crs as they arrive, keeps what a lone feature needs. */
 class TopLevel {
+  /** The file's CRS; positions in another one are reprojected to WGS 84 (and their text precision is not counted). */
+  crs: CrsTransform = WGS84;
   private type: string | undefined;
   private kept = new Map<string, unknown>();
   private keptBytes = 0;
   private precision = new Map<string, PrecisionCount>(); // of the geometry, coordinates and geometries members
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly maxBytes: number, private readonly onLayout?: (layout: Record<string, unknown>) => void) {}
 
   member(event: FrameEvent, sawFeatures: boolean): void {
     const { key, bytes } = event;
     const value = parse(event, `the top-level "${key}" member`);
     if (key === 'type') this.setType(value, event);
-    else if (key === 'crs') assertWgs84Crs(value); // may come after features were yielded: the caller discards them
+    else if (key === 'crs') this.setCrs(value, sawFeatures);
     else if (KEPT.has(key) && !sawFeatures && this.type !== 'FeatureCollection') {
       // Each member is already bounded, so at most five limits' worth is held; the sum is checked at the end.
       this.keptBytes += bytes.end - bytes.start;
@@ -85,6 +96,12 @@ class TopLevel {
       throw new PayloadTooLargeError(`The feature at index 0 (the whole file) is larger than the limit of ${this.maxBytes} bytes per feature; split or simplify it.`, 'FEATURE_TOO_LARGE');
     }
     const k = this.kept;
+    if (!this.crs.isWgs84) {
+      for (const key of ['geometry', 'coordinates', 'geometries']) this.precision.delete(key);
+      if (k.has('geometry')) k.set('geometry', reprojectGeometry(k.get('geometry'), this.crs));
+      if (k.has('coordinates')) k.set('coordinates', (reprojectGeometry({ type: this.type, coordinates: k.get('coordinates') }, this.crs) as { coordinates: unknown }).coordinates);
+      if (k.has('geometries')) k.set('geometries', (k.get('geometries') as unknown[]).map((g) => reprojectGeometry(g, this.crs)));
+    }
     if (this.type === 'Feature') return build(0, k.get('geometry'), k.get('properties'), k.get('id'), this.precision.get('geometry'));
     const geometry: Record<string, unknown> = { type: this.type };
     if (k.has('coordinates')) geometry.coordinates = k.get('coordinates');
@@ -93,6 +110,17 @@ class TopLevel {
     const precision = parts.length === 0 ? undefined
       : { coordinates: parts.reduce((n, p) => n + p.coordinates, 0), belowSix: parts.reduce((n, p) => n + p.belowSix, 0) };
     return build(0, geometry, {}, undefined, precision);
+  }
+
+  private setCrs(value: unknown, sawFeatures: boolean): void {
+    const crs = geojsonCrs(value);
+    if (crs.isWgs84) return;
+    // Features already yielded were read as WGS 84; the caller discards everything on a throw.
+    if (sawFeatures) {
+      throw new UnsupportedCrsError(`The file declares the coordinate reference system ${crs.name} after its features; put the "crs" member before "features", or export the file in WGS 84 (EPSG:4326).`);
+    }
+    this.crs = crs;
+    this.onLayout?.({ crs: crs.name, reprojected: true });
   }
 
   private setType(value: unknown, event: FrameEvent): void {

@@ -48,6 +48,8 @@ export class JsonFrameScanner {
   private featureCount = 0;
   /** True once a top-level `features` array has begun (even an empty one). */
   sawFeatures = false;
+  /** File offset of the `features` array's "[" once seen, else -1. */
+  featuresOffset = -1;
   private bomBytes = 0;
   private key = '';
   // The piece being captured.
@@ -125,7 +127,7 @@ export class JsonFrameScanner {
         throw this.unexpected(chunk, i, `expected ":" after the member name "${this.key}"`);
       case St.Value:
         if (this.key === 'features') {
-          if (c === 0x5b) { this.state = St.ElemFirst; this.sawFeatures = true; return i + 1; }
+          if (c === 0x5b) { this.state = St.ElemFirst; this.sawFeatures = true; this.featuresOffset = this.offset + i; return i + 1; }
           throw this.unexpected(chunk, i, 'the "features" member must be an array');
         }
         if (c === 0x7b || c === 0x5b) return this.begin(chunk, i + 1, i, Cap.Container, Target.Member);

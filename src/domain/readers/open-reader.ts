@@ -2,8 +2,9 @@ import { UnsupportedFormatError } from '../errors.js';
 import type { SourceFeature } from '../features/types.js';
 import { readCsv } from './csv-reader.js';
 import { readGeoJson } from './geojson-reader.js';
+import { readGeoJsonSeq } from './geojson-seq-reader.js';
 
-export type FileFormat = 'geojson' | 'csv' | 'shapefile' | 'geoparquet';
+export type FileFormat = 'geojson' | 'geojsonseq' | 'csv' | 'shapefile' | 'geoparquet';
 
 export interface ReaderOptions {
   maxFeatureBytes: number;
@@ -17,7 +18,9 @@ export interface ReaderOptions {
 export function openReader(format: FileFormat, chunks: AsyncIterable<Buffer>, options: ReaderOptions): AsyncIterable<SourceFeature> {
   switch (format) {
     case 'geojson':
-      return readGeoJson(chunks, { maxFeatureBytes: options.maxFeatureBytes });
+      return readGeoJson(chunks, { maxFeatureBytes: options.maxFeatureBytes, onLayout: options.onLayout });
+    case 'geojsonseq':
+      return readGeoJsonSeq(chunks, { maxFeatureBytes: options.maxFeatureBytes });
     case 'csv':
       return readCsv(chunks, { maxFeatureBytes: options.maxFeatureBytes, onLayout: options.onLayout });
     default:

@@ -1,4 +1,5 @@
 import { UnsupportedCrsError } from '../errors.js';
+import { crsFromName, WGS84, type CrsTransform } from './crs/resolve-crs.js';
 
 // The spellings of WGS 84 longitude/latitude that files carry: OGC URNs (GDAL writes the
 // CRS84 one), EPSG codes, and the opengis.net URIs of OGC API / JSON-FG.
@@ -18,17 +19,24 @@ export function isWgs84CrsName(name: string): boolean {
 }
 
 /**
- * Throws unless a GeoJSON `crs` member (GeoJSON 2008; RFC 7946 dropped it) names WGS 84.
- * A null crs is allowed. Positions are never reprojected, so anything else cannot be read.
+ * The transform for a GeoJSON `crs` member (GeoJSON 2008; RFC 7946 dropped it): WGS 84
+ * passes through, another known CRS (e.g. a UTM zone) is reprojected, anything else is
+ * refused with a 422 naming it. A null or absent crs means WGS 84.
  */
-export function assertWgs84Crs(crs: unknown): void {
-  if (crs === null || crs === undefined) return;
+export function geojsonCrs(crs: unknown): CrsTransform {
+  if (crs === null || crs === undefined) return WGS84;
   const declared = describeCrs(crs);
-  if (declared !== undefined && isWgs84CrsName(declared)) return;
-  throw new UnsupportedCrsError(
+  if (declared !== undefined && isWgs84CrsName(declared)) return WGS84;
+  const unknown = () => new UnsupportedCrsError(
     `The file declares the coordinate reference system ${declared === undefined ? JSON.stringify(crs).slice(0, 120) : `"${declared}"`}, ` +
-    'but Canopy reads only WGS 84 longitude/latitude (EPSG:4326, CRS84); export the file in WGS 84 (EPSG:4326) and upload it again.',
+    'which Canopy cannot convert to WGS 84 longitude/latitude; export the file in WGS 84 (EPSG:4326) and upload it again.',
   );
+  if (declared === undefined) throw unknown();
+  try {
+    return crsFromName(declared);
+  } catch {
+    throw unknown();
+  }
 }
 
 /** The CRS name a `crs` member carries, as "EPSG:n" for the 2008 "EPSG" form; undefined when unrecognised. */

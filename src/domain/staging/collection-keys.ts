@@ -1,7 +1,7 @@
 /** Where a collection's blobs live in the blob store. */
 export function collectionKeys(collectionId: string, format = 'geojson') {
   const prefix = `collections/${collectionId}`;
-  const extension = format === 'csv' ? 'csv' : format === 'geojson' ? 'geojson' : format === 'shapefile' ? 'zip' : 'parquet';
+  const extension = ({ csv: 'csv', geojson: 'geojson', geojsonseq: 'geojsonl', shapefile: 'zip', geoparquet: 'parquet' } as Record<string, string>)[format] ?? 'bin';
   return {
     prefix,
     source: `${prefix}/source.${extension}`,
