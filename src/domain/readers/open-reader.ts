@@ -3,6 +3,7 @@ import type { SourceFeature } from '../features/types.js';
 import { readCsv } from './csv-reader.js';
 import { readGeoJson } from './geojson-reader.js';
 import { readGeoJsonSeq } from './geojson-seq-reader.js';
+import { readShapefileZip } from './shapefile-reader.js';
 
 export type FileFormat = 'geojson' | 'geojsonseq' | 'csv' | 'shapefile' | 'geoparquet';
 
@@ -23,8 +24,9 @@ export function openReader(format: FileFormat, chunks: AsyncIterable<Buffer>, op
       return readGeoJsonSeq(chunks, { maxFeatureBytes: options.maxFeatureBytes });
     case 'csv':
       return readCsv(chunks, { maxFeatureBytes: options.maxFeatureBytes, onLayout: options.onLayout });
+    case 'shapefile':
+      return readShapefileZip(chunks, { maxFeatureBytes: options.maxFeatureBytes, scratchDir: options.scratchDir, onLayout: options.onLayout });
     default:
-      throw new UnsupportedFormatError(
-        `This server does not read ${format === 'shapefile' ? 'zipped Shapefiles' : 'GeoParquet'} files yet; send the plots as GeoJSON or CSV.`);
+      throw new UnsupportedFormatError('This server does not read GeoParquet files yet; send the plots as GeoJSON, CSV or a zipped Shapefile.');
   }
 }
