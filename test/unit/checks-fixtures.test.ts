@@ -16,7 +16,7 @@ import type { CheckedFeature, SourceFeature } from '../../src/domain/features/ty
 const ROOT = fileURLToPath(new URL('../fixtures/checks/', import.meta.url));
 
 /** Codes raised by the cross-feature or country-lookup stages, not by the single-feature checker. */
-const ELSEWHERE: readonly IssueCode[] = ['AXIS_ORDER_SUSPECT', 'OUTSIDE_DECLARED_COUNTRY', 'DUPLICATE_PLOT', 'OVERLAPPING_PLOTS', 'DUPLICATE_PLOT_ID'];
+const ELSEWHERE: readonly IssueCode[] = ['DUPLICATE_PLOT', 'OVERLAPPING_PLOTS', 'DUPLICATE_PLOT_ID'];
 /** Codes whose issue must say where the problem is. */
 const LOCATED: readonly IssueCode[] = ['COORDINATES_OUT_OF_RANGE', 'RING_NOT_CLOSED', 'SELF_INTERSECTION', 'INVALID_POLYGON', 'INVALID_AFTER_TRUNCATION', 'DUPLICATE_VERTEX', 'SPIKE'];
 

@@ -12,6 +12,7 @@ import { findPlotId } from './plot-id.js';
 import { checkAreaMatches, checkAreaPlausible } from './rules/area-plausibility.js';
 import { checkCountryCode } from './rules/country-code.js';
 import { checkAreaIsNumber, readDeclaredArea, type DeclaredArea } from './rules/declared-area.js';
+import { checkDeclaredCountry } from './rules/declared-country.js';
 import { checkDuplicateVertices } from './rules/duplicate-vertex.js';
 import { polygonsOf, type Finding } from './rules/finding.js';
 import { checkHoles } from './rules/holes.js';
@@ -97,6 +98,9 @@ function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn
   add(findings, checkAreaIsNumber(declared));
   findings.push(...checkPropertyNames(feature.properties));
   add(findings, checkCountryCode(feature.properties));
+  const bbox = geometry === null ? null : bboxOf(geometry);
+  // Only a usable geometry has a place to compare with ProducerCountry.
+  if (geometry !== null) findings.push(...checkDeclaredCountry(feature.properties, geometry, bbox));
 
   const issues = findings.map((f) => makeIssue(f.code, feature.index, plotId, f.message, f.location));
   if (issues.length > 1) issues.sort(compareIssues);
@@ -108,7 +112,7 @@ function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn
     issues,
     valid: !issues.some((i) => i.severity === 'error'),
     areaHa,
-    bbox: geometry === null ? null : bboxOf(geometry),
+    bbox,
   };
 }
 
