@@ -44,12 +44,14 @@ export interface StageOptions {
   description?: string;
   filename?: string;
   mimeType?: string;
+  /** More members of request_data (e.g. id_column). */
+  extra?: Record<string, unknown>;
 }
 
 /** POST /stage_plots with a multipart body, as a browser or requests would send it. */
 export async function stage(url: string, token: string, content: string | Buffer, options: StageOptions): Promise<Response> {
   const form = new FormData();
-  form.append('request_data', JSON.stringify({ collection_name: options.name, description: options.description }));
+  form.append('request_data', JSON.stringify({ collection_name: options.name, description: options.description, ...options.extra }));
   form.append('file', new Blob([content], { type: options.mimeType ?? 'application/geo+json' }), options.filename ?? 'plots.geojson');
   return fetch(`${url}/stage_plots`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
 }

@@ -39,6 +39,17 @@ describe('CSV files', () => {
     assert.equal(plots[0].properties.ProducerName, 'Kouassi');
   });
 
+  it('takes the plot ID from the column named in id_column, into the report and the plot store', async () => {
+    const csv = 'Code parcelle,lat,lon\nCI-0001,6.8123456,-5.2712345\nCI-0002,6.8223456,-5.2812345\nCI-0002,6.8323456,-5.2912345\n';
+    const body = await (await stage(server.url, token, csv, { name: 'csv-ids', filename: 'plots.csv', mimeType: 'text/csv', extra: { id_column: 'Code parcelle' } })).json();
+    assert.equal(body.valid_count, 3, JSON.stringify(body));
+    const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'csv-ids' })).json();
+    await waitForTasks(server.url, token, [tasks.bq_task_id, tasks.ee_task_id]);
+    const plots = await ndjson(await api(server.url, token, 'GET', '/fetch_plots?filename=csv-ids&plotid=CI-0001'));
+    assert.equal(plots.length, 1);
+    assert.equal(plots[0].properties['Code parcelle'], 'CI-0001');
+  });
+
   it('stages a WKT column', async () => {
     const csv = 'id,wkt\nW1,"POLYGON((-5.3000001 6.8000001,-5.2980001 6.8000001,-5.2980001 6.8020001,-5.3000001 6.8020001,-5.3000001 6.8000001))"\n';
     const body = await (await stage(server.url, token, csv, { name: 'csv-wkt', filename: 'plots.csv', mimeType: 'text/csv' })).json();

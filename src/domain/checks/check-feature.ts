@@ -33,8 +33,8 @@ export interface FeatureCheckerOptions {
 
 /** Checks features one at a time with one GEOS context. */
 export interface FeatureChecker {
-  /** Runs every single-feature check; synchronous and allocation-light. */
-  check(feature: SourceFeature): CheckedFeature;
+  /** Runs every single-feature check; synchronous and allocation-light. `idColumn` overrides the checker's for one file. */
+  check(feature: SourceFeature, idColumn?: string): CheckedFeature;
   /** Releases GEOS; the checker is unusable afterwards. */
   close(): void;
 }
@@ -121,7 +121,7 @@ export async function createFeatureChecker(options: FeatureCheckerOptions = {}):
   const validator = await createPolygonValidator();
   const { idColumn } = options;
   return {
-    check: (feature) => checkWith(feature, validator, idColumn),
+    check: (feature, column) => checkWith(feature, validator, column ?? idColumn),
     close: () => validator.close(),
   };
 }

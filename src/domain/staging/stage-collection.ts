@@ -17,6 +17,8 @@ export interface StageSource {
   stream: AsyncIterable<Buffer>;
   filename?: string;
   mimeType?: string;
+  /** The property (column) holding the file's own plot IDs, when the user names one. */
+  idColumn?: string;
 }
 
 export interface StageMeta {
@@ -86,7 +88,7 @@ export class StagingService {
     const head = await tap.head();
     if (head.length === 0) throw new FileUnreadableError('The file is empty.');
     const format = detectFormat(head, source.filename, source.mimeType);
-    const layout: Record<string, unknown> = {};
+    const layout: Record<string, unknown> = source.idColumn ? { idColumn: source.idColumn } : {};
     const features = new LineSink(writers.features);
     const flagged = new LineSink(writers.flagged);
     const tally = new IssueTally(new LineSink(writers.report), this.options.issueLimit);
@@ -96,7 +98,7 @@ export class StagingService {
       maxFeatureBytes: this.options.maxFeatureBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l),
     });
     for await (const sourceFeature of reader) {
-      const checked = this.checker.check(sourceFeature);
+      const checked = this.checker.check(sourceFeature, source.idColumn);
       featureCount++;
       for (const issue of checked.issues) await tally.record(issue);
       if (checked.issues.length > 0) await flagged.push(flaggedFeatureLine(checked));

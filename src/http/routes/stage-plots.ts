@@ -16,7 +16,7 @@ const StageResponse = Type.Object({
 });
 
 /** Reads `request_data` (a JSON string) into the collection's name and description. */
-function parseRequestData(raw: string, into: Partial<{ name: string; description: string | null }>): void {
+function parseRequestData(raw: string, into: Partial<{ name: string; description: string | null; idColumn: string }>): void {
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -24,7 +24,11 @@ function parseRequestData(raw: string, into: Partial<{ name: string; description
     throw new BadRequestError('request_data is not valid JSON; send a JSON string such as {"collection_name": "farms-2026"}.', 'INVALID_REQUEST_DATA');
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadRequestError('request_data must be a JSON object.', 'INVALID_REQUEST_DATA');
-  const { collection_name: name, description } = data as Record<string, unknown>;
+  const { collection_name: name, description, id_column: idColumn } = data as Record<string, unknown>;
+  if (idColumn !== undefined && idColumn !== null) {
+    if (typeof idColumn !== 'string' || idColumn.trim() === '') throw new BadRequestError('id_column must be the name of a column (property) of the file.', 'INVALID_REQUEST_DATA');
+    into.idColumn = idColumn.trim();
+  }
   if (name !== undefined) {
     if (typeof name !== 'string') throw new BadRequestError('collection_name must be a string.', 'INVALID_REQUEST_DATA');
     into.name = name;
@@ -62,7 +66,7 @@ export function registerStagePlots(app: App, services: Services): void {
     if (!request.isMultipart()) {
       throw new UnsupportedFormatError('Send the file as multipart/form-data with a "request_data" field and a "file" part.');
     }
-    const meta: Partial<StageMeta> = {};
+    const meta: Partial<StageMeta & { idColumn: string }> = {};
     let ingested: IngestedFile | null = null;
     const parts = request.parts()[Symbol.asyncIterator]();
     let allRead = false;
@@ -77,6 +81,7 @@ export function registerStagePlots(app: App, services: Services): void {
           if (part.fieldname === 'request_data') parseRequestData(String(part.value), meta);
           else if (part.fieldname === 'collection_name') meta.name = String(part.value);
           else if (part.fieldname === 'description') meta.description = String(part.value);
+          else if (part.fieldname === 'id_column') meta.idColumn = String(part.value);
           continue;
         }
         if (part.fieldname !== 'file' || ingested) {
@@ -94,7 +99,7 @@ export function registerStagePlots(app: App, services: Services): void {
             throw err;
           }
         }
-        ingested = await services.staging.ingest({ stream: part.file, filename: part.filename, mimeType: part.mimetype });
+        ingested = await services.staging.ingest({ stream: part.file, filename: part.filename, mimeType: part.mimetype, idColumn: meta.idColumn });
       }
     } catch (err) {
       if (ingested) await services.staging.discard(ingested);
