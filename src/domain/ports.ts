@@ -154,6 +154,10 @@ export interface BlobWriter {
   write(chunk: Buffer): Promise<void>;
   /** Bytes written so far. */
   readonly bytes: number;
+  /** A local file holding the bytes written so far (once flush() resolves), until commit or abort. */
+  readonly path: string;
+  /** Resolves when every byte written so far is in the file at `path`. */
+  flush(): Promise<void>;
   commit(key: string): Promise<void>;
   abort(): Promise<void>;
 }

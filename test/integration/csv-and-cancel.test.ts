@@ -43,6 +43,8 @@ describe('CSV files', () => {
     const csv = 'Code parcelle,lat,lon\nCI-0001,6.8123456,-5.2712345\nCI-0002,6.8223456,-5.2812345\nCI-0002,6.8323456,-5.2912345\n';
     const body = await (await stage(server.url, token, csv, { name: 'csv-ids', filename: 'plots.csv', mimeType: 'text/csv', extra: { id_column: 'Code parcelle' } })).json();
     assert.equal(body.valid_count, 3, JSON.stringify(body));
+    const repeated = body.issues.filter((i: { code: string }) => i.code === 'DUPLICATE_PLOT_ID');
+    assert.deepEqual(repeated.map((i: { feature: number; plot_id: string }) => [i.feature, i.plot_id]), [[2, 'CI-0002']]);
     const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'csv-ids' })).json();
     await waitForTasks(server.url, token, [tasks.bq_task_id, tasks.ee_task_id]);
     const plots = await ndjson(await api(server.url, token, 'GET', '/fetch_plots?filename=csv-ids&plotid=CI-0001'));

@@ -1,4 +1,4 @@
-import type { CheckedFeature, Severity } from '../features/types.js';
+import type { CheckedFeature, Issue, Severity } from '../features/types.js';
 
 /**
  * One line of the flagged-features blob: a GeoJSON Feature a user can open in QGIS, with
@@ -19,4 +19,16 @@ export function flaggedFeatureLine(feature: CheckedFeature): string {
     canopy_messages: feature.issues.map((i) => i.message).join(' | '),
   };
   return JSON.stringify({ type: 'Feature', geometry, properties });
+}
+
+/** A flagged-features line for an issue found between features (its location as a Point). */
+export function flaggedIssueLine(issue: Issue): string {
+  const properties = {
+    canopy_feature: issue.feature,
+    canopy_plot_id: issue.plot_id,
+    canopy_severity: issue.severity,
+    canopy_codes: issue.code,
+    canopy_messages: issue.message,
+  };
+  return JSON.stringify({ type: 'Feature', geometry: issue.location ? { type: 'Point', coordinates: issue.location } : null, properties });
 }

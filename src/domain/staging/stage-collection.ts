@@ -6,11 +6,8 @@ import type { BlobStore, BlobWriter, CollectionRecord, Stores } from '../ports.j
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { detectFormat } from '../readers/detect-format.js';
 import { openReader, type FileFormat } from '../readers/open-reader.js';
-import { LineSink } from './line-sink.js';
 import { SourceTap } from './source-tap.js';
-import { stagedFeatureLine } from './staged-feature.js';
-import { flaggedFeatureLine } from './flagged-feature.js';
-import { IssueTally } from './issue-tally.js';
+import { checkFeatures } from './check-features.js';
 import { collectionKeys } from './collection-keys.js';
 
 export interface StageSource {
@@ -89,31 +86,16 @@ export class StagingService {
     if (head.length === 0) throw new FileUnreadableError('The file is empty.');
     const format = detectFormat(head, source.filename, source.mimeType);
     const layout: Record<string, unknown> = source.idColumn ? { idColumn: source.idColumn } : {};
-    const features = new LineSink(writers.features);
-    const flagged = new LineSink(writers.flagged);
-    const tally = new IssueTally(new LineSink(writers.report), this.options.issueLimit);
-    let featureCount = 0, validCount = 0;
-
     const reader = openReader(format, tap.chunks(), {
       maxFeatureBytes: this.options.maxFeatureBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l),
     });
-    for await (const sourceFeature of reader) {
-      const checked = this.checker.check(sourceFeature, source.idColumn);
-      featureCount++;
-      for (const issue of checked.issues) await tally.record(issue);
-      if (checked.issues.length > 0) await flagged.push(flaggedFeatureLine(checked));
-      if (checked.valid) {
-        validCount++;
-        await features.push(stagedFeatureLine(checked));
-      }
-    }
+    const totals = await checkFeatures(reader, this.checker, writers, { idColumn: source.idColumn, issueLimit: this.options.issueLimit });
     await tap.drain();
-    if (featureCount === 0) throw new AppError(400, 'NO_FEATURES', 'The file holds no features; there is nothing to stage.');
-    await Promise.all([features.flush(), flagged.flush(), tally.flush()]);
+    if (totals.featureCount === 0) throw new AppError(400, 'NO_FEATURES', 'The file holds no features; there is nothing to stage.');
     return {
-      format, sha256: tap.digest(), bytes: tap.totalBytes, featureCount, validCount, invalidCount: featureCount - validCount,
-      warningCount: tally.warningFeatures, issueCounts: tally.counts, firstIssues: tally.first, issuesTruncated: tally.truncated,
-      layout, writers,
+      format, sha256: tap.digest(), bytes: tap.totalBytes, featureCount: totals.featureCount, validCount: totals.validCount,
+      invalidCount: totals.featureCount - totals.validCount, warningCount: totals.warningCount, issueCounts: totals.issueCounts,
+      firstIssues: totals.firstIssues, issuesTruncated: totals.issuesTruncated, layout, writers,
     };
   }
 

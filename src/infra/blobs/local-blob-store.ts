@@ -17,6 +17,15 @@ class LocalBlobWriter implements BlobWriter {
 
   constructor(private readonly store: LocalBlobStore, private readonly tmpPath: string, private readonly out: WriteStream) {}
 
+  get path(): string {
+    return this.tmpPath;
+  }
+
+  /** Writes go to the file in order, so an empty write's callback means all before it are in. */
+  async flush(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.out.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+  }
+
   async write(chunk: Buffer): Promise<void> {
     this.bytes += chunk.length;
     if (!this.out.write(chunk)) await new Promise<void>((resolve, reject) => {

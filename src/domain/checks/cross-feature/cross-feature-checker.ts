@@ -1,0 +1,153 @@
+/**
+ * Checks that need the whole file (shared/DOMAIN.md): DUPLICATE_PLOT_ID, DUPLICATE_PLOT and
+ * OVERLAPPING_PLOTS, all warnings. While staging reads the file, add() keeps a few typed-array
+ * columns per plot (see PlotTable, PlotIdTable); after the last feature, issues() reads back
+ * from the staged features file only the geometries that a hash or a box says to compare.
+ */
+import type { CheckedFeature, Issue } from '../../features/types.js';
+import { bboxOf } from '../bbox.js';
+import { makeIssue } from '../catalogue.js';
+import { polygonsOf } from '../rules/finding.js';
+import { findDuplicatePlots } from './duplicate-plots.js';
+import { GeosOverlap } from './geos-overlap.js';
+import { hashWords, normaliseGeometry, randomSeed, WordBuffer } from './geometry-key.js';
+import { Finding, IssueLog, type FindingRecord } from './issue-log.js';
+import { findOverlappingPlots, type OverlapStats } from './overlapping-plots.js';
+import { Pacer } from './pacer.js';
+import { PlotIdTable } from './plot-ids.js';
+import { planarArea, PlotTable } from './plot-table.js';
+import { StagedLines } from './staged-lines.js';
+
+export interface CrossFeatureOptions {
+  /** Flag overlaps larger than this share of the smaller plot's area; default 0.10. */
+  overlapShare?: number;
+  /**
+   * Stop the overlap check after this many pairs of plots whose boxes meet (default 20
+   * million, ~1 minute), or after GEOS has measured `maxOverlapMeasures` pairs (default 1
+   * million, ~1 minute); overlapCheckComplete then turns false. Plots piled on top of each
+   * other would otherwise take n² work.
+   */
+  maxOverlapPairs?: number;
+  maxOverlapMeasures?: number;
+}
+
+/** Where a loadable feature's JSON line lies in the staged features file. */
+export interface StagedLine {
+  offset: number;
+  length: number;
+}
+
+/** Collects every feature of one file, then reports the issues between features. */
+export class CrossFeatureChecker {
+  private readonly plots = new PlotTable();
+  private readonly ids: PlotIdTable;
+  private readonly words = new WordBuffer();
+  private readonly hash = new Uint32Array(2);
+  private readonly seeds: [number, number] = [randomSeed(), randomSeed()];
+  private readonly overlapShare: number;
+  private readonly maxOverlapPairs: number;
+  private readonly maxOverlapMeasures: number;
+  private lastIndex = -1;
+  private state: 'adding' | 'reporting' | 'closed' = 'adding';
+  /** What the overlap search did (after issues()); null when there was nothing to pair. */
+  overlapStats: OverlapStats | null = null;
+  /** Staged lines read back by issues(). */
+  linesRead = 0;
+
+  private constructor(private readonly geos: GeosOverlap, options: CrossFeatureOptions) {
+    this.overlapShare = options.overlapShare ?? 0.1;
+    this.maxOverlapPairs = options.maxOverlapPairs ?? 20_000_000;
+    this.maxOverlapMeasures = options.maxOverlapMeasures ?? 1_000_000;
+    if (!(this.overlapShare >= 0 && this.overlapShare < 1)) throw new RangeError('overlapShare must lie in [0, 1).');
+    this.ids = new PlotIdTable(randomSeed());
+  }
+
+  /** Starts GEOS and returns a checker for one file. Call close() when done. */
+  static async create(options: CrossFeatureOptions = {}): Promise<CrossFeatureChecker> {
+    return new CrossFeatureChecker(await GeosOverlap.create(), options);
+  }
+
+  /**
+   * Called for every feature in file order. `line` locates the feature's JSON line in the
+   * staged features file when the feature is loadable (valid), else null.
+   */
+  add(feature: CheckedFeature, line: StagedLine | null): void {
+    if (this.state !== 'adding') throw new Error('CrossFeatureChecker.add() after issues() or close()');
+    if (feature.index <= this.lastIndex) throw new RangeError(`Features must be added in file order (feature ${feature.index} after ${this.lastIndex}).`);
+    this.lastIndex = feature.index;
+    this.ids.add(feature.index, feature.plotId);
+    const geometry = feature.geometry;
+    if (line === null || geometry === null) return;
+    normaliseGeometry(geometry, this.words);
+    hashWords(this.words.words, this.words.length, this.seeds[0], this.seeds[1], this.hash);
+    const polygons = polygonsOf(geometry);
+    const polygonal = polygons.length > 0;
+    this.plots.push(feature.index, line.offset, line.length, feature.bbox ?? bboxOf(geometry), polygonal ? planarArea(polygons) : 0, this.hash, polygonal);
+  }
+
+  /**
+   * After the last add(): the cross-feature warnings, ordered by feature, reading candidate
+   * geometries from the staged features file at `featuresPath` by positioned reads.
+   */
+  async *issues(featuresPath: string): AsyncGenerator<Issue> {
+    if (this.state !== 'adding') throw new Error('CrossFeatureChecker.issues() runs once, before close()');
+    this.state = 'reporting';
+    const log = new IssueLog();
+    const pacer = new Pacer();
+    this.ids.forEachRepeat((later, first) => log.add(Finding.DuplicateId, later, first));
+    if (this.plots.count > 1) {
+      const lines = new StagedLines(featuresPath);
+      try {
+        await findDuplicatePlots(this.plots, lines, log, pacer);
+        this.overlapStats = await findOverlappingPlots(this.plots, lines, this.geos, log, pacer, {
+          share: this.overlapShare, maxPairs: this.maxOverlapPairs, maxMeasured: this.maxOverlapMeasures,
+        });
+        this.linesRead = lines.reads;
+      } finally {
+        lines.close();
+      }
+    }
+    for (const record of log.sorted()) yield this.toIssue(record);
+  }
+
+  /** False when the overlap check stopped early at maxOverlapPairs or maxOverlapMeasures (known after issues()). */
+  get overlapCheckComplete(): boolean {
+    return this.overlapStats?.complete ?? true;
+  }
+
+  /** Bytes held by the per-feature columns right now (capacity, not just use). */
+  get retainedBytes(): number {
+    return this.plots.index.length * PlotTable.BYTES_PER_PLOT + this.ids.bytes;
+  }
+
+  /** Releases GEOS; the checker is unusable afterwards. Call it after issues() has finished. */
+  close(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.geos.close();
+  }
+
+  private toIssue(record: FindingRecord): Issue {
+    const plotId = this.ids.idOf(record.feature);
+    switch (record.kind) {
+      case Finding.DuplicateId:
+        return makeIssue('DUPLICATE_PLOT_ID', record.feature, plotId, `Plot ID "${plotId}" is also used by feature ${record.other}; give each plot its own ID.`);
+      case Finding.DuplicatePlot:
+        return makeIssue('DUPLICATE_PLOT', record.feature, plotId, `Same geometry as ${this.label(record.other)} once cut to 6 decimals; the plot is listed twice, keep one of them.`);
+      case Finding.Overlap:
+        return makeIssue('OVERLAPPING_PLOTS', record.feature, plotId, `Overlaps ${this.label(record.other)} by ${this.percent(record.share)} % of the smaller plot's area; two suppliers may be claiming the same land.`, record.location);
+    }
+  }
+
+  /** "feature 3 (plot P-3)", or "feature 3" when it has no plot ID. */
+  private label(index: number): string {
+    const id = this.ids.idOf(index);
+    return id === null ? `feature ${index}` : `feature ${index} (plot ${id})`;
+  }
+
+  /** Whole percent, unless rounding would show a share at or under the threshold. */
+  private percent(share: number): string {
+    const whole = Math.round(share * 100);
+    return whole > this.overlapShare * 100 ? String(whole) : (share * 100).toFixed(1);
+  }
+}

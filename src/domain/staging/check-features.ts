@@ -1,0 +1,69 @@
+import type { FeatureChecker } from '../checks/check-feature.js';
+import { CrossFeatureChecker } from '../checks/cross-feature/index.js';
+import type { Issue, SourceFeature } from '../features/types.js';
+import type { BlobWriter } from '../ports.js';
+import { flaggedFeatureLine, flaggedIssueLine } from './flagged-feature.js';
+import { IssueTally } from './issue-tally.js';
+import { LineSink } from './line-sink.js';
+import { stagedFeatureLine } from './staged-feature.js';
+
+export interface CheckWriters {
+  /** Loadable features, one StagedFeature JSON line each. */
+  features: BlobWriter;
+  /** Every issue, one JSON line each. */
+  report: BlobWriter;
+  /** Flagged features as GeoJSON Feature lines. */
+  flagged: BlobWriter;
+}
+
+export interface CheckTotals {
+  featureCount: number;
+  validCount: number;
+  warningCount: number;
+  issueCounts: Record<string, number>;
+  firstIssues: Issue[];
+  issuesTruncated: boolean;
+}
+
+/**
+ * The shared feature pipeline every reader feeds: each feature is checked on its own as it
+ * streams in (its issues to the report, loadable ones to the features blob), then one
+ * pass between features (duplicates, overlaps, repeated IDs) reads back what was stored.
+ */
+export async function checkFeatures(
+  features: AsyncIterable<SourceFeature>, checker: FeatureChecker, writers: CheckWriters,
+  options: { idColumn?: string; issueLimit: number },
+): Promise<CheckTotals> {
+  const loadable = new LineSink(writers.features);
+  const flagged = new LineSink(writers.flagged);
+  const tally = new IssueTally(new LineSink(writers.report), options.issueLimit);
+  const between = await CrossFeatureChecker.create();
+  let featureCount = 0, validCount = 0;
+  try {
+    for await (const feature of features) {
+      const checked = checker.check(feature, options.idColumn);
+      featureCount++;
+      for (const issue of checked.issues) await tally.record(issue);
+      if (checked.issues.length > 0) await flagged.push(flaggedFeatureLine(checked));
+      let line = null;
+      if (checked.valid) {
+        validCount++;
+        line = await loadable.push(stagedFeatureLine(checked));
+      }
+      between.add(checked, line);
+    }
+    await loadable.flush();
+    await writers.features.flush();
+    for await (const issue of between.issues(writers.features.path)) {
+      await tally.record(issue);
+      await flagged.push(flaggedIssueLine(issue));
+    }
+  } finally {
+    between.close();
+  }
+  await Promise.all([flagged.flush(), tally.flush()]);
+  return {
+    featureCount, validCount, warningCount: tally.warningFeatures, issueCounts: tally.counts,
+    firstIssues: tally.first, issuesTruncated: tally.truncated,
+  };
+}
