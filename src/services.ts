@@ -46,7 +46,8 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
     config, stores, blobs, runner,
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds }),
     staging: new StagingService(stores, blobs, checker, {
-      maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, issueLimit: config.stageIssueLimit,
+      maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, maxRowGroupBytes: config.maxRowGroupBytes,
+      issueLimit: config.stageIssueLimit,
     }),
     uploads: new UploadService(stores, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),

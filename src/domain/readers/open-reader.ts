@@ -4,6 +4,7 @@ import { readCsv } from './csv-reader.js';
 import { readGeoJson } from './geojson-reader.js';
 import { readGeoJsonSeq } from './geojson-seq-reader.js';
 import { readShapefileZip } from './shapefile-reader.js';
+import { readGeoParquet } from './geoparquet-reader.js';
 
 export type FileFormat = 'geojson' | 'geojsonseq' | 'csv' | 'shapefile' | 'geoparquet';
 
@@ -11,6 +12,8 @@ export interface ReaderOptions {
   maxFeatureBytes: number;
   /** A folder for spool files of formats that need random access (zip, Parquet). */
   scratchDir: string;
+  /** Largest uncompressed Parquet row group read (413 beyond): memory follows row-group size. */
+  maxRowGroupBytes: number;
   /** Receives what the reader found about the file's layout (columns used, CRS, …). */
   onLayout?: (layout: Record<string, unknown>) => void;
 }
@@ -26,7 +29,9 @@ export function openReader(format: FileFormat, chunks: AsyncIterable<Buffer>, op
       return readCsv(chunks, { maxFeatureBytes: options.maxFeatureBytes, onLayout: options.onLayout });
     case 'shapefile':
       return readShapefileZip(chunks, { maxFeatureBytes: options.maxFeatureBytes, scratchDir: options.scratchDir, onLayout: options.onLayout });
+    case 'geoparquet':
+      return readGeoParquet(chunks, { maxFeatureBytes: options.maxFeatureBytes, scratchDir: options.scratchDir, onLayout: options.onLayout, maxRowGroupBytes: options.maxRowGroupBytes });
     default:
-      throw new UnsupportedFormatError('This server does not read GeoParquet files yet; send the plots as GeoJSON, CSV or a zipped Shapefile.');
+      throw new UnsupportedFormatError(`Canopy has no reader for ${String(format)} files.`);
   }
 }

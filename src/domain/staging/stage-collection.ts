@@ -51,6 +51,7 @@ export interface StageResult {
 export interface StagingOptions {
   maxUploadBytes: number;
   maxFeatureBytes: number;
+  maxRowGroupBytes: number;
   issueLimit: number;
 }
 
@@ -87,7 +88,7 @@ export class StagingService {
     const format = detectFormat(head, source.filename, source.mimeType);
     const layout: Record<string, unknown> = source.idColumn ? { idColumn: source.idColumn } : {};
     const reader = openReader(format, tap.chunks(), {
-      maxFeatureBytes: this.options.maxFeatureBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l),
+      maxFeatureBytes: this.options.maxFeatureBytes, maxRowGroupBytes: this.options.maxRowGroupBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l),
     });
     const totals = await checkFeatures(reader, this.checker, writers, { idColumn: source.idColumn, issueLimit: this.options.issueLimit });
     await tap.drain();

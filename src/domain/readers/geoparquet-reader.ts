@@ -1,0 +1,136 @@
+import { parquetMetadataAsync, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { AppError, FileUnreadableError } from '../errors.js';
+import type { SourceFeature } from '../features/types.js';
+import { findGeometryColumn, topLevelColumns, type GeometryColumn } from './geoparquet/geometry-column.js';
+import { propertyValue, readGeometryCell } from './geoparquet/parquet-cells.js';
+import { DecodeFailure, RowGroupDecoder } from './geoparquet/row-group-decoder.js';
+import { assertRowGroupsFit, DEFAULT_MAX_ROW_GROUP_BYTES, RowGroupColumns, rowGroupTooLarge } from './geoparquet/row-groups.js';
+import { spoolToScratch, type SpoolFile } from './geoparquet/spool-file.js';
+
+export interface GeoParquetReadOptions {
+  maxFeatureBytes: number;
+  /** Where the upload is spooled: Parquet's index is at the end of the file, so it needs random access. */
+  scratchDir: string;
+  /** Told once, before the first row, which column, encoding and CRS were used. */
+  onLayout?: (layout: Record<string, unknown>) => void;
+  /** Largest uncompressed row group accepted (default 256 MiB): memory follows row-group size. */
+  maxRowGroupBytes?: number;
+  /** Longest one row group may take to decode before the file is taken as corrupt (default 60 s). */
+  decodeTimeoutMs?: number;
+}
+
+const DEFAULT_DECODE_TIMEOUT_MS = 60_000;
+
+/** Heap for the decoding thread: decoded values take a few times their uncompressed size. */
+function heapFor(maxRowGroupBytes: number): number {
+  return Math.max(256, Math.ceil((4 * maxRowGroupBytes) / 2 ** 20) + 128);
+}
+
+/** Each row group's absolute row range; empty groups are left out. */
+function rowRanges(metadata: FileMetaData): { start: number; end: number }[] {
+  const ranges: { start: number; end: number }[] = [];
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    if (end > start) ranges.push({ start, end });
+    start = end;
+  }
+  return ranges;
+}
+
+/**
+ * Reads a GeoParquet file (or a Parquet file with a WKB/WKT geometry column), one
+ * SourceFeature per row, in WGS 84. The upload is spooled to the scratch folder and read
+ * back one row group at a time, so memory follows the largest row group, not the file.
+ * The spool file is removed when reading ends, fails, or the consumer stops early.
+ */
+export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: GeoParquetReadOptions): AsyncGenerator<SourceFeature> {
+  const spool = await spoolToScratch(source, options.scratchDir, 'geoparquet');
+  let decoder: RowGroupDecoder | undefined;
+  try {
+    const file: AsyncBuffer = { byteLength: spool.size, slice: (start, end) => spool.slice(start, end) };
+    const metadata = await readFooter(spool, file);
+    const { geometry, properties } = describeColumns(metadata);
+    assertRowGroupsFit(metadata, options.maxRowGroupBytes ?? DEFAULT_MAX_ROW_GROUP_BYTES);
+    options.onLayout?.({
+      geometryColumn: geometry.name,
+      encoding: geometry.encoding,
+      crs: geometry.crsName,
+      reprojected: !geometry.crs.isWgs84,
+      ...(geometry.geometryTypes ? { geometryTypes: geometry.geometryTypes } : {}),
+      columns: properties,
+      rowGroups: metadata.row_groups.length,
+    });
+    const columns = [geometry.name, ...properties];
+    decoder = new RowGroupDecoder(spool.path, {
+      timeoutMs: options.decodeTimeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS,
+      maxHeapMb: heapFor(options.maxRowGroupBytes ?? DEFAULT_MAX_ROW_GROUP_BYTES),
+    });
+    const groups = rowRanges(metadata);
+    const decode = (g: number): Promise<RowGroupColumns> => decoder!.decode(columns, groups[g].start, groups[g].end)
+      .then((pieces) => new RowGroupColumns(pieces), (err: unknown) => { throw decodeError(err, g, groups.length, options.maxRowGroupBytes); });
+    // One group ahead: the thread decodes the next group while this one's rows are checked.
+    let next = groups.length > 0 ? decode(0) : undefined;
+    for (let g = 0; g < groups.length; g++) {
+      const table = await next!;
+      next = g + 1 < groups.length ? decode(g + 1) : undefined;
+      next?.catch(() => undefined); // handled when awaited; the consumer may stop before
+      for (let row = groups[g].start; row < groups[g].end; row++) {
+        yield rowToFeature(row, (column) => table.value(column, row), geometry, properties, options.maxFeatureBytes);
+      }
+    }
+  } finally {
+    await decoder?.close();
+    await spool.dispose();
+  }
+}
+
+function rowToFeature(index: number, cell: (column: string) => unknown, geometry: GeometryColumn, properties: string[], maxFeatureBytes: number): SourceFeature {
+  const values: Record<string, unknown> = {};
+  for (const name of properties) {
+    const value = propertyValue(cell(name));
+    if (value !== undefined) values[name] = value;
+  }
+  const read = readGeometryCell(cell(geometry.name), geometry, `Row ${index + 1}, column "${geometry.name}"`, maxFeatureBytes);
+  const feature: SourceFeature = { index, geometry: read.problem ? null : read.geometry, properties: values };
+  if (read.problem) feature.readProblem = read.problem;
+  else if (read.precision) feature.precision = read.precision;
+  return feature;
+}
+
+/** Parses the footer; anything but a well-formed Parquet footer is a FileUnreadableError. */
+async function readFooter(spool: SpoolFile, file: AsyncBuffer): Promise<FileMetaData> {
+  const head = Buffer.from(await spool.slice(0, 4)).toString('latin1');
+  const tail = Buffer.from(await spool.slice(spool.size - 4)).toString('latin1');
+  if (tail === 'PARE') throw new FileUnreadableError('The Parquet file is encrypted; Canopy cannot read encrypted Parquet. Export it again without encryption.');
+  if (spool.size < 12 || head !== 'PAR1' || tail !== 'PAR1') {
+    throw new FileUnreadableError('The file is not a Parquet file (it does not begin and end with "PAR1"); it may be truncated. Export the plots again as GeoParquet.');
+  }
+  try {
+    return await parquetMetadataAsync(file, { geoparquet: false });
+  } catch (err) {
+    throw unreadable(err, 'its footer (metadata)');
+  }
+}
+
+function describeColumns(metadata: FileMetaData): { geometry: GeometryColumn; properties: string[] } {
+  try {
+    const geometry = findGeometryColumn(metadata);
+    const properties = topLevelColumns(metadata).map((c) => c.name).filter((name) => name !== geometry.name && !geometry.notProperties.has(name));
+    return { geometry, properties };
+  } catch (err) {
+    throw unreadable(err, 'its schema');
+  }
+}
+
+function decodeError(err: unknown, group: number, groups: number, maxRowGroupBytes = DEFAULT_MAX_ROW_GROUP_BYTES): unknown {
+  if (err instanceof DecodeFailure && err.reason === 'memory') return rowGroupTooLarge(group, groups, `needs more memory than allowed to decode (${err.message})`, maxRowGroupBytes);
+  return unreadable(err, `row group ${group + 1} of ${groups}`);
+}
+
+/** Our own errors pass through; a decoder's error becomes one sentence naming what could not be read. */
+function unreadable(err: unknown, what: string): unknown {
+  if (err instanceof AppError) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new FileUnreadableError(`The Parquet file is corrupt or truncated: ${what} cannot be read (${reason.slice(0, 200)}). Export the plots again as GeoParquet.`, undefined, err);
+}

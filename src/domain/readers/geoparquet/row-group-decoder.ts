@@ -1,0 +1,94 @@
+import { Worker } from 'node:worker_threads';
+import type { ColumnData } from 'hyparquet';
+import type { DecodeReply, DecodeRequest } from './decode-worker.js';
+
+/** Why a decode did not finish: the worker ran out of time or of heap, or hyparquet threw. */
+export class DecodeFailure extends Error {
+  constructor(readonly reason: 'timeout' | 'memory' | 'error', message: string) {
+    super(message);
+  }
+}
+
+export interface DecoderLimits {
+  /** Longest one row group may take to decode before the file is taken as corrupt. */
+  timeoutMs: number;
+  /** Heap cap of the decoding thread (V8 old generation), in MB. */
+  maxHeapMb: number;
+}
+
+interface Pending { resolve(pieces: ColumnData[]): void; reject(err: Error): void; timer: NodeJS.Timeout }
+
+/**
+ * Decodes row groups of a spooled Parquet file in a worker thread, so the event loop stays
+ * free while a group decodes and a file whose run lengths lie is stopped by a timeout or a
+ * heap cap instead of hanging or crashing the process.
+ */
+export class RowGroupDecoder {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private stopped: Promise<number> | undefined;
+
+  constructor(path: string, private readonly limits: DecoderLimits) {
+    this.worker = startWorker(path, limits.maxHeapMb);
+    this.worker.unref();
+    this.worker.on('message', (reply: DecodeReply) => {
+      const waiting = this.take(reply.id);
+      if (!waiting) return;
+      if ('error' in reply) waiting.reject(new DecodeFailure('error', reply.error));
+      else waiting.resolve(reply.pieces);
+    });
+    this.worker.on('error', (err: Error & { code?: string }) => {
+      const failure = err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? new DecodeFailure('memory', `decoding needed more than ${limits.maxHeapMb} MB of memory`)
+        : new DecodeFailure('error', err.message);
+      this.failAll(failure);
+    });
+    this.worker.on('exit', () => this.failAll(new DecodeFailure('error', 'the decoding thread stopped')));
+  }
+
+  /** Decodes rows `[rowStart, rowEnd)` of `columns`; rejects with a DecodeFailure. */
+  decode(columns: string[], rowStart: number, rowEnd: number): Promise<ColumnData[]> {
+    const id = this.nextId++;
+    return new Promise<ColumnData[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.take(id);
+        reject(new DecodeFailure('timeout', `decoding took longer than ${Math.round(this.limits.timeoutMs / 1000)} s`));
+        void this.close(); // the thread may be stuck in a loop; nothing else can stop it
+      }, this.limits.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.worker.postMessage({ id, columns, rowStart, rowEnd } satisfies DecodeRequest);
+    });
+  }
+
+  /** Stops the thread (and with it its handle on the file); safe to call more than once. */
+  async close(): Promise<void> {
+    this.stopped ??= this.worker.terminate();
+    await this.stopped;
+  }
+
+  private take(id: number): Pending | undefined {
+    const waiting = this.pending.get(id);
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      this.pending.delete(id);
+    }
+    return waiting;
+  }
+
+  private failAll(failure: DecodeFailure): void {
+    for (const id of [...this.pending.keys()]) this.take(id)?.reject(failure);
+  }
+}
+
+function startWorker(path: string, maxHeapMb: number): Worker {
+  const options = { workerData: { path }, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } };
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./decode-worker.js', here), options);
+  // Run from TypeScript source (tests, scripts under tsx): worker threads do not inherit
+  // tsx's module hooks, so the worker registers them before loading its entry.
+  const entry = new URL('./decode-worker.ts', here).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { ...options, eval: true });
+}
