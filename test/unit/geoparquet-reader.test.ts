@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import proj4 from 'proj4';
 import wkx from 'wkx';
@@ -37,13 +38,13 @@ async function* chunks(bytes: Buffer, size = 1000): AsyncGenerator<Buffer> {
 interface Run { features: SourceFeature[]; layout?: Record<string, unknown>; error?: unknown; scratch: string }
 
 /** Reads a file through a fresh scratch folder; returns what was yielded, the layout and any error. */
-async function read(bytes: Buffer, options: { maxRowGroupBytes?: number; maxFeatureBytes?: number; chunkSize?: number } = {}): Promise<Run> {
+async function read(bytes: Buffer, options: { maxRowGroupBytes?: number; maxFeatureBytes?: number; chunkSize?: number; decodeTimeoutMs?: number } = {}): Promise<Run> {
   const scratch = path.join(root, `scratch-${folders++}`);
   const run: Run = { features: [], scratch };
   try {
     const reader = readGeoParquet(chunks(bytes, options.chunkSize), {
       maxFeatureBytes: options.maxFeatureBytes ?? 1_000_000, scratchDir: scratch,
-      maxRowGroupBytes: options.maxRowGroupBytes, onLayout: (l) => { run.layout = l; },
+      maxRowGroupBytes: options.maxRowGroupBytes, decodeTimeoutMs: options.decodeTimeoutMs, onLayout: (l) => { run.layout = l; },
     });
     for await (const f of reader) run.features.push(f);
   } catch (error) {
@@ -85,7 +86,7 @@ describe('readGeoParquet: geometry columns', () => {
     assert.equal(run.error, undefined);
     assert.deepEqual(run.layout, {
       geometryColumn: 'geometry', encoding: 'WKB', crs: 'OGC:CRS84', reprojected: false, geometryTypes: ['Polygon'],
-      columns: ['plot_id', 'area_ha', 'count', 'surveyed', 'organic'], rowGroups: 1,
+      columns: ['geometry', 'plot_id', 'area_ha', 'count', 'surveyed', 'organic'], rowGroups: 1,
     });
     assert.deepEqual(run.features, [
       {
@@ -120,7 +121,7 @@ describe('readGeoParquet: geometry columns', () => {
     ]);
     const run = await read(bytes);
     assert.equal(run.error, undefined);
-    assert.deepEqual(run.layout, { geometryColumn: 'Geometry', encoding: 'WKB', crs: 'OGC:CRS84', reprojected: false, columns: ['id'], rowGroups: 1 });
+    assert.deepEqual(run.layout, { geometryColumn: 'Geometry', encoding: 'WKB', crs: 'OGC:CRS84', reprojected: false, columns: ['id', 'Geometry'], rowGroups: 1 });
     assert.deepEqual(run.features, [{ index: 0, geometry: square(10, 50), properties: { id: 7 } }]);
   });
 
@@ -146,6 +147,33 @@ describe('readGeoParquet: geometry columns', () => {
     const run = await read(bytes);
     const error = errorOf(run, FileUnreadableError);
     assert.match(error.message, /GeoArrow encoding "polygon".*WKB/);
+  });
+
+  it('leaves out the columns the geo metadata gives to geometry (other geometries, the 1.1 bbox covering)', async () => {
+    const meta = {
+      version: '1.1.0', primary_column: 'geometry',
+      columns: {
+        geometry: { encoding: 'WKB', geometry_types: ['Polygon'], covering: { bbox: { xmin: ['bbox', 'xmin'], ymin: ['bbox', 'ymin'], xmax: ['bbox', 'xmax'], ymax: ['bbox', 'ymax'] } } },
+        centroid: { encoding: 'WKB', geometry_types: ['Point'] },
+      },
+    };
+    const bytes = parquet([
+      { name: 'geometry', type: 'BYTE_ARRAY', data: [wkb(square(1, 2))] },
+      { name: 'centroid', type: 'BYTE_ARRAY', data: [wkb({ type: 'Point', coordinates: [1.0005, 2.0005] })] },
+      { name: 'bbox', data: [{ xmin: 1, ymin: 2, xmax: 1.001, ymax: 2.001 }] },
+      { name: 'farm', type: 'STRING', data: ['Nkawkaw'] },
+    ], { kv: [{ key: 'geo', value: JSON.stringify(meta) }] });
+    const run = await read(bytes);
+    assert.equal(run.error, undefined);
+    assert.deepEqual(run.features[0].properties, { farm: 'Nkawkaw' });
+  });
+
+  it('reads an empty file (no rows) as no features', async () => {
+    const bytes = parquet([{ name: 'geometry', type: 'BYTE_ARRAY', data: [] }], { kv: [geo({})] });
+    const run = await read(bytes);
+    assert.equal(run.error, undefined);
+    assert.deepEqual(run.features, []);
+    assertScratchEmpty(run);
   });
 
   it('leaves out binary property columns but keeps unannotated text', async () => {
@@ -186,6 +214,21 @@ describe('readGeoParquet: coordinate systems', () => {
     assert.equal(run.layout?.crs, 'EPSG:4326');
     assert.equal(run.layout?.reprojected, false);
     assert.deepEqual(run.features[0].geometry, square(1, 2));
+  });
+
+  it('reads crs: null (unknown) as longitude/latitude and says so in the layout', async () => {
+    const run = await read(parquet([{ name: 'geometry', type: 'BYTE_ARRAY', data: [wkb(square(1, 2))] }], { kv: [geo({ crs: null })] }));
+    assert.equal(run.layout?.crs, 'unknown (crs: null), read as OGC:CRS84');
+    assert.deepEqual(run.features[0].geometry, square(1, 2));
+  });
+
+  it('refuses an EWKB SRID other than 4326 when the file names no CRS', async () => {
+    const ewkb = wkx.Geometry.parseGeoJSON(square(500000, 4000000, 100));
+    ewkb.srid = 32630;
+    const run = await read(parquet([{ name: 'geometry', type: 'BYTE_ARRAY', data: [new Uint8Array(ewkb.toEwkb())] }]));
+    const error = errorOf(run, UnsupportedCrsError);
+    assert.match(error.message, /^Row 1, column "geometry" declares SRID 32630/);
+    assertScratchEmpty(run);
   });
 
   it('refuses a CRS it cannot convert with CRS_UNSUPPORTED, and cleans up', async () => {
@@ -245,17 +288,18 @@ describe('readGeoParquet: row groups and memory', () => {
 describe('readGeoParquet: bad rows and bad files', () => {
   it('turns a null, empty or unreadable geometry cell into a readProblem for that row only', async () => {
     const bytes = parquet([
-      { name: 'geometry', type: 'BYTE_ARRAY', data: [wkb(square(1, 2)), null, new Uint8Array([1, 3, 0, 0, 0, 9]), new Uint8Array(0)] },
-      { name: 'n', type: 'INT32', data: [1, 2, 3, 4] },
+      { name: 'geometry', type: 'BYTE_ARRAY', data: [wkb(square(1, 2)), null, new Uint8Array([1, 3, 0, 0, 0, 9]), new Uint8Array(0), new Uint8Array([1, 8, 0, 0, 0])] },
+      { name: 'n', type: 'INT32', data: [1, 2, 3, 4, 5] },
     ], { kv: [geo({})] });
     const run = await read(bytes);
     assert.equal(run.error, undefined);
-    assert.deepEqual(run.features.map((f) => f.readProblem?.code), [undefined, 'GEOMETRY_MISSING', 'COORDINATES_MALFORMED', 'GEOMETRY_MISSING']);
+    assert.deepEqual(run.features.map((f) => f.readProblem?.code), [undefined, 'GEOMETRY_MISSING', 'COORDINATES_MALFORMED', 'GEOMETRY_MISSING', 'GEOMETRY_TYPE_UNSUPPORTED']);
     assert.deepEqual(run.features[1], {
       index: 1, geometry: null, properties: { n: 2 },
       readProblem: { code: 'GEOMETRY_MISSING', message: 'Row 2, column "geometry" has no geometry: the cell is empty.' },
     });
-    assert.match(run.features[2].readProblem!.message, /^Row 3, column "geometry": the 6 bytes are not a WKB geometry/);
+    assert.equal(run.features[2].readProblem!.message, 'Row 3, column "geometry": the 6 bytes are not a WKB geometry (it ends before its geometry does).');
+    assert.match(run.features[4].readProblem!.message, /^Row 5, column "geometry": the WKB geometry type 8 is not supported/);
   });
 
   it('refuses junk, a truncated file and a corrupt one with FileUnreadableError', async () => {
@@ -278,6 +322,27 @@ describe('readGeoParquet: bad rows and bad files', () => {
       assert.doesNotMatch(error.message, /\n\s+at /, `${name}: no stack in the message`);
       assertScratchEmpty(run);
     }
+  });
+
+  it('stops a row group whose page header lies after the decode timeout, without blocking the event loop', async () => {
+    const n = 300;
+    const bytes = parquet([
+      { name: 'geometry', type: 'BYTE_ARRAY', data: Array.from({ length: n }, (_, i) => wkb(square(i / 100, 1))) },
+      { name: 'name', type: 'STRING', data: Array.from({ length: n }, (_, i) => `plot ${i % 7}`) },
+      { name: 'v', type: 'INT64', data: Array.from({ length: n }, (_, i) => BigInt(i)) },
+    ], { kv: [geo({})], rowGroupSize: 100 });
+    // One flipped byte in the second group's "v" page header (found by fuzzing): hyparquet
+    // then spins on the page for minutes.
+    const page = Number(parquetMetadata(new Uint8Array(bytes)).row_groups[1].columns[2].meta_data!.data_page_offset);
+    bytes[page + 11] = 150;
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    const run = await read(bytes, { decodeTimeoutMs: 1500 }).finally(() => clearInterval(ticker));
+    const error = errorOf(run, FileUnreadableError);
+    assert.match(error.message, /row group 2 of 3 cannot be read \(decoding took longer than 1.5 s\)/);
+    assert.equal(run.features.length, 100, 'the first group was read');
+    assert.ok(ticks >= 15, `the event loop ran during the decode (${ticks} ticks)`);
+    assertScratchEmpty(run);
   });
 
   it('removes the spool file when the consumer stops early or the upload fails', async () => {

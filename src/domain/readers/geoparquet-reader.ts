@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parquetMetadataAsync, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { AppError, FileUnreadableError } from '../errors.js';
 import type { SourceFeature } from '../features/types.js';
@@ -20,21 +21,22 @@ export interface GeoParquetReadOptions {
 }
 
 const DEFAULT_DECODE_TIMEOUT_MS = 60_000;
+const YIELD_EVERY_ROWS = 1_000;
 
 /** Heap for the decoding thread: decoded values take a few times their uncompressed size. */
 function heapFor(maxRowGroupBytes: number): number {
   return Math.max(256, Math.ceil((4 * maxRowGroupBytes) / 2 ** 20) + 128);
 }
 
-/** Each row group's absolute row range; empty groups are left out. */
-function rowRanges(metadata: FileMetaData): { start: number; end: number }[] {
-  const ranges: { start: number; end: number }[] = [];
+/** Each non-empty row group's position in the file and absolute row range. */
+function rowRanges(metadata: FileMetaData): { group: number; start: number; end: number }[] {
+  const ranges: { group: number; start: number; end: number }[] = [];
   let start = 0;
-  for (const group of metadata.row_groups) {
-    const end = start + Number(group.num_rows);
-    if (end > start) ranges.push({ start, end });
+  metadata.row_groups.forEach((rowGroup, group) => {
+    const end = start + Number(rowGroup.num_rows);
+    if (end > start) ranges.push({ group, start, end });
     start = end;
-  }
+  });
   return ranges;
 }
 
@@ -50,7 +52,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
   try {
     const file: AsyncBuffer = { byteLength: spool.size, slice: (start, end) => spool.slice(start, end) };
     const metadata = await readFooter(spool, file);
-    const { geometry, properties } = describeColumns(metadata);
+    const { geometry, properties, all } = describeColumns(metadata);
     assertRowGroupsFit(metadata, options.maxRowGroupBytes ?? DEFAULT_MAX_ROW_GROUP_BYTES);
     options.onLayout?.({
       geometryColumn: geometry.name,
@@ -58,24 +60,29 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
       crs: geometry.crsName,
       reprojected: !geometry.crs.isWgs84,
       ...(geometry.geometryTypes ? { geometryTypes: geometry.geometryTypes } : {}),
-      columns: properties,
+      columns: all,
       rowGroups: metadata.row_groups.length,
     });
     const columns = [geometry.name, ...properties];
+    const groups = rowRanges(metadata);
+    if (groups.length === 0) return;
     decoder = new RowGroupDecoder(spool.path, {
       timeoutMs: options.decodeTimeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS,
       maxHeapMb: heapFor(options.maxRowGroupBytes ?? DEFAULT_MAX_ROW_GROUP_BYTES),
     });
-    const groups = rowRanges(metadata);
-    const decode = (g: number): Promise<RowGroupColumns> => decoder!.decode(columns, groups[g].start, groups[g].end)
-      .then((pieces) => new RowGroupColumns(pieces), (err: unknown) => { throw decodeError(err, g, groups.length, options.maxRowGroupBytes); });
+    const decode = (g: number): Promise<RowGroupColumns> => decoder!.decode(columns, groups[g].start, groups[g].end).then(
+      (pieces) => new RowGroupColumns(pieces),
+      (err: unknown) => { throw decodeError(err, groups[g].group, metadata.row_groups.length, options.maxRowGroupBytes); });
     // One group ahead: the thread decodes the next group while this one's rows are checked.
-    let next = groups.length > 0 ? decode(0) : undefined;
+    let next: Promise<RowGroupColumns> | undefined = decode(0);
     for (let g = 0; g < groups.length; g++) {
       const table = await next!;
       next = g + 1 < groups.length ? decode(g + 1) : undefined;
       next?.catch(() => undefined); // handled when awaited; the consumer may stop before
       for (let row = groups[g].start; row < groups[g].end; row++) {
+        // A whole group is in memory, so a consumer that never waits on I/O would turn it into
+        // features in one run of microtasks; let the event loop (HTTP, timers) in now and then.
+        if (row % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToEventLoop();
         yield rowToFeature(row, (column) => table.value(column, row), geometry, properties, options.maxFeatureBytes);
       }
     }
@@ -113,11 +120,12 @@ async function readFooter(spool: SpoolFile, file: AsyncBuffer): Promise<FileMeta
   }
 }
 
-function describeColumns(metadata: FileMetaData): { geometry: GeometryColumn; properties: string[] } {
+/** The geometry column, the columns read as properties, and every top-level column (for the layout). */
+function describeColumns(metadata: FileMetaData): { geometry: GeometryColumn; properties: string[]; all: string[] } {
   try {
     const geometry = findGeometryColumn(metadata);
-    const properties = topLevelColumns(metadata).map((c) => c.name).filter((name) => name !== geometry.name && !geometry.notProperties.has(name));
-    return { geometry, properties };
+    const all = topLevelColumns(metadata).map((c) => c.name);
+    return { geometry, properties: all.filter((name) => name !== geometry.name && !geometry.notProperties.has(name)), all };
   } catch (err) {
     throw unreadable(err, 'its schema');
   }
@@ -125,6 +133,7 @@ function describeColumns(metadata: FileMetaData): { geometry: GeometryColumn; pr
 
 function decodeError(err: unknown, group: number, groups: number, maxRowGroupBytes = DEFAULT_MAX_ROW_GROUP_BYTES): unknown {
   if (err instanceof DecodeFailure && err.reason === 'memory') return rowGroupTooLarge(group, groups, `needs more memory than allowed to decode (${err.message})`, maxRowGroupBytes);
+  if (err instanceof DecodeFailure && err.reason === 'crash') return new Error(`The GeoParquet decoding thread failed: ${err.message}`, { cause: err }); // ours, not the file's: a 500
   return unreadable(err, `row group ${group + 1} of ${groups}`);
 }
 

@@ -6,12 +6,12 @@
  */
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parquetMetadataAsync, type AsyncBuffer, type ColumnData } from 'hyparquet';
-import { decodeRows } from './row-groups.js';
+import { parquetMetadataAsync, type AsyncBuffer } from 'hyparquet';
+import { decodeRows, toWire, type WirePiece } from './row-groups.js';
 import { positionedSlices } from './spool-file.js';
 
 export interface DecodeRequest { id: number; columns: string[]; rowStart: number; rowEnd: number }
-export type DecodeReply = { id: number; pieces: ColumnData[] } | { id: number; error: string };
+export type DecodeReply = { id: number; pieces: WirePiece[] } | { id: number; error: string };
 
 const port = parentPort;
 if (!port) throw new Error('decode-worker.ts runs only as a worker thread');
@@ -27,13 +27,12 @@ ready.catch(() => undefined); // reported with the first request
 
 port.on('message', (request: DecodeRequest) => {
   void (async () => {
-    let reply: DecodeReply;
     try {
       const { file, metadata } = await ready;
-      reply = { id: request.id, pieces: await decodeRows(file, metadata, request.columns, request.rowStart, request.rowEnd) };
+      const { pieces, transfer } = toWire(await decodeRows(file, metadata, request.columns, request.rowStart, request.rowEnd));
+      port.postMessage({ id: request.id, pieces } satisfies DecodeReply, transfer);
     } catch (err) {
-      reply = { id: request.id, error: err instanceof Error ? err.message : String(err) };
+      port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies DecodeReply);
     }
-    port.postMessage(reply);
   })();
 });

@@ -11,10 +11,7 @@ export interface GeometryColumn {
   crsName: string;
   /** True when the file declared no CRS, so coordinates are taken as WGS 84 longitude/latitude. */
   crsAssumed: boolean;
-  /** Where the column was found: the GeoParquet `geo` metadata, a Parquet GEOMETRY type, or its name. */
-  foundBy: 'geo metadata' | 'logical type' | 'column name';
   geometryTypes?: string[];
-  geoParquetVersion?: string;
   /** Columns that belong to the geometry (other geometry columns, bbox coverings): not plot properties. */
   notProperties: Set<string>;
 }
@@ -25,7 +22,7 @@ interface GeoColumnMeta {
   geometry_types?: unknown;
   covering?: { bbox?: Record<string, unknown> };
 }
-interface GeoMeta { version?: unknown; primary_column?: unknown; columns?: Record<string, GeoColumnMeta> }
+interface GeoMeta { primary_column?: unknown; columns?: Record<string, GeoColumnMeta> }
 
 /** Names tried, in order, when a file has no `geo` metadata (GDAL, DuckDB and PostGIS spellings). */
 const GEOMETRY_NAMES = ['geometry', 'geom', 'wkb_geometry', 'wkt'];
@@ -46,9 +43,10 @@ export function findGeometryColumn(metadata: FileMetaData): GeometryColumn {
   if (typed) return fromLogicalType(typed, metadata);
   for (const wanted of GEOMETRY_NAMES) {
     const column = top.find((c) => c.name.toLowerCase() === wanted);
-    if (column) return { name: column.name, encoding: encodingOf(column), ...assumedWgs84(), foundBy: 'column name', notProperties: new Set() };
+    if (column) return { name: column.name, encoding: encodingOf(column), ...assumedWgs84(), notProperties: new Set() };
   }
-  const names = top.map((c) => `"${c.name}"`).join(', ') || 'none';
+  const shown = top.slice(0, 20).map((c) => `"${c.name}"`).join(', ');
+  const names = top.length > 20 ? `${shown} and ${top.length - 20} more` : shown || 'none';
   throw new FileUnreadableError(
     `The Parquet file has no GeoParquet "geo" metadata and no geometry column (looked for ${GEOMETRY_NAMES.join(', ')}); its columns are ${names}. ` +
     `Name the WKB or WKT column "geometry", or ${HOW_TO_EXPORT}.`);
@@ -89,9 +87,7 @@ function fromGeoMetadata(geo: GeoMeta, top: SchemaElement[]): GeometryColumn {
     name: primary,
     encoding: encoding.toUpperCase() as 'WKB' | 'WKT',
     ...crsFromGeoColumn(meta),
-    foundBy: 'geo metadata',
     geometryTypes: types,
-    geoParquetVersion: typeof geo.version === 'string' ? geo.version : undefined,
     notProperties,
   };
 }
@@ -125,7 +121,7 @@ function fromLogicalType(column: SchemaElement, metadata: FileMetaData): Geometr
   }
   return {
     name: column.name, encoding: 'WKB', crs, crsName: declared ? crs.name : 'OGC:CRS84', crsAssumed: !declared,
-    foundBy: 'logical type', notProperties: new Set(),
+    notProperties: new Set(),
   };
 }
 

@@ -33,7 +33,11 @@ function parseWkb(bytes: Uint8Array, column: GeometryColumn, where: string): Cel
   try {
     parsed = wkx.Geometry.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const type = /GeometryType (\d+) not supported/.exec(err instanceof Error ? err.message : '')?.[1];
+    if (type !== undefined) {
+      return { problem: { code: 'GEOMETRY_TYPE_UNSUPPORTED', message: `${where}: the WKB geometry type ${type} is not supported; use Point, Polygon or MultiPolygon.` } };
+    }
+    const reason = err instanceof RangeError ? 'it ends before its geometry does' : err instanceof Error ? err.message : String(err);
     return { problem: { code: 'COORDINATES_MALFORMED', message: `${where}: the ${bytes.length} bytes are not a WKB geometry (${reason}).` } };
   }
   // GeoParquet stores ISO WKB and names the CRS in its metadata; an EWKB SRID only matters when the file named none.

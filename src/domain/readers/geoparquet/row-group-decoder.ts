@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import type { ColumnData } from 'hyparquet';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
+import type { WirePiece } from './row-groups.js';
 
-/** Why a decode did not finish: the worker ran out of time or of heap, or hyparquet threw. */
+/**
+ * Why a decode did not finish: the file's fault (hyparquet threw, or the decode ran out of
+ * time or heap) or ours (the thread itself failed: 'crash').
+ */
 export class DecodeFailure extends Error {
-  constructor(readonly reason: 'timeout' | 'memory' | 'error', message: string) {
+  constructor(readonly reason: 'timeout' | 'memory' | 'error' | 'crash', message: string) {
     super(message);
   }
 }
@@ -16,7 +19,7 @@ export interface DecoderLimits {
   maxHeapMb: number;
 }
 
-interface Pending { resolve(pieces: ColumnData[]): void; reject(err: Error): void; timer: NodeJS.Timeout }
+interface Pending { resolve(pieces: WirePiece[]): void; reject(err: Error): void; timer: NodeJS.Timeout }
 
 /**
  * Decodes row groups of a spooled Parquet file in a worker thread, so the event loop stays
@@ -41,19 +44,20 @@ export class RowGroupDecoder {
     this.worker.on('error', (err: Error & { code?: string }) => {
       const failure = err.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? new DecodeFailure('memory', `decoding needed more than ${limits.maxHeapMb} MB of memory`)
-        : new DecodeFailure('error', err.message);
+        : new DecodeFailure('crash', err.message);
       this.failAll(failure);
     });
-    this.worker.on('exit', () => this.failAll(new DecodeFailure('error', 'the decoding thread stopped')));
+    this.worker.on('exit', () => this.failAll(new DecodeFailure('crash', 'the decoding thread stopped')));
   }
 
   /** Decodes rows `[rowStart, rowEnd)` of `columns`; rejects with a DecodeFailure. */
-  decode(columns: string[], rowStart: number, rowEnd: number): Promise<ColumnData[]> {
+  decode(columns: string[], rowStart: number, rowEnd: number): Promise<WirePiece[]> {
+    if (this.stopped) return Promise.reject(new DecodeFailure('crash', 'the decoding thread was stopped'));
     const id = this.nextId++;
-    return new Promise<ColumnData[]>((resolve, reject) => {
+    return new Promise<WirePiece[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.take(id);
-        reject(new DecodeFailure('timeout', `decoding took longer than ${Math.round(this.limits.timeoutMs / 1000)} s`));
+        reject(new DecodeFailure('timeout', `decoding took longer than ${Number((this.limits.timeoutMs / 1000).toFixed(1))} s`));
         void this.close(); // the thread may be stuck in a loop; nothing else can stop it
       }, this.limits.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
