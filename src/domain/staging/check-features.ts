@@ -23,6 +23,8 @@ export interface CheckTotals {
   issueCounts: Record<string, number>;
   firstIssues: Issue[];
   issuesTruncated: boolean;
+  /** False when the overlap search hit its work cap (plots piled on each other) and stopped early. */
+  overlapCheckComplete: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function checkFeatures(
   const flagged = new LineSink(writers.flagged);
   const tally = new IssueTally(new LineSink(writers.report), options.issueLimit);
   const between = await CrossFeatureChecker.create();
-  let featureCount = 0, validCount = 0;
+  let featureCount = 0, validCount = 0, overlapCheckComplete = true;
   try {
     for await (const feature of features) {
       const checked = checker.check(feature, options.idColumn);
@@ -58,12 +60,13 @@ export async function checkFeatures(
       await tally.record(issue);
       await flagged.push(flaggedIssueLine(issue));
     }
+    overlapCheckComplete = between.overlapCheckComplete;
   } finally {
     between.close();
   }
   await Promise.all([flagged.flush(), tally.flush()]);
   return {
     featureCount, validCount, warningCount: tally.warningFeatures, issueCounts: tally.counts,
-    firstIssues: tally.first, issuesTruncated: tally.truncated,
+    firstIssues: tally.first, issuesTruncated: tally.truncated, overlapCheckComplete,
   };
 }

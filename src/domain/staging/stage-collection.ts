@@ -93,6 +93,8 @@ export class StagingService {
     const totals = await checkFeatures(reader, this.checker, writers, { idColumn: source.idColumn, issueLimit: this.options.issueLimit });
     await tap.drain();
     if (totals.featureCount === 0) throw new AppError(400, 'NO_FEATURES', 'The file holds no features; there is nothing to stage.');
+    // Said in the report's layout, so a user knows OVERLAPPING_PLOTS may be missing some pairs.
+    if (!totals.overlapCheckComplete) layout.overlapCheck = 'incomplete: too many plots on top of each other to compare every pair';
     return {
       format, sha256: tap.digest(), bytes: tap.totalBytes, featureCount: totals.featureCount, validCount: totals.validCount,
       invalidCount: totals.featureCount - totals.validCount, warningCount: totals.warningCount, issueCounts: totals.issueCounts,
