@@ -15,20 +15,25 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-async function* reportJson(collection: CollectionRecord, lines: AsyncIterable<string>): AsyncGenerator<string> {
+/** Wraps JSON lines (one value each) in `open` … `close` as a JSON array's elements, streamed. */
+async function* jsonArray(open: string, lines: AsyncIterable<string>, close: string, separator = ','): AsyncGenerator<string> {
+  yield open;
+  let first = true;
+  for await (const line of lines) {
+    if (!line) continue;
+    yield (first ? '' : separator) + line;
+    first = false;
+  }
+  yield close;
+}
+
+function reportJson(collection: CollectionRecord, lines: AsyncIterable<string>): AsyncGenerator<string> {
   const head = {
     collection_id: collection.id, collection_name: collection.name, format: collection.format,
     feature_count: collection.featureCount, valid_count: collection.validCount, invalid_count: collection.invalidCount,
     warning_count: collection.warningCount, issue_counts: collection.issueCounts, layout: collection.layout,
   };
-  yield JSON.stringify(head).slice(0, -1) + ',"issues":[';
-  let first = true;
-  for await (const line of lines) {
-    if (!line) continue;
-    yield (first ? '' : ',') + line;
-    first = false;
-  }
-  yield ']}';
+  return jsonArray(JSON.stringify(head).slice(0, -1) + ',"issues":[', lines, ']}');
 }
 
 async function* reportCsv(lines: AsyncIterable<string>): AsyncGenerator<string> {
@@ -40,18 +45,11 @@ async function* reportCsv(lines: AsyncIterable<string>): AsyncGenerator<string> 
   }
 }
 
-async function* flaggedGeoJson(lines: AsyncIterable<string>): AsyncGenerator<string> {
-  yield '{"type":"FeatureCollection","features":[\n';
-  let first = true;
-  for await (const line of lines) {
-    if (!line) continue;
-    yield (first ? '' : ',\n') + line;
-    first = false;
-  }
-  yield '\n]}\n';
+function flaggedGeoJson(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  return jsonArray('{"type":"FeatureCollection","features":[\n', lines, '\n]}\n', ',\n');
 }
 
-/** GET /collections/{id}/report: every issue found when the collection was staged (JSON or CSV). */
+/** GET /collections/{id}/report: every issue found when the collection was staged (JSON, CSV or GeoJSON). */
 export function registerCollectionReport(app: App, services: Services): void {
   app.get('/collections/:collection_id/report', {
     schema: {
