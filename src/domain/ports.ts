@@ -97,6 +97,8 @@ export interface TaskStore {
   insertMany(tasks: TaskRecord[]): Promise<void>;
   findById(ownerId: string, id: string): Promise<TaskRecord | null>;
   listByCollection(collectionId: string): Promise<TaskRecord[]>;
+  /** The owner's most recent tasks, newest first. */
+  listByOwner(ownerId: string, limit: number): Promise<TaskRecord[]>;
   /** Atomically moves the oldest READY task to RUNNING (attempts + 1) and returns it. */
   claimNext(now: string): Promise<TaskRecord | null>;
   updateProgress(id: string, plotsDone: number, plotsTotal: number): Promise<void>;
@@ -114,15 +116,31 @@ export interface TaskStore {
   deleteByCollection(collectionId: string): Promise<void>;
 }
 
+/** A loaded plot's worst remaining issue: loaded plots have no errors, but may carry warnings. */
+export type PlotStatus = 'valid' | 'warning';
+
 /** One plot as the plot store holds it. */
 export interface PlotRow {
   uuid: string;
   plotId: string;
   featureIndex: number;
+  status: PlotStatus;
   areaHa: number | null;
   bbox: BBox | null;
   geometry: PlotGeometry;
   properties: Record<string, unknown>;
+}
+
+/** One plot found by a spatial query: what a map needs, without the file's own properties. */
+export interface PlotInBox {
+  uuid: string;
+  plotId: string;
+  status: PlotStatus;
+  areaHa: number | null;
+  /** From the spatial index; may be rounded outwards by a few millionths of a degree. */
+  bbox: BBox;
+  /** The geometry as GeoJSON text, when asked for (parsing is left to the caller, who may not need it). */
+  geometryJson: string | null;
 }
 
 export interface PlotFilter {
@@ -147,6 +165,17 @@ export interface PlotStore {
   /** Streams the live load's plots as GeoJSON Feature strings, in file order. */
   streamFeatures(collectionId: string, loadId: string, filter: PlotFilter, limit: number): AsyncIterable<string>;
   countLive(collectionId: string, loadId: string): Promise<number>;
+  /**
+   * Calls visit with each plot of the load whose bbox meets `box`, found through the
+   * spatial index, in no set order, until visit returns false. Rows are handed over one at a
+   * time so a caller that keeps few of them (a thinned map tile) never holds them all.
+   */
+  scanBox(collectionId: string, loadId: string, box: BBox, options: { withGeometry: boolean },
+    visit: (plot: PlotInBox) => boolean | void): Promise<void>;
+  /** The load's plot count and the bbox around all of them (null when it has none). */
+  extent(collectionId: string, loadId: string): Promise<{ bbox: BBox | null; count: number }>;
+  /** One plot of the load as a GeoJSON Feature string, as streamFeatures writes them plus `status`; null when absent. */
+  findFeature(collectionId: string, loadId: string, uuid: string): Promise<string | null>;
 }
 
 /** Streams bytes into a temporary blob; nothing is visible until commit. */

@@ -4,7 +4,7 @@
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CollectionRecord, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
+import type { CollectionRecord, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
 
 export interface StoresFactory {
   create(): Promise<Stores>;
@@ -28,7 +28,7 @@ function task(ownerId: string, collectionId: string, id: string, type: TaskRecor
 
 function plot(i: number, region: string): PlotRow {
   return {
-    uuid: `u-${i}`, plotId: `P${i}`, featureIndex: i, areaHa: 1.5 + i, bbox: [i, 0, i + 0.5, 0.5],
+    uuid: `u-${i}`, plotId: `P${i}`, featureIndex: i, status: i % 2 === 1 ? 'warning' : 'valid', areaHa: 1.5 + i, bbox: [i, 0, i + 0.5, 0.5],
     geometry: { type: 'Polygon', coordinates: [[[i, 0], [i + 0.5, 0], [i + 0.5, 0.5], [i, 0]]] },
     properties: { region, organic: i % 2 === 0, score: i },
   };
@@ -148,6 +148,50 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       await stores.plots.publishLoad('0x01', second);
       assert.equal(await stores.plots.countLive('0x01', load), 0, 'the old load is dropped');
       assert.equal(await stores.plots.countLive('0x01', second), 1);
+    });
+
+    it('plots: a box query finds the live load\'s plots through the spatial index, and can stop early', async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      await stores.collections.insert(collection(bob, '0x02', 'farms'));
+      const load = await stores.plots.beginLoad('0x01', 'T1');
+      await stores.plots.insertBatch(load, '0x01', [0, 1, 2, 3, 4].map((i) => plot(i, 'r')));
+      await stores.plots.publishLoad('0x01', load);
+      const other = await stores.plots.beginLoad('0x02', 'T2');
+      await stores.plots.insertBatch(other, '0x02', [plot(1, 'r')]);
+      await stores.plots.publishLoad('0x02', other);
+
+      const found: PlotInBox[] = [];
+      await stores.plots.scanBox('0x01', load, [0.9, 0.1, 2.1, 0.2], { withGeometry: false }, (p) => { found.push(p); });
+      found.sort((a, b) => a.uuid.localeCompare(b.uuid));
+      assert.deepEqual(found, [
+        { uuid: 'u-1', plotId: 'P1', status: 'warning', areaHa: 2.5, bbox: [1, 0, 1.5, 0.5], geometryJson: null },
+        { uuid: 'u-2', plotId: 'P2', status: 'valid', areaHa: 3.5, bbox: [2, 0, 2.5, 0.5], geometryJson: null },
+      ], 'only this load, only what meets the box');
+      const shapes: PlotInBox[] = [];
+      await stores.plots.scanBox('0x01', load, [4.2, 0.2, 4.3, 0.3], { withGeometry: true }, (p) => { shapes.push(p); });
+      assert.deepEqual(JSON.parse(shapes[0].geometryJson as string), plot(4, 'r').geometry);
+      let visited = 0;
+      await stores.plots.scanBox('0x01', load, [-180, -90, 180, 90], { withGeometry: false }, () => ++visited < 2);
+      assert.equal(visited, 2, 'visit returning false stops the scan');
+
+      assert.deepEqual(await stores.plots.extent('0x01', load), { bbox: [0, 0, 4.5, 0.5], count: 5 });
+      assert.deepEqual(await stores.plots.extent('0x01', 'no-such-load'), { bbox: null, count: 0 });
+
+      const feature = JSON.parse(await stores.plots.findFeature('0x01', load, 'u-3') as string);
+      assert.equal(feature.id, 'u-3');
+      assert.deepEqual(feature.properties, { uuid: 'u-3', plotid: 'P3', collection_id: '0x01', area_ha: 4.5, status: 'warning', region: 'r', organic: false, score: 3 });
+      assert.equal(await stores.plots.findFeature('0x01', load, 'u-9'), null);
+      assert.equal(await stores.plots.findFeature('0x02', other, 'u-3'), null, 'another collection\'s plot is not found');
+    });
+
+    it('tasks: the owner\'s tasks newest first, up to a limit', async () => {
+      await stores.tasks.insertMany([
+        task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z'), task(alice, '0x01', 'T2', 'analysis_asset', '2026-01-03T00:00:00Z'),
+        task(bob, '0x02', 'T3', 'plot_store', '2026-01-04T00:00:00Z'), task(alice, '0x05', 'T4', 'plot_store', '2026-01-02T00:00:00Z'),
+      ]);
+      assert.deepEqual((await stores.tasks.listByOwner(alice, 10)).map((t) => t.id), ['T2', 'T4', 'T1']);
+      assert.deepEqual((await stores.tasks.listByOwner(alice, 2)).map((t) => t.id), ['T2', 'T4']);
+      assert.deepEqual((await stores.tasks.listByOwner(bob, 10)).map((t) => t.id), ['T3']);
     });
 
     it('plots: abandoned and discarded loads are removed; a collection delete removes all', async () => {

@@ -3,6 +3,7 @@ import type { BlobStore, PlotRow, Stores } from '../ports.js';
 import { collectionKeys } from '../staging/collection-keys.js';
 import type { TaskContext } from '../tasks/task-runner.js';
 import { readStagedFeatures } from './read-staged-features.js';
+import { readWarnedFeatures } from './warned-features.js';
 
 /**
  * The `bq_task_id` task: loads a collection's checked plots into the plot store. Rows go
@@ -17,10 +18,13 @@ export async function loadPlotStore(stores: Stores, blobs: BlobStore, batchSize:
     let batch: PlotRow[] = [];
     let done = 0;
     await ctx.progress(0, total);
-    for await (const f of readStagedFeatures(blobs, collectionKeys(task.collectionId).features, signal)) {
+    const keys = collectionKeys(task.collectionId);
+    // The report says which plots carry warnings; the map colours them by it.
+    const warned = await readWarnedFeatures(blobs, keys.report, signal);
+    for await (const f of readStagedFeatures(blobs, keys.features, signal)) {
       batch.push({
         uuid: plotUuid(task.collectionId, f.i), plotId: f.p ?? derivedPlotId(task.collectionId, f.i),
-        featureIndex: f.i, areaHa: f.a, bbox: f.b, geometry: f.g, properties: f.r,
+        featureIndex: f.i, status: warned.has(f.i) ? 'warning' : 'valid', areaHa: f.a, bbox: f.b, geometry: f.g, properties: f.r,
       });
       if (batch.length >= batchSize) {
         await stores.plots.insertBatch(loadId, task.collectionId, batch);

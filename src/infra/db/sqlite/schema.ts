@@ -80,4 +80,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX plots_collection_plotid ON plots (collection_id, plotid);
   CREATE VIRTUAL TABLE plots_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
   `,
+  // The dashboard: each plot's worst remaining issue for the map, plots by uuid, a user's task history.
+  `
+  ALTER TABLE plots ADD COLUMN status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'warning'));
+  CREATE INDEX plots_uuid ON plots (uuid);
+  CREATE INDEX tasks_owner_created ON tasks (owner_id, created_at);
+  `,
 ];

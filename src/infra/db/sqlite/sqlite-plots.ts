@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { BadRequestError } from '../../../domain/errors.js';
-import type { PlotFilter, PlotRow, PlotStore } from '../../../domain/ports.js';
+import type { BBox } from '../../../domain/features/types.js';
+import type { PlotFilter, PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
 import type { SqliteDatabase } from './open-database.js';
 
 /** Rows deleted per transaction, so a big delete never stalls the event loop for long. */
@@ -10,6 +11,8 @@ const DELETE_CHUNK = 5000;
 const PAGE_SIZE = 1000;
 
 interface StreamRow { id: number; uuid: string; plotid: string; collection_id: string; area_ha: number | null; geometry: string; properties: string }
+/** A box-query row, read raw (as an array) because it is the hot path of map tiles. */
+type BoxRow = [uuid: string, plotid: string, status: PlotStatus, areaHa: number | null, minLon: number, minLat: number, maxLon: number, maxLat: number, geometry?: string];
 
 const COLUMN_FILTERS: Record<string, string> = { uuid: 'uuid', plotid: 'plotid', collection_id: 'collection_id', area_ha: 'CAST(area_ha AS TEXT)' };
 
@@ -29,9 +32,9 @@ function filterCondition(name: string, params: unknown[], value: string): string
 }
 
 /** Puts Canopy's own fields first; a file property with the same name gives way to them. */
-function featureLine(row: StreamRow): string {
+function featureLine(row: StreamRow & { status?: PlotStatus }): string {
   const own = JSON.parse(row.properties) as Record<string, unknown>;
-  const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha };
+  const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha, ...(row.status ? { status: row.status } : {}) };
   for (const key of Object.keys(own)) if (!(key in properties)) (properties as Record<string, unknown>)[key] = own[key];
   return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${JSON.stringify(properties)}}`;
 }
@@ -39,8 +42,8 @@ function featureLine(row: StreamRow): string {
 /** The plot store in the embedded database: a plots table, its R*Tree, and loads. */
 export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
-  const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, area_ha, geometry, properties)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertBox = db.prepare('INSERT INTO plots_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   const liveLoad = db.prepare<[string], { live_load_id: string | null }>('SELECT live_load_id FROM collections WHERE id = ?');
   const setLive = db.prepare('UPDATE collections SET live_load_id = ? WHERE id = ?');
@@ -49,6 +52,17 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
   const abandoned = db.prepare<[], { id: string }>("SELECT id FROM plot_loads WHERE state <> 'live'");
   const chunkIds = db.prepare<[string, number], { id: number }>('SELECT id FROM plots WHERE load_id = ? LIMIT ?');
   const deleteLoadRow = db.prepare('DELETE FROM plot_loads WHERE id = ?');
+  // CROSS JOIN keeps the R*Tree as the outer loop: a small box must never scan the whole load.
+  const boxQuery = (geometry: boolean) => db.prepare<unknown[], BoxRow>(`SELECT p.uuid, p.plotid, p.status, p.area_ha,
+    r.min_lon, r.min_lat, r.max_lon, r.max_lat${geometry ? ', p.geometry' : ''}
+    FROM plots_rtree r CROSS JOIN plots p ON p.id = r.id
+    WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ? AND p.load_id = ? AND p.collection_id = ?`).raw();
+  const inBox = { withGeometry: boxQuery(true), withoutGeometry: boxQuery(false) };
+  const extentOf = db.prepare<[string, string], { n: number; w: number | null; s: number | null; e: number | null; nn: number | null }>(
+    `SELECT count(*) AS n, min(r.min_lon) AS w, min(r.min_lat) AS s, max(r.max_lon) AS e, max(r.max_lat) AS nn
+    FROM plots p JOIN plots_rtree r ON r.id = p.id WHERE p.load_id = ? AND p.collection_id = ?`);
+  const byUuid = db.prepare<[string, string, string], StreamRow & { status: PlotStatus }>(
+    'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE uuid = ? AND load_id = ? AND collection_id = ?');
 
   const deleteChunk = db.transaction((loadId: string): number => {
     const ids = chunkIds.all(loadId, DELETE_CHUNK).map((r) => r.id);
@@ -66,7 +80,7 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
 
   const insertRows = db.transaction((loadId: string, collectionId: string, rows: PlotRow[]) => {
     for (const row of rows) {
-      const info = insertPlot.run(loadId, collectionId, row.uuid, row.plotId, row.featureIndex, row.areaHa,
+      const info = insertPlot.run(loadId, collectionId, row.uuid, row.plotId, row.featureIndex, row.status, row.areaHa,
         JSON.stringify(row.geometry), JSON.stringify(row.properties));
       if (row.bbox) insertBox.run(info.lastInsertRowid, row.bbox[0], row.bbox[2], row.bbox[1], row.bbox[3]);
     }
@@ -106,6 +120,24 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
     },
     async countLive(collectionId, loadId) {
       return (db.prepare('SELECT count(*) AS n FROM plots WHERE load_id = ? AND collection_id = ?').get(loadId, collectionId) as { n: number }).n;
+    },
+    async scanBox(collectionId, loadId, box: BBox, options, visit) {
+      const [west, south, east, north] = box;
+      const query = options.withGeometry ? inBox.withGeometry : inBox.withoutGeometry;
+      // Iterated synchronously to the end (or the caller's stop): no statement stays open across an await.
+      for (const r of query.iterate(east, west, north, south, loadId, collectionId)) {
+        const plot: PlotInBox = { uuid: r[0], plotId: r[1], status: r[2], areaHa: r[3], bbox: [r[4], r[5], r[6], r[7]], geometryJson: r[8] ?? null };
+        if (visit(plot) === false) break;
+      }
+    },
+    async extent(collectionId, loadId) {
+      const row = extentOf.get(loadId, collectionId);
+      if (!row || row.n === 0 || row.w === null) return { bbox: null, count: 0 };
+      return { bbox: [row.w, row.s as number, row.e as number, row.nn as number], count: row.n };
+    },
+    async findFeature(collectionId, loadId, uuid) {
+      const row = byUuid.get(uuid, loadId, collectionId);
+      return row ? featureLine(row) : null;
     },
     async *streamFeatures(collectionId, loadId, filter: PlotFilter, limit) {
       const params: unknown[] = [];

@@ -27,6 +27,7 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
     @skipInvalid, @attempts, @createdAt)`);
   const byId = db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE owner_id = ? AND id = ?');
   const byCollection = db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE collection_id = ? ORDER BY created_at, rowid');
+  const byOwner = db.prepare<[string, number], TaskRow>('SELECT * FROM tasks WHERE owner_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?');
   const nextReady = db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE state = 'READY' ORDER BY created_at, rowid LIMIT 1");
   const start = db.prepare("UPDATE tasks SET state = 'RUNNING', attempts = attempts + 1, started_at = ? WHERE id = ? AND state = 'READY'");
   const progress = db.prepare("UPDATE tasks SET plots_done = ?, plots_total = ? WHERE id = ? AND state = 'RUNNING'");
@@ -56,6 +57,9 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
     },
     async listByCollection(collectionId) {
       return byCollection.all(collectionId).map((row) => toTask(row) as TaskRecord);
+    },
+    async listByOwner(ownerId, limit) {
+      return byOwner.all(ownerId, limit).map((row) => toTask(row) as TaskRecord);
     },
     async claimNext(now) {
       return toTask(claim(now));
