@@ -9,6 +9,7 @@ import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { buildAnalysisAsset } from './domain/upload/build-analysis-asset.js';
 import { loadPlotStore } from './domain/upload/load-plot-store.js';
 import { UploadService } from './domain/upload/upload-service.js';
+import { PlotMapService } from './domain/tiles/plot-map-service.js';
 import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
 import { createSqliteStores } from './infra/db/sqlite/sqlite-stores.js';
 import { createFlatGeobufAssetWriter } from './infra/asset/asset-writer.js';
@@ -22,6 +23,7 @@ export interface Services {
   staging: StagingService;
   uploads: UploadService;
   collections: CollectionService;
+  maps: PlotMapService;
   runner: TaskRunner;
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
     }),
     uploads: new UploadService(stores, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),
+    maps: new PlotMapService(stores),
     async close() {
       await runner.stop();
       checker.close();

@@ -59,6 +59,6 @@ export function registerAdminCommands(program: Command): void {
     .option('--label <label>', 'a note saying what the token is for')
     .action(async (options: { email: string; label?: string }) => {
       const created = await withAuth((auth) => auth.createApiToken(options.email, options.label ?? null));
-      process.stdout.write(created + '\n');
+      process.stdout.write(created.token + '\n');
     });
 }

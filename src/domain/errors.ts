@@ -75,6 +75,13 @@ export class ThrottledError extends AppError {
   }
 }
 
+/** Something the server needs is missing (e.g. the dashboard was not built); the request may work later. */
+export class UnavailableError extends AppError {
+  constructor(detail: string, code = 'UNAVAILABLE') {
+    super(503, code, detail);
+  }
+}
+
 /** The file declares a coordinate reference system Canopy cannot turn into WGS 84. */
 export class UnsupportedCrsError extends AppError {
   constructor(detail: string) {

@@ -25,9 +25,13 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-For (only behind a reverse proxy you run), for the client address. */
   trustProxy: boolean;
+  /** The built dashboard (index.html and assets/); by default the package's own dist/web. */
+  dashboardDir: string;
 }
 
 const MiB = 1024 * 1024;
+/** The package root: this file is src/infra/config.ts, or dist/infra/config.js once compiled. */
+const PACKAGE_ROOT = path.resolve(import.meta.dirname, '../..');
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
@@ -64,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
     trustProxy: ['1', 'true', 'yes'].includes((env.CANOPY_TRUST_PROXY ?? '').trim().toLowerCase()),
+    dashboardDir: path.resolve(env.CANOPY_DASHBOARD_DIR?.trim() || path.join(PACKAGE_ROOT, 'dist/web')),
   };
 }

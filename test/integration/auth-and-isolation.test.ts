@@ -39,7 +39,7 @@ describe('auth', () => {
 
   it('stores passwords and tokens only as hashes', async () => {
     const token = (await (await signIn(server.url, ADMIN.email, ADMIN.password)).json()).access_token as string;
-    const apiToken = await server.services.auth.createApiToken(ADMIN.email, 'script');
+    const { token: apiToken } = await server.services.auth.createApiToken(ADMIN.email, 'script');
     assert.equal((await api(server.url, apiToken, 'GET', '/get_collections')).status, 200);
     const db = new Database(path.join(server.dataDir, 'canopy.sqlite'), { readonly: true });
     const dump = JSON.stringify([db.prepare('SELECT * FROM users').all(), db.prepare('SELECT * FROM tokens').all()]);

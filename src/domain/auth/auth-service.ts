@@ -15,6 +15,13 @@ export function isValidEmail(email: string): boolean {
   return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254;
 }
 
+/** A token just issued: its only appearance in plain text. */
+export interface IssuedToken {
+  token: string;
+  label: string | null;
+  createdAt: string;
+}
+
 export interface AuthServiceOptions {
   accessTokenTtlSeconds: number;
 }
@@ -52,26 +59,27 @@ export class AuthService {
     }
     this.accountThrottle.recordSuccess(account);
     const ttl = this.options.accessTokenTtlSeconds;
-    const accessToken = await this.issueToken(user.id, 'access', null, ttl);
+    const { token: accessToken } = await this.issueToken(user.id, 'access', null, ttl);
     await this.stores.tokens.deleteExpired(new Date().toISOString());
     return { accessToken, expiresIn: ttl };
   }
 
-  /** A long-lived token for scripts (`canopy token create`). */
-  async createApiToken(email: string, label: string | null): Promise<string> {
+  /** A long-lived token for scripts (`canopy token create`, POST /api_tokens from the dashboard). */
+  async createApiToken(email: string, label: string | null): Promise<IssuedToken> {
     const user = await this.stores.users.findByEmail(email);
     if (!user) throw new BadRequestError(`No user with e-mail ${email}; add one with "canopy users add".`, 'UNKNOWN_USER');
     return this.issueToken(user.id, 'api', label, null);
   }
 
-  private async issueToken(userId: string, kind: TokenKind, label: string | null, ttlSeconds: number | null): Promise<string> {
+  private async issueToken(userId: string, kind: TokenKind, label: string | null, ttlSeconds: number | null): Promise<IssuedToken> {
     const token = TOKEN_PREFIX[kind] + randomBytes(32).toString('base64url');
     const now = new Date();
+    const createdAt = now.toISOString();
     await this.stores.tokens.insert({
-      hash: tokenHash(token), userId, kind, label, createdAt: now.toISOString(),
+      hash: tokenHash(token), userId, kind, label, createdAt,
       expiresAt: ttlSeconds === null ? null : new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
     });
-    return token;
+    return { token, label, createdAt };
   }
 
   /** Resolves a bearer token to its user, or throws 401. */

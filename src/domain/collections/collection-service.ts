@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
-import { ConflictError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { BlobStore, CollectionRecord, PlotFilter, Stores, TaskRecord } from '../ports.js';
 import { collectionKeys } from '../staging/collection-keys.js';
 import type { TaskRunner } from '../tasks/task-runner.js';
 import { collectionProgress, collectionStatus, type CollectionStatus } from './collection-status.js';
-import { findCollection } from './find-collection.js';
+import { findCollection, requireLiveLoad } from './find-collection.js';
 
 export interface CollectionView {
   collection: CollectionRecord;
@@ -34,10 +34,15 @@ export class CollectionService {
   /** The uploaded plots as GeoJSON Feature strings (one per NDJSON line). */
   async fetchPlots(ownerId: string, idOrName: string, filter: PlotFilter, limit: number): Promise<AsyncIterable<string>> {
     const collection = await findCollection(this.stores, ownerId, idOrName);
-    if (!collection.liveLoadId) {
-      throw new ConflictError(`Collection "${collection.name}" has no plots in the plot store yet; upload it with /upload_plots and wait for its bq_task_id task to complete.`, 'NOT_UPLOADED');
-    }
-    return this.stores.plots.streamFeatures(collection.id, collection.liveLoadId, filter, limit);
+    return this.stores.plots.streamFeatures(collection.id, requireLiveLoad(collection), filter, limit);
+  }
+
+  /** One uploaded plot as a GeoJSON Feature string (its fetch_plots line plus `status`). */
+  async plot(ownerId: string, idOrName: string, uuid: string): Promise<string> {
+    const collection = await findCollection(this.stores, ownerId, idOrName);
+    const feature = await this.stores.plots.findFeature(collection.id, requireLiveLoad(collection), uuid.trim().toLowerCase());
+    if (!feature) throw new NotFoundError(`Collection "${collection.name}" has no plot with the uuid "${uuid}".`, 'PLOT_NOT_FOUND');
+    return feature;
   }
 
   /** The stored report: issues as JSON lines. */
