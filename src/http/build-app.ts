@@ -8,12 +8,19 @@ import { bearerAuth } from './authenticate.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerBatchProgress } from './routes/batch-progress.js';
 import { registerCollectionAsset } from './routes/collection-asset.js';
+import { registerCollectionPlot } from './routes/collection-plot.js';
 import { registerCollectionReport } from './routes/collection-report.js';
+import { registerCollectionTile } from './routes/collection-tile.js';
+import { registerCollectionTileJson } from './routes/collection-tilejson.js';
+import { registerCreateApiToken } from './routes/create-api-token.js';
+import { registerDashboard } from './routes/dashboard.js';
 import { registerDeleteCollection } from './routes/delete-collection.js';
 import { registerFetchPlots } from './routes/fetch-plots.js';
 import { registerGetCollections } from './routes/get-collections.js';
 import { registerGetTaskStatus } from './routes/get-task-status.js';
 import { registerHealth } from './routes/health.js';
+import { registerListTasks } from './routes/list-tasks.js';
+import { registerMe } from './routes/me.js';
 import { registerRefreshToken } from './routes/refresh-token.js';
 import { registerStagePlots } from './routes/stage-plots.js';
 import { registerUploadPlots } from './routes/upload-plots.js';
@@ -61,6 +68,14 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     registerCollectionReport(scoped, services);
     registerCollectionAsset(scoped, services);
     registerDeleteCollection(scoped, services);
+    registerCollectionTileJson(scoped, services);
+    registerCollectionTile(scoped, services);
+    registerCollectionPlot(scoped, services);
+    registerCreateApiToken(scoped, services);
+    registerMe(scoped, services);
+    registerListTasks(scoped, services);
   });
+  // Last, outside the token scope, so it can see (and never take) the API's routes.
+  await registerDashboard(app, services.config.dashboardDir);
   return app;
 }

@@ -27,13 +27,27 @@ async function* jsonArray(open: string, lines: AsyncIterable<string>, close: str
   yield close;
 }
 
-function reportJson(collection: CollectionRecord, lines: AsyncIterable<string>): AsyncGenerator<string> {
+/** The lines from `offset` on, at most `limit` of them (all when limit is null); blank lines do not count. */
+async function* page(lines: AsyncIterable<string>, offset: number, limit: number | null): AsyncGenerator<string> {
+  let seen = 0, taken = 0;
+  if (limit === 0) return;
+  for await (const line of lines) {
+    if (!line) continue;
+    if (seen++ < offset) continue;
+    yield line;
+    if (limit !== null && ++taken >= limit) return;
+  }
+}
+
+function reportJson(collection: CollectionRecord, lines: AsyncIterable<string>, offset: number, limit: number | null): AsyncGenerator<string> {
   const head = {
     collection_id: collection.id, collection_name: collection.name, format: collection.format,
     feature_count: collection.featureCount, valid_count: collection.validCount, invalid_count: collection.invalidCount,
     warning_count: collection.warningCount, issue_counts: collection.issueCounts, layout: collection.layout,
+    // Every issue is one line of the report, so the counts per code add up to the whole list.
+    total_issues: Object.values(collection.issueCounts).reduce((sum, n) => sum + n, 0), offset, limit,
   };
-  return jsonArray(JSON.stringify(head).slice(0, -1) + ',"issues":[', lines, ']}');
+  return jsonArray(JSON.stringify(head).slice(0, -1) + ',"issues":[', page(lines, offset, limit), ']}');
 }
 
 async function* reportCsv(lines: AsyncIterable<string>): AsyncGenerator<string> {
@@ -55,8 +69,14 @@ export function registerCollectionReport(app: App, services: Services): void {
     schema: {
       summary: 'The whole validation report of a staged collection', tags: ['collections'],
       params: Type.Object({ collection_id: Type.String() }),
-      description: 'format=json (default): counts and every issue; csv: one issue per row; geojson: the flagged features with their issues as canopy_* properties, to open in QGIS.',
-      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('geojson')])) }),
+      description: 'format=json (default): counts per code, total_issues and the issues (all, or the page offset/limit asks for); '
+        + 'csv: one issue per row; geojson: the flagged features with their issues as canopy_* properties, to open in QGIS. '
+        + 'offset and limit page the JSON issues only.',
+      querystring: Type.Object({
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('geojson')])),
+        offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Issues to skip (JSON format).' })),
+        limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: 'Most issues to return (JSON format; all when absent).' })),
+      }),
       response: { 200: StreamBody, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -74,6 +94,10 @@ export function registerCollectionReport(app: App, services: Services): void {
       return reply.send(Readable.from(reportCsv(lines), { objectMode: false }));
     }
     reply.type('application/json; charset=utf-8');
-    return reply.send(Readable.from(reportJson(view.collection, lines), { objectMode: false }));
+    const { offset = 0, limit = null } = request.query;
+    const body = Readable.from(reportJson(view.collection, lines, offset, limit), { objectMode: false });
+    // A page may end before the report does: let go of the blob then too.
+    body.once('close', () => stream.destroy());
+    return reply.send(body);
   });
 }

@@ -1,0 +1,35 @@
+import { Type } from 'typebox';
+import type { Services } from '../../services.js';
+import type { App } from '../app-type.js';
+import { currentUser } from '../authenticate.js';
+import { errorResponses } from '../schemas.js';
+
+const TileJsonBody = Type.Object({
+  tilejson: Type.Literal('3.0.0'),
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  tiles: Type.Array(Type.String(), { description: 'Absolute URL template of the vector tiles ({z}/{x}/{y}.pbf); send the same bearer token.' }),
+  minzoom: Type.Integer(),
+  maxzoom: Type.Integer(),
+  bounds: Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[west, south, east, north] of the uploaded plots.' }),
+  center: Type.Array(Type.Number(), { minItems: 3, maxItems: 3, description: '[lon, lat, zoom]' }),
+  vector_layers: Type.Array(Type.Object({
+    id: Type.String(), fields: Type.Record(Type.String(), Type.String()), minzoom: Type.Integer(), maxzoom: Type.Integer(),
+  })),
+  plot_count: Type.Integer(),
+});
+
+/** GET /collections/{id}/tiles.json: TileJSON 3.0.0 describing the vector tiles of an uploaded collection. */
+export function registerCollectionTileJson(app: App, services: Services): void {
+  app.get('/collections/:collection_id/tiles.json', {
+    schema: {
+      summary: 'TileJSON of the vector tiles of an uploaded collection (for MapLibre)', tags: ['map'],
+      params: Type.Object({ collection_id: Type.String() }),
+      response: { 200: TileJsonBody, ...errorResponses },
+    },
+  }, async (request) => {
+    // request.protocol and request.host follow X-Forwarded-Proto/-Host only when trustProxy is on.
+    const baseUrl = `${request.protocol}://${request.host}`;
+    return services.maps.tileJson(currentUser(request).id, request.params.collection_id, baseUrl);
+  });
+}

@@ -1,0 +1,34 @@
+import { Type } from 'typebox';
+import type { Services } from '../../services.js';
+import type { App } from '../app-type.js';
+import { currentUser } from '../authenticate.js';
+import { errorResponses } from '../schemas.js';
+
+const Body = Type.Object({
+  label: Type.Optional(Type.String({ maxLength: 200, description: 'A note saying what the token is for.' })),
+});
+
+/** POST /api_tokens: a long-lived API token for the caller, shown once (what `canopy token create` makes). */
+export function registerCreateApiToken(app: App, services: Services): void {
+  app.post('/api_tokens', {
+    schema: {
+      summary: 'Create a long-lived API token for scripts (shown only in this response)', tags: ['auth'], body: Body,
+      response: {
+        201: Type.Object({
+          token: Type.String(), token_type: Type.Literal('bearer'),
+          label: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
+        }),
+        ...errorResponses,
+      },
+    },
+    // A bare POST with no body asks for an unlabelled token.
+    preValidation: async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    },
+  }, async (request, reply) => {
+    const label = request.body.label?.trim() || null;
+    const issued = await services.auth.createApiToken(currentUser(request).email, label);
+    reply.header('cache-control', 'no-store');
+    return reply.code(201).send({ token: issued.token, token_type: 'bearer' as const, label: issued.label, created_at: issued.createdAt });
+  });
+}

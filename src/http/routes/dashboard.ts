@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { UnavailableError } from '../../domain/errors.js';
+import type { App } from '../app-type.js';
+
+/** The dashboard loads only its own scripts and talks only to this server; MapLibre needs blob: workers and images. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "worker-src 'self' blob:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+].join('; ');
+
+function noSniff(reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+}
+
+/**
+ * The built single-page dashboard, without a token: GET / (index.html, looked up at each
+ * request so a later build is picked up), /assets/* (hashed names, cached for a year) and
+ * the build's other top-level files. Nothing here is a wildcard over "/", so every API
+ * route and the JSON 404 for unknown paths stay as they are.
+ */
+export async function registerDashboard(app: App, dashboardDir: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: path.join(dashboardDir, 'assets'), prefix: '/assets/', wildcard: true, index: false, suppressWarning: true,
+    maxAge: '365d', immutable: true, setHeaders: noSniff,
+  });
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    if (!fs.existsSync(path.join(dashboardDir, 'index.html'))) {
+      throw new UnavailableError('The dashboard is not built: run npm run build', 'DASHBOARD_NOT_BUILT');
+    }
+    reply.headers({
+      'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+      // The page names the current build's hashed assets: always ask whether it changed.
+      'cache-control': 'no-cache',
+    });
+    return reply.sendFile('index.html', dashboardDir, { cacheControl: false });
+  });
+
+  // Top-level files of the build (favicon…) present at start, each its own route, never one an API route already has.
+  const topLevel = fs.existsSync(dashboardDir) ? fs.readdirSync(dashboardDir, { withFileTypes: true }) : [];
+  for (const entry of topLevel) {
+    const url = `/${entry.name}`;
+    if (!entry.isFile() || entry.name === 'index.html' || !entry.name.includes('.') || app.hasRoute({ method: 'GET', url })) continue;
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => {
+      noSniff(reply);
+      return reply.sendFile(entry.name, dashboardDir, { maxAge: '1h' });
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { Type } from 'typebox';
+import type { Services } from '../../services.js';
+import type { App } from '../app-type.js';
+import { currentUser } from '../authenticate.js';
+import { errorResponses } from '../schemas.js';
+
+/** GET /me: the signed-in user's account (no secrets). */
+export function registerMe(app: App, _services: Services): void {
+  app.get('/me', {
+    schema: {
+      summary: 'The signed-in user', tags: ['auth'],
+      response: {
+        200: Type.Object({ user_id: Type.String(), email: Type.String(), is_admin: Type.Boolean(), created_at: Type.String() }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const user = currentUser(request);
+    return { user_id: user.id, email: user.email, is_admin: user.isAdmin, created_at: user.createdAt };
+  });
+}
