@@ -1,0 +1,113 @@
+/** The shapes of Canopy's HTTP API that the dashboard reads (see shared/API.md and src/http/routes). */
+
+export type Severity = 'error' | 'warning';
+export type LonLat = [number, number];
+
+export interface Issue {
+  /** 0-based index of the feature in the file. */
+  feature: number;
+  plot_id: string | null;
+  code: string;
+  severity: Severity;
+  message: string;
+  location?: LonLat;
+}
+
+export interface SignInResult { access_token: string; token_type: 'bearer'; expires_in: number }
+export interface Me { email: string; [key: string]: unknown }
+export interface ApiToken { token: string; token_type: 'bearer'; label: string | null; created_at: string }
+
+export interface StageResult {
+  collection_id: string;
+  collection_name: string;
+  status: 'staged';
+  format: string;
+  feature_count: number;
+  valid_count: number;
+  invalid_count: number;
+  warning_count: number;
+  uploadable: boolean;
+  issue_counts: Record<string, number>;
+  issues: Issue[];
+  issues_truncated: boolean;
+}
+
+export type CollectionStatus = 'staged' | 'uploading' | 'uploaded' | 'failed';
+
+export interface Collection {
+  collection_id: string;
+  collection_name: string;
+  description: string | null;
+  format: string;
+  status: CollectionStatus;
+  progress: number;
+  feature_count: number;
+  valid_count: number;
+  invalid_count: number;
+  warning_count: number;
+  issue_counts: Record<string, number>;
+  source_sha256: string;
+  source_bytes: number;
+  created_at: string;
+  bq_task_id: string | null;
+  ee_task_id: string | null;
+}
+
+export type TaskState = 'READY' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type TaskType = 'plot_store' | 'analysis_asset';
+
+export interface TaskStatus {
+  task_id: string;
+  type: TaskType;
+  collection_id: string;
+  state: TaskState;
+  progress: number;
+  plots_done: number;
+  plots_total: number;
+  error?: { code: string; detail: string };
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** A row of GET /tasks: a task with its collection's name. */
+export interface TaskSummary extends TaskStatus { collection_name: string }
+
+export interface UploadStarted { bq_task_id: string; ee_task_id: string }
+
+/** GET /collections/{id}/report (JSON): the counts and one page of issues. */
+export interface ReportPage {
+  collection_id: string;
+  collection_name: string;
+  format: string;
+  feature_count: number;
+  valid_count: number;
+  invalid_count: number;
+  warning_count: number;
+  issue_counts: Record<string, number>;
+  layout?: Record<string, unknown>;
+  issues: Issue[];
+  /** Every issue in the report (the sum of issue_counts); `issues` holds the page from `offset`. */
+  total_issues: number;
+  offset: number;
+  limit: number | null;
+}
+
+/** GET /collections/{id}/tiles.json (TileJSON 3.0.0 and the plot count). */
+export interface TileJson {
+  tilejson: string;
+  tiles: string[];
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number];
+  center: [number, number, number];
+  vector_layers: { id: string; fields: Record<string, string> }[];
+  plot_count: number;
+}
+
+/** GET /collections/{id}/plots/{uuid} and each line of /fetch_plots. */
+export interface PlotFeature {
+  type: 'Feature';
+  geometry: { type: string; coordinates: unknown } | null;
+  properties: Record<string, unknown>;
+}

@@ -1,0 +1,90 @@
+/**
+ * The map's style: a plain background (the server has no basemap and the CSP allows no
+ * remote tiles), the plots from the collection's vector tiles, and the issue locations of
+ * the report page on screen. Colours carry status; they are also named in the legend.
+ */
+import type { Feature, FeatureCollection } from 'geojson';
+import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+
+export const COLOURS = {
+  background: '#eef1ec',
+  valid: '#2f7d4a',
+  warning: '#b86e00',
+  issue: '#b3261e',
+  selected: '#1d4ed8',
+} as const;
+
+export const PLOT_SOURCE = 'plots';
+export const ISSUE_SOURCE = 'issues';
+export const GRATICULE_SOURCE = 'graticule';
+export const PLOT_LAYERS = ['plots-fill', 'plots-outline', 'plots-points'] as const;
+/** The layers a click on a plot is looked for in. */
+export const CLICKABLE_PLOT_LAYERS = ['plots-fill', 'plots-points'];
+export const ISSUE_LAYER = 'issues';
+
+const statusColour: ExpressionSpecification = ['match', ['get', 'status'], 'warning', COLOURS.warning, COLOURS.valid];
+const isPolygon: ExpressionSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+const isPoint: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
+
+/** Lines every 10° of longitude and latitude, so an empty map still reads as a map. */
+function graticule(): FeatureCollection {
+  const features: Feature[] = [];
+  for (let lon = -180; lon <= 180; lon += 10) {
+    features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[lon, -85], [lon, 85]] } });
+  }
+  for (let lat = -80; lat <= 80; lat += 10) {
+    features.push({ type: 'Feature', properties: { equator: lat === 0 }, geometry: { type: 'LineString', coordinates: [[-180, lat], [180, lat]] } });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+export function baseStyle(): StyleSpecification {
+  return {
+    version: 8,
+    sources: { [GRATICULE_SOURCE]: { type: 'geojson', data: graticule() } },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': COLOURS.background } },
+      { id: 'graticule', type: 'line', source: GRATICULE_SOURCE, paint: { 'line-color': '#c9d0c6', 'line-width': ['case', ['get', 'equator'], 1.2, 0.6] } },
+    ],
+  };
+}
+
+const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+
+/** The plot layers over the `plots` vector source, each restricted by `filter` (a property filter). */
+export function plotLayers(filter: ExpressionSpecification | null): LayerSpecification[] {
+  const and = (f: ExpressionSpecification): ExpressionSpecification => (filter ? ['all', f, filter] : f);
+  return [
+    {
+      id: 'plots-fill', type: 'fill', source: PLOT_SOURCE, 'source-layer': 'plots', filter: and(isPolygon),
+      paint: { 'fill-color': statusColour, 'fill-opacity': ['case', selected, 0.65, 0.35] },
+    },
+    {
+      id: 'plots-outline', type: 'line', source: PLOT_SOURCE, 'source-layer': 'plots', filter: and(isPolygon),
+      paint: { 'line-color': ['case', selected, COLOURS.selected, statusColour], 'line-width': ['case', selected, 3, 1] },
+    },
+    {
+      id: 'plots-points', type: 'circle', source: PLOT_SOURCE, 'source-layer': 'plots', filter: and(isPoint),
+      paint: {
+        'circle-color': statusColour,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 1.5, 8, 3, 14, 5],
+        'circle-stroke-color': ['case', selected, COLOURS.selected, '#ffffff'],
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 6, ['case', selected, 2.5, 0], 10, ['case', selected, 2.5, 0.8]],
+      },
+    },
+  ];
+}
+
+/** Rings at the report page's issue locations; the one flown to is drawn larger. */
+export function issueLayer(): LayerSpecification {
+  const focused: ExpressionSpecification = ['boolean', ['feature-state', 'focused'], false];
+  return {
+    id: ISSUE_LAYER, type: 'circle', source: ISSUE_SOURCE,
+    paint: {
+      'circle-color': 'rgba(0,0,0,0)',
+      'circle-radius': ['case', focused, 11, 6],
+      'circle-stroke-color': COLOURS.issue,
+      'circle-stroke-width': ['case', focused, 3, 2],
+    },
+  };
+}
