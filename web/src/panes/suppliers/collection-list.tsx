@@ -28,7 +28,7 @@ export function CollectionList({ collections, error, selectedId, onSelect }: {
             <tbody>
               {collections.map((c) => (
                 <tr key={c.collection_id} className={c.collection_id === selectedId ? 'selected' : undefined}>
-                  <td>
+                  <td className="name">
                     <button type="button" className="link" aria-pressed={c.collection_id === selectedId} onClick={() => onSelect(c.collection_id)}
                       title={c.description ?? undefined}>
                       {c.collection_name}

@@ -28,7 +28,7 @@ export function IssueTable({ issues, offset, total, pageSize, loading, onOffset,
             {issues.map((issue, i) => (
               <tr key={`${offset + i}`} className={`severity-${issue.severity}`} data-code={issue.code}>
                 <td className="num">{issue.feature}</td>
-                <td>{issue.plot_id ?? <span className="muted">—</span>}</td>
+                <td className="nowrap">{issue.plot_id ?? <span className="muted">—</span>}</td>
                 <td><code>{issue.code}</code></td>
                 <td className="message">{issue.message}</td>
                 <td>
