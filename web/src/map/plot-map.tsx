@@ -72,9 +72,10 @@ export function PlotMap({ client, collection, issues, focus, filter }: Props) {
   const [note, setNote] = useState<string>('');
   const [plotCount, setPlotCount] = useState<number | null>(null);
 
-  function showPopup(lngLat: maplibregl.LngLatLike, content: HTMLElement): maplibregl.Popup {
+  /** Opens the one popup; `takeFocus` false leaves the keyboard where it is (a "Show" button in the issue table). */
+  function showPopup(lngLat: maplibregl.LngLatLike, content: HTMLElement, takeFocus = true): maplibregl.Popup {
     popupRef.current?.remove();
-    const popup = new maplibregl.Popup({ maxWidth: '340px', closeButton: true, closeOnClick: true })
+    const popup = new maplibregl.Popup({ maxWidth: '340px', closeButton: true, closeOnClick: true, focusAfterOpen: takeFocus })
       .setLngLat(lngLat).setDOMContent(content).addTo(mapRef.current as maplibregl.Map);
     popupRef.current = popup;
     return popup;
@@ -230,7 +231,7 @@ export function PlotMap({ client, collection, issues, focus, filter }: Props) {
     map.removeFeatureState({ source: ISSUE_SOURCE });
     map.setFeatureState({ source: ISSUE_SOURCE, id: issue.feature }, { focused: true });
     map.flyTo({ center, zoom: Math.max(map.getZoom(), 15), duration: 800 });
-    showPopup(center, issuePopupContent(issue));
+    showPopup(center, issuePopupContent(issue), false);
   }, [ready, focus]);
 
   return (
