@@ -169,8 +169,10 @@ export interface PlotStore {
    * Calls visit with each plot of the load whose bbox meets `box`, found through the
    * spatial index, in no set order, until visit returns false. Rows are handed over one at a
    * time so a caller that keeps few of them (a thinned map tile) never holds them all.
+   * With `sampleAbove`, a box holding more plots than that yields only a stable, evenly
+   * spread sample of about that many (the same plots on every call).
    */
-  scanBox(collectionId: string, loadId: string, box: BBox, options: { withGeometry: boolean },
+  scanBox(collectionId: string, loadId: string, box: BBox, options: { withGeometry: boolean; sampleAbove?: number },
     visit: (plot: PlotInBox) => boolean | void): Promise<void>;
   /** The load's plot count and the bbox around all of them (null when it has none). */
   extent(collectionId: string, loadId: string): Promise<{ bbox: BBox | null; count: number }>;

@@ -184,6 +184,25 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.equal(await stores.plots.findFeature('0x02', other, 'u-3'), null, 'another collection\'s plot is not found');
     });
 
+    it('plots: a box scan can read a stable, evenly spread sample of a crowded box', async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      const load = await stores.plots.beginLoad('0x01', 'T1');
+      await stores.plots.insertBatch(load, '0x01', Array.from({ length: 2000 }, (_, i) => ({ ...plot(i, 'r'), bbox: [i / 1000, 0, i / 1000 + 0.0005, 0.0005] })));
+      await stores.plots.publishLoad('0x01', load);
+      const scan = async (sampleAbove?: number, box: [number, number, number, number] = [0, 0, 2, 1]) => {
+        const uuids: string[] = [];
+        await stores.plots.scanBox('0x01', load, box, { withGeometry: false, sampleAbove }, (p) => { uuids.push(p.uuid); });
+        return uuids.sort();
+      };
+      assert.equal((await scan()).length, 2000);
+      assert.equal((await scan(5000)).length, 2000, 'no sample when the box holds fewer');
+      const sample = await scan(200);
+      assert.ok(sample.length >= 100 && sample.length <= 400, `about 200: ${sample.length}`);
+      assert.deepEqual(await scan(200), sample, 'the same plots every time');
+      const firstHalf = sample.filter((u) => Number(u.slice(2)) < 1000).length;
+      assert.ok(firstHalf > sample.length / 4 && firstHalf < (sample.length * 3) / 4, 'spread over the box');
+    });
+
     it('tasks: the owner\'s tasks newest first, up to a limit', async () => {
       await stores.tasks.insertMany([
         task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z'), task(alice, '0x01', 'T2', 'analysis_asset', '2026-01-03T00:00:00Z'),

@@ -1,4 +1,5 @@
 import { findCollection, requireLiveLoad } from '../collections/find-collection.js';
+import type { BBox } from '../features/types.js';
 import type { Stores } from '../ports.js';
 import { buildPlotTile } from './build-plot-tile.js';
 import { plotTileJson, type TileJson } from './tilejson.js';
@@ -6,6 +7,8 @@ import { assertTileAddress, type TileAddress } from './web-mercator.js';
 
 /** Bumped when the tile encoding changes, so clients drop tiles cached under the old one. */
 const TILE_FORMAT_VERSION = 'v1';
+/** Extents remembered, one per live load. */
+const EXTENTS_KEPT = 64;
 
 export interface PlotTile {
   /** Names the tile's content: the same for as long as the collection's live load is the same. */
@@ -18,13 +21,26 @@ export interface PlotTile {
 
 /** The dashboard's map of a collection: TileJSON and vector tiles of its uploaded plots. */
 export class PlotMapService {
+  // A published load never changes, so its extent (a scan of every plot) is computed once.
+  private readonly extents = new Map<string, { bbox: BBox | null; count: number }>();
+
   constructor(private readonly stores: Stores) {}
+
+  private async extentOf(collectionId: string, loadId: string): Promise<{ bbox: BBox | null; count: number }> {
+    let extent = this.extents.get(loadId);
+    if (!extent) {
+      extent = await this.stores.plots.extent(collectionId, loadId);
+      if (this.extents.size >= EXTENTS_KEPT) this.extents.delete(this.extents.keys().next().value as string);
+      this.extents.set(loadId, extent);
+    }
+    return extent;
+  }
 
   /** TileJSON for the caller's uploaded collection; `tilesBaseUrl` is where this server is reached. */
   async tileJson(ownerId: string, idOrName: string, tilesBaseUrl: string): Promise<TileJson> {
     const collection = await findCollection(this.stores, ownerId, idOrName);
     const loadId = requireLiveLoad(collection);
-    const { bbox, count } = await this.stores.plots.extent(collection.id, loadId);
+    const { bbox, count } = await this.extentOf(collection.id, loadId);
     return plotTileJson({
       name: collection.name, description: collection.description, count,
       tileUrl: `${tilesBaseUrl}/collections/${collection.id}/tiles/{z}/{x}/{y}.pbf`,

@@ -9,6 +9,8 @@ import type { SqliteDatabase } from './open-database.js';
 const DELETE_CHUNK = 5000;
 /** Rows read per query while streaming; no statement stays open across an await. */
 const PAGE_SIZE = 1000;
+/** The range of the hash that picks a box scan's sample. */
+const HASH_RANGE = 2 ** 31;
 
 interface StreamRow { id: number; uuid: string; plotid: string; collection_id: string; area_ha: number | null; geometry: string; properties: string }
 /** A box-query row, read raw (as an array) because it is the hot path of map tiles. */
@@ -53,11 +55,18 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
   const chunkIds = db.prepare<[string, number], { id: number }>('SELECT id FROM plots WHERE load_id = ? LIMIT ?');
   const deleteLoadRow = db.prepare('DELETE FROM plot_loads WHERE id = ?');
   // CROSS JOIN keeps the R*Tree as the outer loop: a small box must never scan the whole load.
+  // The sample test runs on the R*Tree row, before the join that costs most: a multiplicative
+  // hash (2^31 / golden ratio, odd) spreads consecutive ids, i.e. file order, evenly over
+  // 0..2^31, and its products stay within SQLite's 64-bit integers.
   const boxQuery = (geometry: boolean) => db.prepare<unknown[], BoxRow>(`SELECT p.uuid, p.plotid, p.status, p.area_ha,
     r.min_lon, r.min_lat, r.max_lon, r.max_lat${geometry ? ', p.geometry' : ''}
     FROM plots_rtree r CROSS JOIN plots p ON p.id = r.id
-    WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ? AND p.load_id = ? AND p.collection_id = ?`).raw();
+    WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?
+      AND ((r.id % ${HASH_RANGE}) * 1327217885) % ${HASH_RANGE} < ? AND p.load_id = ? AND p.collection_id = ?`).raw();
   const inBox = { withGeometry: boxQuery(true), withoutGeometry: boxQuery(false) };
+  // Counts in the R*Tree alone (every collection's plots): cheap, and an upper bound for this load.
+  const countInBox = db.prepare<[number, number, number, number], number>(
+    'SELECT count(*) FROM plots_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?').pluck();
   const extentOf = db.prepare<[string, string], { n: number; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     `SELECT count(*) AS n, min(r.min_lon) AS w, min(r.min_lat) AS s, max(r.max_lon) AS e, max(r.max_lat) AS nn
     FROM plots p JOIN plots_rtree r ON r.id = p.id WHERE p.load_id = ? AND p.collection_id = ?`);
@@ -124,8 +133,13 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
     async scanBox(collectionId, loadId, box: BBox, options, visit) {
       const [west, south, east, north] = box;
       const query = options.withGeometry ? inBox.withGeometry : inBox.withoutGeometry;
+      let below = HASH_RANGE;
+      if (options.sampleAbove !== undefined) {
+        const candidates = countInBox.get(east, west, north, south) ?? 0;
+        if (candidates > options.sampleAbove) below = Math.floor((HASH_RANGE * options.sampleAbove) / candidates);
+      }
       // Iterated synchronously to the end (or the caller's stop): no statement stays open across an await.
-      for (const r of query.iterate(east, west, north, south, loadId, collectionId)) {
+      for (const r of query.iterate(east, west, north, south, below, loadId, collectionId)) {
         const plot: PlotInBox = { uuid: r[0], plotId: r[1], status: r[2], areaHa: r[3], bbox: [r[4], r[5], r[6], r[7]], geometryJson: r[8] ?? null };
         if (visit(plot) === false) break;
       }
