@@ -21,19 +21,19 @@ export function CollectionList({ collections, error, selectedId, onSelect }: {
       {collections?.length === 0 && <p className="muted">No collections yet: stage a file above.</p>}
       {collections && collections.length > 0 && (
         <div className="table-scroll">
-          <table className="data" data-testid="collections">
+          <table className="data compact" data-testid="collections">
             <thead>
               <tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col" className="num">Plots</th><th scope="col" className="num">Errors</th><th scope="col" className="num">Warnings</th></tr>
             </thead>
             <tbody>
               {collections.map((c) => (
-                <tr key={c.collection_id} className={c.collection_id === selectedId ? 'selected' : undefined}>
+                <tr key={c.collection_id} className={c.collection_id === selectedId ? 'selected' : undefined} title={`Staged ${formatTime(c.created_at)}`}>
                   <td className="name">
                     <button type="button" className="link" aria-pressed={c.collection_id === selectedId} onClick={() => onSelect(c.collection_id)}
                       title={c.description ?? undefined}>
                       {c.collection_name}
                     </button>
-                    <div className="muted small">{c.format} · {formatTime(c.created_at)}</div>
+                    <div className="muted small">{c.format}</div>
                   </td>
                   <td><StatusBadge status={c.status} /></td>
                   <td className="num">{formatCount(c.feature_count)}</td>
