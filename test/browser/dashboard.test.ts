@@ -126,6 +126,13 @@ describe('dashboard in Chromium', () => {
     }
     const counts = page.getByTestId('issue-counts');
     for (const code of codes) assert.equal(await counts.locator(`tr[data-code="${code}"]`).count(), 1, `${code} is counted`);
+
+    // The report downloads with the bearer token (fetch → blob → object URL), as a file.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report (CSV)' }).click()]);
+    assert.match(download.suggestedFilename(), /^report-.*\.csv$/);
+    const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'feature,plot_id,code,severity,message,lon,lat');
+    assert.equal(csv.length, report.issues.length + 1);
   });
 
   test('stages a clean file', async () => {
@@ -169,6 +176,20 @@ describe('dashboard in Chromium', () => {
     assert.match(text, /Area\s+\d+(\.\d+)? ha/);
     assert.match(text, /ProducerName\s+Producer 6/);
     assert.match(text, /region\s+south/);
+
+    // Filter on a property of the file: only the six "north" plots stay drawn.
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Property').selectOption('region');
+    await page.getByLabel('equals').fill('north');
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+    await page.getByText('6 plots have region = north.').waitFor();
+    await waitForMapIdle(page);
+    const drawn = await page.evaluate(() => {
+      const map = window.__canopyMap;
+      return [...new Set(map?.queryRenderedFeatures({ layers: ['plots-fill'] }).map((f) => f.properties.plotid))].sort();
+    });
+    assert.deepEqual(drawn, ['CLEAN-1', 'CLEAN-11', 'CLEAN-3', 'CLEAN-5', 'CLEAN-7', 'CLEAN-9']);
+    await page.getByRole('button', { name: 'Show all' }).click();
   });
 
   test('flies to a flagged feature and shows the report beside the plots', async () => {
