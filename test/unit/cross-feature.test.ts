@@ -4,7 +4,7 @@
  * back from a staged-features NDJSON file written here in the {i, p, a, b, g, r} format.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,7 +18,8 @@ import { microDegrees } from '../../src/domain/checks/cross-feature/geometry-key
 import { IssueLog } from '../../src/domain/checks/cross-feature/issue-log.js';
 import { Pacer } from '../../src/domain/checks/cross-feature/pacer.js';
 import { hashIdBytes, PlotIdTable } from '../../src/domain/checks/cross-feature/plot-ids.js';
-import { PlotTable } from '../../src/domain/checks/cross-feature/plot-table.js';
+import { plotSorter, Word, writePlotRecord } from '../../src/domain/checks/cross-feature/plot-records.js';
+import { RecordSorter } from '../../src/domain/checks/cross-feature/record-sorter.js';
 import { StagedLines } from '../../src/domain/checks/cross-feature/staged-lines.js';
 import type { CheckedFeature, Issue, PlotGeometry, Position } from '../../src/domain/features/types.js';
 import { stagedFeatureLine } from '../../src/domain/staging/staged-feature.js';
@@ -128,13 +129,20 @@ describe('DUPLICATE_PLOT_ID', () => {
       if (other !== undefined && other !== id) pair = [other, id];
       else seen.set(h, id);
     }
-    const table = new PlotIdTable(seed);
-    ['P-1', pair[0], 'P-2', pair[1], 'P-1', pair[0]].forEach((id, i) => table.add(i, id));
-    const repeats: [number, number][] = [];
-    table.forEachRepeat((later, first) => repeats.push([later, first]));
-    assert.deepEqual(repeats.sort((a, b) => a[0] - b[0]), [[4, 0], [5, 1]]);
-    assert.equal(table.idOf(3), pair[1]);
-    assert.equal(table.idOf(6), null);
+    const table = new PlotIdTable(seed, dir, 2); // runs of two records: the merge path
+    try {
+      ['P-1', pair[0], 'P-2', pair[1], 'P-1', pair[0]].forEach((id, i) => table.add(i, id));
+      table.add(8, 'P-9');
+      const repeats: [number, number][] = [];
+      table.forEachRepeat((later, first) => repeats.push([later, first]));
+      assert.deepEqual(repeats.sort((a, b) => a[0] - b[0]), [[4, 0], [5, 1]]);
+      assert.equal(table.idOf(3), pair[1]);
+      assert.equal(table.idOf(6), null);
+      assert.equal(table.idOf(8), 'P-9');
+      assert.equal(table.idOf(9), null);
+    } finally {
+      table.close();
+    }
   });
 });
 
@@ -183,17 +191,25 @@ describe('DUPLICATE_PLOT', () => {
 
   it('confirms hash groups by reading the geometries, so forged hash collisions report nothing false', async () => {
     const { features, lines, path } = stage([{ geometry: rect(0, 0) }, { geometry: rect(1, 1) }, { geometry: rect(0, 0) }, { geometry: rect(1, 1) }]);
-    const plots = new PlotTable();
-    const sameHash = new Uint32Array([42, 7]); // every plot gets the same 64-bit hash
-    features.forEach((f, i) => plots.push(f.index, lines[i]!.offset, lines[i]!.length, f.bbox!, 1, sameHash, true));
-    const log = new IssueLog();
+    const plots = plotSorter(join(dir, `forged-${files}.runs`), 3);
+    const sameHash = new Uint32Array([42, 7]); // every plot gets the same 64-bit hash and spatial key
+    features.forEach((f, i) => {
+      writePlotRecord(plots.block, plots.at, f.index, lines[i]!.offset, lines[i]!.length, f.bbox!, 1, sameHash, true);
+      plots.block.words[plots.at + Word.key] = 0;
+      plots.commit();
+    });
+    const log = new IssueLog(dir);
     const staged = new StagedLines(path);
+    const kept: number[] = [];
     try {
-      await findDuplicatePlots(plots, staged, log, new Pacer());
+      await findDuplicatePlots(plots.open(), staged, log, new Pacer(), (block, at) => kept.push(block.words[at + Word.feature]));
+      assert.deepEqual([...log.sorted()].map((r) => [r.feature, r.other]), [[2, 0], [3, 1]]);
+      assert.deepEqual(kept, [0, 1]);
     } finally {
       staged.close();
+      plots.close();
+      log.close();
     }
-    assert.deepEqual([...log.sorted()].map((r) => [r.feature, r.other]), [[2, 0], [3, 1]]);
   });
 });
 
@@ -384,5 +400,69 @@ describe('CrossFeatureChecker', () => {
     } finally {
       checker.close();
     }
+  });
+});
+
+describe('bounded memory: external sorts and spatial partitions', () => {
+  it('RecordSorter merges spilled runs into one order, and keeps a single run in memory', () => {
+    for (const runRecords of [7, 5000]) {
+      const path = join(dir, `sorter-${runRecords}.runs`);
+      const sorter = new RecordSorter({ width: 3, path, runRecords, blockRecords: 4, order: (a, i, b, j) => a[i] - b[j] || a[i + 1] - b[j + 1] });
+      const expected: number[][] = [];
+      let seed = 99;
+      for (let k = 0; k < 1000; k++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        const record = [seed % 50, k, seed >>> 8];
+        expected.push(record);
+        sorter.block.words.set(record, sorter.at);
+        sorter.commit();
+      }
+      expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const cursor = sorter.open();
+      const got: number[][] = [];
+      while (cursor.next()) got.push([...cursor.block.words.subarray(cursor.at, cursor.at + 3)]);
+      assert.deepEqual(got, expected);
+      assert.equal(existsSync(path), runRecords < 1000, 'runs spill to disk only when they do not fit in one');
+      sorter.close();
+      assert.equal(existsSync(path), false);
+    }
+  });
+
+  it('finds the same issues with tiny runs and partitions as with the defaults', async () => {
+    // 3,000 plots in a few clusters: neighbours that touch, copies, shifted copies, repeated
+    // IDs, points; partitions of 16 plots force every spill, merge and cross-partition join.
+    let seed = 7;
+    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const drafts: Draft[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const cluster = i % 3;
+      const x = LON + cluster * 0.5 + (i % 37) * 0.002;
+      const y = LAT + Math.floor(i / 111) * 0.002;
+      const r = random();
+      if (r < 0.03 && drafts.length > 0) drafts.push({ geometry: drafts[Math.floor(random() * drafts.length)].geometry, plotId: `P-${i}` });
+      else if (r < 0.06) drafts.push({ geometry: rect(x + 0.0007, y + 0.0003), plotId: `P-${Math.floor(random() * 3000)}` });
+      else if (r < 0.07) drafts.push({ geometry: { type: 'Point', coordinates: [x, y] }, plotId: null });
+      else if (r < 0.08) drafts.push({ geometry: rect(x, y), valid: false, plotId: `P-${i}` });
+      else drafts.push({ geometry: rect(x, y), plotId: `P-${i}` });
+    }
+    const external = await check(drafts, { batchPlots: 16 });
+    const inMemory = await check(drafts);
+    assert.ok(external.filter((i) => i.code === 'OVERLAPPING_PLOTS').length > 50);
+    assert.ok(external.filter((i) => i.code === 'DUPLICATE_PLOT').length > 20);
+    assert.ok(external.filter((i) => i.code === 'DUPLICATE_PLOT_ID').length > 20);
+    assert.deepEqual(external, inMemory);
+  });
+
+  it('removes its scratch files when closed', async () => {
+    const scratchDir = mkdtempSync(join(dir, 'scratch-'));
+    const { features, lines, path } = stage([{ geometry: rect(LON, LAT), plotId: 'A' }, { geometry: rect(LON, LAT), plotId: 'A' }]);
+    const checker = await CrossFeatureChecker.create({ scratchDir, batchPlots: 1 });
+    features.forEach((f, i) => checker.add(f, lines[i]));
+    assert.equal(readdirSync(scratchDir).length, 1);
+    const issues: Issue[] = [];
+    for await (const issue of checker.issues(path)) issues.push(issue);
+    checker.close();
+    assert.deepEqual(issues.map((i) => i.code), ['DUPLICATE_PLOT', 'DUPLICATE_PLOT_ID']);
+    assert.deepEqual(readdirSync(scratchDir), []);
   });
 });

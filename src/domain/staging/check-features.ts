@@ -34,12 +34,12 @@ export interface CheckTotals {
  */
 export async function checkFeatures(
   features: AsyncIterable<SourceFeature>, checker: FeatureChecker, writers: CheckWriters,
-  options: { idColumn?: string; issueLimit: number },
+  options: { idColumn?: string; issueLimit: number; scratchDir: string },
 ): Promise<CheckTotals> {
   const loadable = new LineSink(writers.features);
   const flagged = new LineSink(writers.flagged);
   const tally = new IssueTally(new LineSink(writers.report), options.issueLimit);
-  const between = await CrossFeatureChecker.create();
+  const between = await CrossFeatureChecker.create({ scratchDir: options.scratchDir });
   let featureCount = 0, validCount = 0, overlapCheckComplete = true;
   try {
     for await (const feature of features) {

@@ -90,7 +90,7 @@ export class StagingService {
     const reader = openReader(format, tap.chunks(), {
       maxFeatureBytes: this.options.maxFeatureBytes, maxRowGroupBytes: this.options.maxRowGroupBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l),
     });
-    const totals = await checkFeatures(reader, this.checker, writers, { idColumn: source.idColumn, issueLimit: this.options.issueLimit });
+    const totals = await checkFeatures(reader, this.checker, writers, { idColumn: source.idColumn, issueLimit: this.options.issueLimit, scratchDir: this.blobs.scratchDir() });
     await tap.drain();
     if (totals.featureCount === 0) throw new AppError(400, 'NO_FEATURES', 'The file holds no features; there is nothing to stage.');
     // Said in the report's layout, so a user knows OVERLAPPING_PLOTS may be missing some pairs.

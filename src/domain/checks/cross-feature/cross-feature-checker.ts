@@ -1,9 +1,14 @@
 /**
  * Checks that need the whole file (shared/DOMAIN.md): DUPLICATE_PLOT_ID, DUPLICATE_PLOT and
- * OVERLAPPING_PLOTS, all warnings. While staging reads the file, add() keeps a few typed-array
- * columns per plot (see PlotTable, PlotIdTable); after the last feature, issues() reads back
- * from the staged features file only the geometries that a hash or a box says to compare.
+ * OVERLAPPING_PLOTS, all warnings. While staging reads the file, add() writes a small record
+ * per plot and each plot ID to scratch files through external sorts (plot-records.ts,
+ * plot-ids.ts), so memory stays bounded (a few MB of run buffers) whatever the file's size;
+ * after the last feature, issues() reads the records back in spatial order and reads from
+ * the staged features file only the geometries that a hash or a box says to compare.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CheckedFeature, Issue } from '../../features/types.js';
 import { bboxOf } from '../bbox.js';
 import { makeIssue } from '../catalogue.js';
@@ -15,7 +20,10 @@ import { Finding, IssueLog, type FindingRecord } from './issue-log.js';
 import { findOverlappingPlots, type OverlapStats } from './overlapping-plots.js';
 import { Pacer } from './pacer.js';
 import { PlotIdTable } from './plot-ids.js';
-import { planarArea, PlotTable } from './plot-table.js';
+import { PlotPartitions } from './plot-partitions.js';
+import { plotSorter, writePlotRecord } from './plot-records.js';
+import { planarArea } from './plot-table.js';
+import type { RecordSorter } from './record-sorter.js';
 import { StagedLines } from './staged-lines.js';
 
 export interface CrossFeatureOptions {
@@ -29,6 +37,13 @@ export interface CrossFeatureOptions {
    */
   maxOverlapPairs?: number;
   maxOverlapMeasures?: number;
+  /** Folder for the scratch files (a private subfolder is made and removed); default the OS temp folder. */
+  scratchDir?: string;
+  /**
+   * Plots per external-sort run and per overlap partition (default 65,536: ~3.4 MB a run,
+   * ~2.4 MB a loaded partition). Memory does not depend on the file's size, only on this.
+   */
+  batchPlots?: number;
 }
 
 /** Where a loadable feature's JSON line lies in the staged features file. */
@@ -39,8 +54,11 @@ export interface StagedLine {
 
 /** Collects every feature of one file, then reports the issues between features. */
 export class CrossFeatureChecker {
-  private readonly plots = new PlotTable();
+  private readonly dir: string;
+  private readonly plots: RecordSorter;
   private readonly ids: PlotIdTable;
+  private readonly log: IssueLog;
+  private readonly batchPlots: number;
   private readonly words = new WordBuffer();
   private readonly hash = new Uint32Array(2);
   private readonly seeds: [number, number] = [randomSeed(), randomSeed()];
@@ -59,7 +77,11 @@ export class CrossFeatureChecker {
     this.maxOverlapPairs = options.maxOverlapPairs ?? 20_000_000;
     this.maxOverlapMeasures = options.maxOverlapMeasures ?? 1_000_000;
     if (!(this.overlapShare >= 0 && this.overlapShare < 1)) throw new RangeError('overlapShare must lie in [0, 1).');
-    this.ids = new PlotIdTable(randomSeed());
+    this.batchPlots = options.batchPlots ?? 65_536;
+    this.dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'cross-feature-'));
+    this.plots = plotSorter(join(this.dir, 'plots.runs'), this.batchPlots);
+    this.ids = new PlotIdTable(randomSeed(), this.dir, 2 * this.batchPlots);
+    this.log = new IssueLog(this.dir, this.batchPlots);
   }
 
   /** Starts GEOS and returns a checker for one file. Call close() when done. */
@@ -82,7 +104,9 @@ export class CrossFeatureChecker {
     hashWords(this.words.words, this.words.length, this.seeds[0], this.seeds[1], this.hash);
     const polygons = polygonsOf(geometry);
     const polygonal = polygons.length > 0;
-    this.plots.push(feature.index, line.offset, line.length, feature.bbox ?? bboxOf(geometry), polygonal ? planarArea(polygons) : 0, this.hash, polygonal);
+    const at = this.plots.at;
+    writePlotRecord(this.plots.block, at, feature.index, line.offset, line.length, feature.bbox ?? bboxOf(geometry), polygonal ? planarArea(polygons) : 0, this.hash, polygonal);
+    this.plots.commit();
   }
 
   /**
@@ -92,19 +116,21 @@ export class CrossFeatureChecker {
   async *issues(featuresPath: string): AsyncGenerator<Issue> {
     if (this.state !== 'adding') throw new Error('CrossFeatureChecker.issues() runs once, before close()');
     this.state = 'reporting';
-    const log = new IssueLog();
+    const log = this.log;
     const pacer = new Pacer();
     this.ids.forEachRepeat((later, first) => log.add(Finding.DuplicateId, later, first));
     if (this.plots.count > 1) {
       const lines = new StagedLines(featuresPath);
+      const partitions = new PlotPartitions(join(this.dir, 'partitions.bin'), this.batchPlots);
       try {
-        await findDuplicatePlots(this.plots, lines, log, pacer);
-        this.overlapStats = await findOverlappingPlots(this.plots, lines, this.geos, log, pacer, {
+        await findDuplicatePlots(this.plots.open(), lines, log, pacer, (block, at) => partitions.add(block, at));
+        this.overlapStats = await findOverlappingPlots(partitions, lines, this.geos, log, pacer, {
           share: this.overlapShare, maxPairs: this.maxOverlapPairs, maxMeasured: this.maxOverlapMeasures,
         });
         this.linesRead = lines.reads;
       } finally {
         lines.close();
+        partitions.close();
       }
     }
     for (const record of log.sorted()) yield this.toIssue(record);
@@ -115,16 +141,15 @@ export class CrossFeatureChecker {
     return this.overlapStats?.complete ?? true;
   }
 
-  /** Bytes held by the per-feature columns right now (capacity, not just use). */
-  get retainedBytes(): number {
-    return this.plots.index.length * PlotTable.BYTES_PER_PLOT + this.ids.bytes;
-  }
-
-  /** Releases GEOS; the checker is unusable afterwards. Call it after issues() has finished. */
+  /** Releases GEOS and removes the scratch files; the checker is unusable afterwards. Call it after issues() has finished. */
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.geos.close();
+    this.plots.close();
+    this.ids.close();
+    this.log.close();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private toIssue(record: FindingRecord): Issue {

@@ -1,8 +1,11 @@
 /**
- * Cross-feature findings as compact records (29 bytes each) until every check has run, so
- * they can be handed out in feature order without holding an Issue object per finding.
+ * Cross-feature findings as compact 32-byte records, sorted externally (record-sorter.ts)
+ * until every check has run, so they can be handed out in feature order without holding an
+ * Issue object, or even a record, per finding in memory.
  */
+import { join } from 'node:path';
 import type { Position } from '../../features/types.js';
+import { RecordSorter } from './record-sorter.js';
 
 /** Record kinds, in catalogue order (DUPLICATE_PLOT, OVERLAPPING_PLOTS, DUPLICATE_PLOT_ID). */
 export const Finding = { DuplicatePlot: 0, Overlap: 1, DuplicateId: 2 } as const;
@@ -18,50 +21,49 @@ export interface FindingRecord {
   location?: Position;
 }
 
-export class IssueLog {
-  count = 0;
-  private feature = new Uint32Array(256);
-  private other = new Uint32Array(256);
-  private kind = new Uint8Array(256);
-  private share = new Float32Array(256);
-  private where = new Float64Array(512);
+/** Words: feature · kind · other · share (float32) · longitude, latitude (float64 at words 4 and 6). */
+const WIDTH = 8;
 
-  add(kind: Finding, feature: number, other: number, share = 0, location?: Position): void {
-    if (this.count === this.feature.length) this.grow();
-    const k = this.count++;
-    this.kind[k] = kind;
-    this.feature[k] = feature;
-    this.other[k] = other;
-    this.share[k] = share;
-    this.where[2 * k] = location ? location[0] : NaN;
-    this.where[2 * k + 1] = location ? location[1] : NaN;
+export class IssueLog {
+  private readonly sorter: RecordSorter;
+
+  constructor(dir: string, runRecords = 65_536) {
+    this.sorter = new RecordSorter({
+      width: WIDTH, path: join(dir, 'findings.runs'), runRecords,
+      order: (a, i, b, j) => a[i] - b[j] || a[i + 1] - b[j + 1] || a[i + 2] - b[j + 2],
+    });
   }
 
-  /** The records ordered by feature, then kind (catalogue order), then the other feature. */
+  get count(): number {
+    return this.sorter.count;
+  }
+
+  add(kind: Finding, feature: number, other: number, share = 0, location?: Position): void {
+    const at = this.sorter.at;
+    const { words, floats, doubles } = this.sorter.block;
+    words[at] = feature;
+    words[at + 1] = kind;
+    words[at + 2] = other;
+    floats[at + 3] = share;
+    doubles[(at + 4) / 2] = location ? location[0] : NaN;
+    doubles[(at + 6) / 2] = location ? location[1] : NaN;
+    this.sorter.commit();
+  }
+
+  /** The records ordered by feature, then kind (catalogue order), then the other feature. Once. */
   *sorted(): Generator<FindingRecord> {
-    const order = new Uint32Array(this.count);
-    for (let k = 0; k < this.count; k++) order[k] = k;
-    const { feature, kind, other } = this;
-    order.sort((a, b) => feature[a] - feature[b] || kind[a] - kind[b] || other[a] - other[b]);
-    for (let j = 0; j < this.count; j++) {
-      const k = order[j];
-      const record: FindingRecord = { kind: kind[k] as Finding, feature: feature[k], other: other[k], share: this.share[k] };
-      if (!Number.isNaN(this.where[2 * k])) record.location = [this.where[2 * k], this.where[2 * k + 1]];
+    const cursor = this.sorter.open();
+    while (cursor.next()) {
+      const { words, floats, doubles } = cursor.block;
+      const at = cursor.at;
+      const record: FindingRecord = { kind: words[at + 1] as Finding, feature: words[at], other: words[at + 2], share: floats[at + 3] };
+      const lon = doubles[(at + 4) / 2];
+      if (!Number.isNaN(lon)) record.location = [lon, doubles[(at + 6) / 2]];
       yield record;
     }
   }
 
-  private grow(): void {
-    const capacity = this.feature.length * 2;
-    this.feature = copy(this.feature, new Uint32Array(capacity));
-    this.other = copy(this.other, new Uint32Array(capacity));
-    this.kind = copy(this.kind, new Uint8Array(capacity));
-    this.share = copy(this.share, new Float32Array(capacity));
-    this.where = copy(this.where, new Float64Array(capacity * 2));
+  close(): void {
+    this.sorter.close();
   }
-}
-
-function copy<T extends Uint32Array | Uint8Array | Float32Array | Float64Array>(old: T, fresh: T): T {
-  fresh.set(old as never);
-  return fresh;
 }

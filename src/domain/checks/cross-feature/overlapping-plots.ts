@@ -1,8 +1,9 @@
 /**
  * OVERLAPPING_PLOTS: pairs of polygonal plots whose overlap is more than `share` of the
- * smaller plot. Pairs come from a packed R-tree of the plots' boxes, walked in curve order so
- * neighbours follow each other and are still in a small LRU cache of parsed plots (each plot
- * is read back about once). Two cheap upper bounds settle most pairs without GEOS: the
+ * smaller plot. Plots come in spatial partitions of bounded size (plot-partitions.ts): pairs
+ * within a partition come from a packed R-tree of its boxes, pairs across two partitions whose
+ * boxes meet from the first one's tree queried with the second one's plots. Walking in curve
+ * order keeps neighbours in a small LRU cache of parsed plots (each is read back about once). Two cheap upper bounds settle most pairs without GEOS: the
  * overlap of the boxes, and each plot clipped by the other's convex hull (convex-bound.ts);
  * neighbours that merely share edges end there.
  *
@@ -19,10 +20,11 @@ import { areaInsideHull, convexHull } from './convex-bound.js';
 import { Finding, type IssueLog } from './issue-log.js';
 import type { Pacer } from './pacer.js';
 import { PackedRTree } from './packed-rtree.js';
-import { LATER_DUPLICATE, planarArea, POLYGONAL, type PlotTable } from './plot-table.js';
+import type { PlotPartitions } from './plot-partitions.js';
+import { planarArea, PlotTable } from './plot-table.js';
 import type { StagedLines } from './staged-lines.js';
 
-const CACHE_SIZE = 4096;
+const CACHE_SIZE = 2048;
 
 interface Cached {
   polygons: Position[][][];
@@ -34,22 +36,23 @@ interface Cached {
   geom: number | undefined;
 }
 
-/** Recently used plots, parsed; their GEOS geometries are destroyed when they fall out. */
+/** Recently used plots by feature index, parsed; their GEOS geometries are destroyed when they fall out. */
 class PlotCache {
   private readonly entries = new Map<number, Cached>();
 
-  constructor(private readonly plots: PlotTable, private readonly lines: StagedLines, private readonly geos: GeosOverlap) {}
+  constructor(private readonly lines: StagedLines, private readonly geos: GeosOverlap) {}
 
-  get(slot: number): Cached {
-    const hit = this.entries.get(slot);
+  get(plots: PlotTable, slot: number): Cached {
+    const feature = plots.index[slot];
+    const hit = this.entries.get(feature);
     if (hit !== undefined) {
-      this.entries.delete(slot); // re-insert: Map order is the recency order
-      this.entries.set(slot, hit);
+      this.entries.delete(feature); // re-insert: Map order is the recency order
+      this.entries.set(feature, hit);
       return hit;
     }
-    const polygons = polygonsOf(this.lines.geometry(this.plots.offset[slot], this.plots.length[slot]));
+    const polygons = polygonsOf(this.lines.geometry(plots.offset[slot], plots.length[slot]));
     const entry: Cached = { polygons, hull: convexHull(polygons), area: planarArea(polygons), geom: undefined };
-    this.entries.set(slot, entry);
+    this.entries.set(feature, entry);
     if (this.entries.size > CACHE_SIZE) {
       const [oldest, evicted] = this.entries.entries().next().value as [number, Cached];
       this.entries.delete(oldest);
@@ -87,51 +90,87 @@ export interface OverlapStats {
   geosPairs: number;
 }
 
-/** Logs each overlap on the later plot of the pair. */
-export async function findOverlappingPlots(plots: PlotTable, lines: StagedLines, geos: GeosOverlap, log: IssueLog, pacer: Pacer, search: OverlapSearch): Promise<OverlapStats> {
-  const candidates = new Uint32Array(plots.count);
-  let m = 0;
-  for (let s = 0; s < plots.count; s++) if ((plots.flags[s] & (POLYGONAL | LATER_DUPLICATE)) === POLYGONAL) candidates[m++] = s;
-  const tree = new PackedRTree(candidates, m, plots.box);
-  const cache = new PlotCache(plots, lines, geos);
-  const stats: OverlapStats = { complete: true, boxPairs: 0, geosPairs: 0 };
-  const { box, area } = plots;
-  // Bounds only rule a pair out when clearly under the share (float32 areas, float noise).
-  const margin = search.share * (1 - 1e-6);
+/** Logs each overlap on the later plot of the pair (in file order). */
+export async function findOverlappingPlots(partitions: PlotPartitions, lines: StagedLines, geos: GeosOverlap, log: IssueLog, pacer: Pacer, search: OverlapSearch): Promise<OverlapStats> {
+  const judge = new PairJudge(new PlotCache(lines, geos), geos, log, search);
+  const home = new PlotTable();
+  const away = new PlotTable();
   try {
-    for (let p = 0; p < tree.size; p++) {
-      const a = tree.ids[p];
-      const found = tree.search(box[4 * a], box[4 * a + 1], box[4 * a + 2], box[4 * a + 3]);
-      for (let k = 0; k < found; k++) {
-        const b = tree.results[k];
-        if (b <= a) continue; // each pair once, reported on the later plot (slots are in file order)
-        if (++stats.boxPairs > search.maxPairs) {
-          stats.complete = false;
-          return stats;
+    for (let p = 0; p < partitions.count; p++) {
+      partitions.load(p, home);
+      const tree = new PackedRTree(identity(home.count), home.count, home.box);
+      const { box } = home;
+      for (let k = 0; k < tree.size; k++) {
+        const a = tree.ids[k];
+        const found = tree.search(box[4 * a], box[4 * a + 1], box[4 * a + 2], box[4 * a + 3]);
+        for (let f = 0; f < found; f++) {
+          const b = tree.results[f];
+          if (home.index[b] <= home.index[a]) continue; // each pair once
+          if (pacer.due()) await pacer.pause();
+          if (!judge.pair(home, a, home, b)) return judge.stats;
         }
-        if (pacer.due()) await pacer.pause();
-        // The overlap lies inside the overlap of the boxes: when that is already too small
-        // (neighbours sharing a straight edge), no geometry needs to be read.
-        const w = Math.min(box[4 * a + 2], box[4 * b + 2]) - Math.max(box[4 * a], box[4 * b]);
-        const h = Math.min(box[4 * a + 3], box[4 * b + 3]) - Math.max(box[4 * a + 1], box[4 * b + 1]);
-        if (w * h <= margin * Math.min(area[a], area[b])) continue;
-        const first = cache.get(a);
-        const second = cache.get(b); // cannot evict `first`: it was just used
-        const limit = search.share * Math.min(first.area, second.area);
-        if (!(limit > 0) || hullsRuleOut(first, second, limit)) continue;
-        if (stats.geosPairs === search.maxMeasured) {
-          stats.complete = false;
-          return stats;
+      }
+      for (let q = p + 1; q < partitions.count; q++) {
+        if (!partitions.meet(p, q)) continue;
+        partitions.load(q, away);
+        const [x0, y0, x1, y1] = partitions.box(p);
+        const other = away.box;
+        for (let b = 0; b < away.count; b++) {
+          if (other[4 * b] > x1 || other[4 * b + 2] < x0 || other[4 * b + 1] > y1 || other[4 * b + 3] < y0) continue;
+          const found = tree.search(other[4 * b], other[4 * b + 1], other[4 * b + 2], other[4 * b + 3]);
+          for (let f = 0; f < found; f++) {
+            if (pacer.due()) await pacer.pause();
+            if (!judge.pair(home, tree.results[f], away, b)) return judge.stats;
+          }
         }
-        stats.geosPairs++;
-        const overlap = measurePair(first, second, limit, cache, geos);
-        if (overlap !== null) log.add(Finding.Overlap, plots.index[b], plots.index[a], Math.min(1, overlap.area / Math.min(first.area, second.area)), overlap.location);
       }
     }
-    return stats;
+    return judge.stats;
   } finally {
-    cache.clear();
+    judge.cache.clear();
   }
+}
+
+/** Settles pairs of plots whose boxes meet, counting the work against the search's caps. */
+class PairJudge {
+  readonly stats: OverlapStats = { complete: true, boxPairs: 0, geosPairs: 0 };
+  /** Bounds only rule a pair out when clearly under the share (float32 areas, float noise). */
+  private readonly margin: number;
+
+  constructor(readonly cache: PlotCache, private readonly geos: GeosOverlap, private readonly log: IssueLog, private readonly search: OverlapSearch) {
+    this.margin = search.share * (1 - 1e-6);
+  }
+
+  /** Judges plot a of table ta against plot b of table tb; false when a cap stopped the search. */
+  pair(ta: PlotTable, a: number, tb: PlotTable, b: number): boolean {
+    const { stats, search } = this;
+    if (++stats.boxPairs > search.maxPairs) return (stats.complete = false);
+    // The overlap lies inside the overlap of the boxes: when that is already too small
+    // (neighbours sharing a straight edge), no geometry needs to be read.
+    const ba = ta.box, bb = tb.box;
+    const w = Math.min(ba[4 * a + 2], bb[4 * b + 2]) - Math.max(ba[4 * a], bb[4 * b]);
+    const h = Math.min(ba[4 * a + 3], bb[4 * b + 3]) - Math.max(ba[4 * a + 1], bb[4 * b + 1]);
+    if (w * h <= this.margin * Math.min(ta.area[a], tb.area[b])) return true;
+    const first = this.cache.get(ta, a);
+    const second = this.cache.get(tb, b); // cannot evict `first`: it was just used
+    const limit = search.share * Math.min(first.area, second.area);
+    if (!(limit > 0) || hullsRuleOut(first, second, limit)) return true;
+    if (stats.geosPairs === search.maxMeasured) return (stats.complete = false);
+    stats.geosPairs++;
+    const overlap = measurePair(first, second, limit, this.cache, this.geos);
+    if (overlap === null) return true;
+    const share = Math.min(1, overlap.area / Math.min(first.area, second.area));
+    const [later, earlier] = ta.index[a] > tb.index[b] ? [ta.index[a], tb.index[b]] : [tb.index[b], ta.index[a]];
+    this.log.add(Finding.Overlap, later, earlier, share, overlap.location);
+    return true;
+  }
+}
+
+/** 0, 1, …, n - 1. */
+function identity(n: number): Uint32Array {
+  const ids = new Uint32Array(n);
+  for (let i = 0; i < n; i++) ids[i] = i;
+  return ids;
 }
 
 /** True when clipping each plot by the other's convex hull shows the overlap is at most `limit`. */

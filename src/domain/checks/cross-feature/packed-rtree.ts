@@ -4,18 +4,10 @@
  * arrays: 20 bytes per item and 1/15 more for the upper levels. Building a million takes
  * about 0.2 s; a query visits a few dozen boxes. Used to pair plots whose boxes meet.
  */
+import { spread } from './plot-records.js';
 import { orderByKey } from './radix-sort.js';
 
 const NODE = 16;
-
-/** Spreads the low 16 bits of v over the even bit positions. */
-function spread(v: number): number {
-  v &= 0xffff;
-  v = (v | (v << 8)) & 0x00ff00ff;
-  v = (v | (v << 4)) & 0x0f0f0f0f;
-  v = (v | (v << 2)) & 0x33333333;
-  return (v | (v << 1)) & 0x55555555;
-}
 
 export class PackedRTree {
   /** minX, minY, maxX, maxY per node: leaves (in curve order) first, then each level up. */

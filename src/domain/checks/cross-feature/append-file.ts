@@ -1,0 +1,53 @@
+/**
+ * A scratch file written at its end through a small buffer and read back by position:
+ * the cross-feature checks keep per-feature data here instead of in memory.
+ */
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+
+export class AppendFile {
+  /** Bytes appended so far (the file's logical length). */
+  length = 0;
+  private readonly fd: number;
+  private readonly buffer: Buffer;
+  private buffered = 0;
+
+  constructor(private readonly path: string, bufferBytes = 256 * 1024) {
+    this.fd = openSync(path, 'w+');
+    this.buffer = Buffer.alloc(bufferBytes);
+  }
+
+  /** Appends `bytes[from, to)`. */
+  append(bytes: Uint8Array, from = 0, to = bytes.length): void {
+    while (from < to) {
+      if (this.buffered === this.buffer.length) this.flush();
+      const n = Math.min(to - from, this.buffer.length - this.buffered);
+      this.buffer.set(bytes.subarray(from, from + n), this.buffered);
+      this.buffered += n;
+      this.length += n;
+      from += n;
+    }
+  }
+
+  /** Reads `length` bytes at `position` into `into` (from its start). */
+  read(position: number, length: number, into: Buffer): void {
+    if (position + length > this.length - this.buffered) this.flush();
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, into, got, length - got, position + got);
+      if (n === 0) throw new RangeError(`Scratch file ${this.path} ends before byte ${position + length}.`);
+      got += n;
+    }
+  }
+
+  flush(): void {
+    let done = 0;
+    const start = this.length - this.buffered;
+    while (done < this.buffered) done += writeSync(this.fd, this.buffer, done, this.buffered - done, start + done);
+    this.buffered = 0;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    rmSync(this.path, { force: true });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The record the cross-feature checks keep per loadable plot (13 words, 52 bytes), written
+ * to an external sort during staging and read back in spatial order: plots with equal
+ * geometry hashes end up side by side (a duplicate has the same box, so the same key), and
+ * neighbours follow each other, so the overlap search can work one spatial partition at a
+ * time.
+ */
+import type { BBox } from '../../features/types.js';
+import { RecordSorter, type RecordBlock } from './record-sorter.js';
+
+/** Word positions in a plot record. */
+export const Word = {
+  /** Z-order (Morton) key of the box centre on a 65,536² grid over the globe (~600 × 300 m cells). */
+  key: 0,
+  hash1: 1,
+  hash2: 2,
+  feature: 3,
+  /** Byte offset of the staged line, as two 32-bit halves (staged files can pass 4 GiB). */
+  offsetLow: 4,
+  offsetHigh: 5,
+  length: 6,
+  /** minLon, minLat, maxLon, maxLat as float32, rounded outwards so the box still holds the plot. */
+  box: 7,
+  /** Planar area in square degrees (outer rings minus holes) as float32; 0 for points. */
+  area: 11,
+  /** POLYGONAL or 0. */
+  flags: 12,
+} as const;
+
+export const PLOT_WIDTH = 13;
+/** The plot is a Polygon or MultiPolygon (points never overlap anything). */
+export const POLYGONAL = 1;
+
+const TWO_32 = 2 ** 32;
+
+/** A sorter of plot records by key, then geometry hash, then file order. */
+export function plotSorter(path: string, runRecords: number): RecordSorter {
+  return new RecordSorter({
+    width: PLOT_WIDTH, path, runRecords,
+    order: (a, i, b, j) => a[i] - b[j] || a[i + 1] - b[j + 1] || a[i + 2] - b[j + 2] || a[i + 3] - b[j + 3],
+  });
+}
+
+/** Writes one plot's record at word `at` of `block`. */
+export function writePlotRecord(block: RecordBlock, at: number, feature: number, offset: number, length: number, bbox: BBox, planarArea: number, hash: Uint32Array, polygonal: boolean): void {
+  const { words, floats } = block;
+  floats[at + Word.box] = float32Down(bbox[0]);
+  floats[at + Word.box + 1] = float32Down(bbox[1]);
+  floats[at + Word.box + 2] = float32Up(bbox[2]);
+  floats[at + Word.box + 3] = float32Up(bbox[3]);
+  words[at + Word.key] = spatialKey((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2);
+  words[at + Word.hash1] = hash[0];
+  words[at + Word.hash2] = hash[1];
+  words[at + Word.feature] = feature;
+  words[at + Word.offsetLow] = offset % TWO_32;
+  words[at + Word.offsetHigh] = Math.floor(offset / TWO_32);
+  words[at + Word.length] = length;
+  floats[at + Word.area] = planarArea;
+  words[at + Word.flags] = polygonal ? POLYGONAL : 0;
+}
+
+/** The staged-line offset stored in a record. */
+export function recordOffset(words: Uint32Array, at: number): number {
+  return words[at + Word.offsetHigh] * TWO_32 + words[at + Word.offsetLow];
+}
+
+/** Morton key of a lon/lat point on a 65,536 × 65,536 grid over the globe. */
+export function spatialKey(lon: number, lat: number): number {
+  const x = Math.min(0xffff, Math.max(0, Math.floor(((lon + 180) / 360) * 0x10000)));
+  const y = Math.min(0xffff, Math.max(0, Math.floor(((lat + 90) / 180) * 0x10000)));
+  return (spread(x) | (spread(y) << 1)) >>> 0;
+}
+
+/** Spreads the low 16 bits of v over the even bit positions. */
+export function spread(v: number): number {
+  v &= 0xffff;
+  v = (v | (v << 8)) & 0x00ff00ff;
+  v = (v | (v << 4)) & 0x0f0f0f0f;
+  v = (v | (v << 2)) & 0x33333333;
+  return (v | (v << 1)) & 0x55555555;
+}
+
+const bits = new Float32Array(1);
+const bitWord = new Uint32Array(bits.buffer);
+
+/** The largest float32 ≤ v. */
+export function float32Down(v: number): number {
+  const f = Math.fround(v);
+  if (f <= v) return f;
+  bits[0] = f;
+  if (f > 0) bitWord[0]--;
+  else if (f < 0) bitWord[0]++;
+  else bitWord[0] = 0x80000001; // just below zero
+  return bits[0];
+}
+
+/** The smallest float32 ≥ v. */
+export function float32Up(v: number): number {
+  return -float32Down(-v);
+}
