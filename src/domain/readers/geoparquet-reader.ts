@@ -5,7 +5,7 @@ import type { SourceFeature } from '../features/types.js';
 import { findGeometryColumn, topLevelColumns, type GeometryColumn } from './geoparquet/geometry-column.js';
 import { propertyValue, readGeometryCell } from './geoparquet/parquet-cells.js';
 import { DecodeFailure, RowGroupDecoder } from './geoparquet/row-group-decoder.js';
-import { assertRowGroupsFit, DEFAULT_MAX_ROW_GROUP_BYTES, RowGroupColumns, rowGroupTooLarge } from './geoparquet/row-groups.js';
+import { assertRowGroupsFit, DEFAULT_MAX_ROW_GROUP_BYTES, RowGroupColumns, rowGroupBytes, rowGroupTooLarge } from './geoparquet/row-groups.js';
 import { spoolToScratch, type SpoolFile } from './geoparquet/spool-file.js';
 
 export interface GeoParquetReadOptions {
@@ -22,6 +22,12 @@ export interface GeoParquetReadOptions {
 
 const DEFAULT_DECODE_TIMEOUT_MS = 60_000;
 const YIELD_EVERY_ROWS = 1_000;
+/**
+ * The next row group is decoded while this one's rows are checked only when both are small:
+ * two large groups in memory at once would make peak memory depend on how many groups the
+ * file has (one group for a small file, two for a large one) instead of on the group size.
+ */
+const DECODE_AHEAD_MAX_BYTES = 16 * 2 ** 20;
 
 /** Heap for the decoding thread: decoded values take a few times their uncompressed size. */
 function heapFor(maxRowGroupBytes: number): number {
@@ -73,11 +79,11 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
     const decode = (g: number): Promise<RowGroupColumns> => decoder!.decode(columns, groups[g].start, groups[g].end).then(
       (pieces) => new RowGroupColumns(pieces),
       (err: unknown) => { throw decodeError(err, groups[g].group, metadata.row_groups.length, options.maxRowGroupBytes); });
-    // One group ahead: the thread decodes the next group while this one's rows are checked.
-    let next: Promise<RowGroupColumns> | undefined = decode(0);
+    const small = (g: number): boolean => rowGroupBytes(metadata.row_groups[groups[g].group]) <= DECODE_AHEAD_MAX_BYTES;
+    let next: Promise<RowGroupColumns> | undefined;
     for (let g = 0; g < groups.length; g++) {
-      const table = await next!;
-      next = g + 1 < groups.length ? decode(g + 1) : undefined;
+      const table = await (next ?? decode(g));
+      next = g + 1 < groups.length && small(g) && small(g + 1) ? decode(g + 1) : undefined;
       next?.catch(() => undefined); // handled when awaited; the consumer may stop before
       for (let row = groups[g].start; row < groups[g].end; row++) {
         // A whole group is in memory, so a consumer that never waits on I/O would turn it into
