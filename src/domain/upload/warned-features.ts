@@ -17,6 +17,7 @@ export class FeatureFlags {
     this.bits[byte] |= 1 << (index & 7);
   }
 
+  /** True when the feature at this index was marked. */
   has(index: number): boolean {
     const byte = index >> 3;
     return byte < this.bits.length && (this.bits[byte] & (1 << (index & 7))) !== 0;
