@@ -67,7 +67,7 @@ export function plotLayers(filter: ExpressionSpecification | null): LayerSpecifi
       id: 'plots-points', type: 'circle', source: PLOT_SOURCE, 'source-layer': 'plots', filter: and(isPoint),
       paint: {
         'circle-color': statusColour,
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 1.5, 8, 3, 14, 5],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 2.5, 8, 3.5, 14, 5],
         'circle-stroke-color': ['case', selected, COLOURS.selected, '#ffffff'],
         'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 6, ['case', selected, 2.5, 0], 10, ['case', selected, 2.5, 0.8]],
       },
@@ -82,9 +82,10 @@ export function issueLayer(): LayerSpecification {
     id: ISSUE_LAYER, type: 'circle', source: ISSUE_SOURCE,
     paint: {
       'circle-color': 'rgba(0,0,0,0)',
-      'circle-radius': ['case', focused, 11, 6],
+      // Small at world scale, where a report page's rings would hide the plots under them.
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, ['case', focused, 8, 3.5], 10, ['case', focused, 11, 6]],
       'circle-stroke-color': COLOURS.issue,
-      'circle-stroke-width': ['case', focused, 3, 2],
+      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 3, ['case', focused, 2.5, 1.2], 10, ['case', focused, 3, 2]],
     },
   };
 }
