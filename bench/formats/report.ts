@@ -31,8 +31,10 @@ export interface Run {
   rssSeries: [number, number][];
 }
 
-const mib = (kb: number) => (kb / 1024).toFixed(0);
-const short = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
+/** kB as whole MiB, for the tables. */
+export const mib = (kb: number) => (kb / 1024).toFixed(0);
+/** A plot count as 10k, 1M (or the plain number when it is not round). */
+export const short = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
 /** Peak RSS growth from the smallest size to this run's size, for the same format, in %. */
 function growth(run: Run, runs: Run[]): string {

@@ -81,6 +81,29 @@ export class BenchServer {
     return { status: response.statusCode ?? 0, body };
   }
 
+  /** The Authorization header value of the signed-in bench admin. */
+  get authorization(): string {
+    return `Bearer ${this.token}`;
+  }
+
+  /**
+   * Sends a request with the bench admin's token (a JSON body when given) and returns the
+   * status with the parsed JSON answer, or the first 500 characters of a non-JSON one as `detail`.
+   */
+  async request<T = Record<string, unknown>>(method: 'GET' | 'POST', pathAndQuery: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.url}${pathAndQuery}`, {
+      method,
+      headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    try {
+      return { status: res.status, body: JSON.parse(text) as T };
+    } catch {
+      return { status: res.status, body: { detail: text.slice(0, 500) } as T };
+    }
+  }
+
   /** SIGTERM, then SIGKILL after 15 s; resolves when the process has exited. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
