@@ -1,0 +1,102 @@
+/** What a measured phase cost the server in memory (kB). */
+export interface PhaseMemory {
+  /** VmHWM at the end of the phase: the phase's own peak when peakReset, else the peak since start-up. */
+  peakRssKb: number;
+  /** True when VmHWM was reset (/proc/<pid>/clear_refs) as the phase began. */
+  peakReset: boolean;
+  /** The largest VmRSS sampled every 50 ms during the phase. */
+  sampledMaxRssKb: number;
+  /** VmRSS once a second during the phase: [seconds, kB]. */
+  rssSeries: [number, number][];
+}
+
+/** The peer baseline: `ogr2ogr -f GPKG out.gpkg in.geojson` on the same file. */
+export interface Ogr2ogrRun {
+  seconds: number;
+  peakRssKb: number;
+  /** Where the peak came from: GNU time's %M, or VmHWM read from /proc while it ran. */
+  peakFrom: '/usr/bin/time' | '/proc';
+  exitCode: number;
+  /** Features in the GeoPackage it wrote (ogrinfo), when that could be read. */
+  featuresWritten?: number;
+  /** The last lines of its stderr (GDAL's warnings about the deliberately broken plots). */
+  stderrTail: string;
+}
+
+/** /upload_plots answer times, measured while this size's upload tasks ran. */
+export interface UploadLatency {
+  calls: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** One call starts every intervalMs, chosen to spread ~200 calls over the expected upload time. */
+  intervalMs: number;
+}
+
+/** Reading the whole uploaded collection back from /fetch_plots. */
+export interface FetchPlotsRun {
+  lines: number;
+  bytes: number;
+  seconds: number;
+  plotsPerSecond: number;
+}
+
+/** The dashboard opening the collection: tiles.json, then every tile of the fitted viewport. */
+export interface MapDataRun {
+  viewport: string;
+  zoom: number;
+  fittedZoom: number;
+  tiles: number;
+  /** Tiles that answered 204 (no plot there). */
+  emptyTiles: number;
+  tileJsonMs: number;
+  totalMs: number;
+  /** Bytes as sent (gzip where the server compressed), tiles.json included. */
+  bytes: number;
+}
+
+/** Everything measured at one size. */
+export interface SizeResult {
+  plots: number;
+  fileBytes: number;
+  generateSeconds: number;
+  /** Null when ogr2ogr is not installed (and could not be). */
+  ogr2ogr: Ogr2ogrRun | null;
+  startupPeakRssKb: number;
+  idleRssKb: number;
+  stage: { seconds: number; featureCount: number; validCount: number; invalidCount: number; warningCount: number; memory: PhaseMemory };
+  /** From the /upload_plots call until both tasks are COMPLETED. */
+  upload: { seconds: number; plotsLoaded: number; memory: PhaseMemory };
+  uploadLatency: UploadLatency;
+  fetchPlots: FetchPlotsRun & { memory: PhaseMemory };
+  map: MapDataRun & { memory: PhaseMemory };
+  /** The server's peak RSS over every phase after start-up (kB). */
+  overallPeakRssKb: number;
+}
+
+/** One whole run: the results, where and how they were measured. */
+export interface BenchRun {
+  started: string;
+  finished: string;
+  command: string;
+  smoke: boolean;
+  sizes: number[];
+  machine: MachineInfo;
+  commit: string;
+  srcDirty: boolean;
+  build: { distHash: string; builtAt: string };
+  results: SizeResult[];
+}
+
+/** The machine a run was measured on. */
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  ramGiB: number;
+  node: string;
+  /** `ogr2ogr --version`, or why there is none. */
+  gdal: string;
+  /** 1-minute load average at the start and the end: other work on the machine skews the figures. */
+  loadAverage: { start: number; end: number };
+}
