@@ -1,17 +1,10 @@
 /** The shapes of Canopy's HTTP API that the dashboard reads (see shared/API.md and src/http/routes). */
 
-export type Severity = 'error' | 'warning';
-export type LonLat = [number, number];
+// An issue has one shape in the server's pipeline and on the wire: use the server's type.
+import type { Issue, Severity } from '../../../src/domain/features/types';
 
-export interface Issue {
-  /** 0-based index of the feature in the file. */
-  feature: number;
-  plot_id: string | null;
-  code: string;
-  severity: Severity;
-  message: string;
-  location?: LonLat;
-}
+export type { Issue, Severity };
+export type LonLat = [number, number];
 
 export interface SignInResult { access_token: string; token_type: 'bearer'; expires_in: number }
 export interface Me { email: string; [key: string]: unknown }
