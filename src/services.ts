@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Config } from './infra/config.js';
 import type { BlobStore, Stores } from './domain/ports.js';
 import { AuthService } from './domain/auth/auth-service.js';
-import { createFeatureChecker, type FeatureChecker } from './domain/checks/check-feature.js';
+import { createFeatureChecker } from './domain/checks/check-feature.js';
+import { CheckPool } from './domain/staging/check-pool.js';
 import { CollectionService } from './domain/collections/collection-service.js';
 import { StagingService } from './domain/staging/stage-collection.js';
 import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
@@ -36,7 +37,8 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   const stores = createSqliteStores(config.dataDir);
   const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.init();
-  const checker: FeatureChecker = await createFeatureChecker();
+  // Checks run in worker threads and on this one (every core by default).
+  const checker = new CheckPool({ workers: config.checkWorkers, inline: await createFeatureChecker() });
   const assetWriter = createFlatGeobufAssetWriter(blobs.scratchDir());
   const runner = new TaskRunner(stores, {
     plot_store: (ctx) => loadPlotStore(stores, blobs, config.loadBatchSize, ctx),
@@ -56,7 +58,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
     maps: new PlotMapService(stores),
     async close() {
       await runner.stop();
-      checker.close();
+      await checker.close();
       await stores.close();
     },
   };

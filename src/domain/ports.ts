@@ -127,8 +127,10 @@ export interface PlotRow {
   status: PlotStatus;
   areaHa: number | null;
   bbox: BBox | null;
-  geometry: PlotGeometry;
-  properties: Record<string, unknown>;
+  /** The checked geometry as GeoJSON text (stored and served as it is). */
+  geometryJson: string;
+  /** The file's own properties as JSON text. */
+  propertiesJson: string;
 }
 
 /** One plot found by a spatial query: what a map needs, without the file's own properties. */
@@ -221,7 +223,8 @@ export interface AssetFeature {
   plotid: string | null;
   featureIndex: number;
   areaHa: number | null;
-  properties: Record<string, unknown>;
+  /** The file's own properties as JSON text (the asset keeps them in one JSON column). */
+  propertiesJson: string;
 }
 
 /** Builds one analysis asset file locally; finish() returns where it is. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** Everything Canopy reads from its environment, read once at start-up and passed in. */
@@ -20,6 +21,11 @@ export interface Config {
   loadBatchSize: number;
   /** Tasks run at once by the in-process runner. */
   taskConcurrency: number;
+  /**
+   * Worker threads that run the single-feature checks while staging, beside the main thread,
+   * which checks a batch itself whenever they are all busy (0: every check on the main thread).
+   */
+  checkWorkers: number;
   /** How many issues the stage response carries (the full report is at /collections/{id}/report). */
   stageIssueLimit: number;
   logLevel: string;
@@ -65,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: intVar(env, 'CANOPY_TOKEN_TTL_SECONDS', 3600, 60),
     loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 5000, 1, 1_000_000),
     taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
+    checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
     trustProxy: ['1', 'true', 'yes'].includes((env.CANOPY_TRUST_PROXY ?? '').trim().toLowerCase()),

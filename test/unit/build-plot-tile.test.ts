@@ -22,7 +22,7 @@ function row(i: number, geometry: PlotGeometry): PlotRow {
   const lons = flat.map((p) => p[0]), lats = flat.map((p) => p[1]);
   return {
     uuid: `u-${i}`, plotId: `P${i}`, featureIndex: i, status: i % 3 === 0 ? 'warning' : 'valid', areaHa: 1 + i / 10,
-    bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], geometry, properties: {},
+    bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], geometryJson: JSON.stringify(geometry), propertiesJson: '{}',
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Cross-feature checks (DUPLICATE_PLOT_ID, DUPLICATE_PLOT, OVERLAPPING_PLOTS) driven the way
  * staging drives them: add() per feature in file order, then issues() reading geometries
- * back from a staged-features NDJSON file written here in the {i, p, a, b, g, r} format.
+ * back from a staged-features file written here with staging's own line format.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { geodesicAreaHa } from '../../src/domain/checks/area.js';
 import { bboxOf } from '../../src/domain/checks/bbox.js';
-import { CrossFeatureChecker, type CrossFeatureOptions, type StagedLine } from '../../src/domain/checks/cross-feature/index.js';
+import { CrossFeatureChecker, PlotSummariser, type CrossFeatureOptions, type StagedLine } from '../../src/domain/checks/cross-feature/index.js';
 import { areaInsideHull, convexHull } from '../../src/domain/checks/cross-feature/convex-bound.js';
 import { findDuplicatePlots } from '../../src/domain/checks/cross-feature/duplicate-plots.js';
 import { GeosOverlap } from '../../src/domain/checks/cross-feature/geos-overlap.js';
@@ -75,11 +75,18 @@ function stage(drafts: Draft[]): { features: CheckedFeature[]; lines: (StagedLin
   return { features, lines, path };
 }
 
+const summariser = new PlotSummariser();
+
+/** Adds the features as staging does: a summary of each loadable plot, made with the checker's seeds. */
+function addAll(checker: CrossFeatureChecker, features: CheckedFeature[], lines: (StagedLine | null)[]): void {
+  features.forEach((f, i) => checker.add(f, lines[i], lines[i] && f.geometry ? summariser.summarise(f.geometry, f.bbox, checker.seeds) : null));
+}
+
 async function check(drafts: Draft[], options?: CrossFeatureOptions): Promise<Issue[]> {
   const { features, lines, path } = stage(drafts);
   const checker = await CrossFeatureChecker.create(options);
   try {
-    features.forEach((f, i) => checker.add(f, lines[i]));
+    addAll(checker, features, lines);
     const issues: Issue[] = [];
     for await (const issue of checker.issues(path)) issues.push(issue);
     return issues;
@@ -364,7 +371,7 @@ describe('CrossFeatureChecker', () => {
     const { features, lines, path } = stage(drafts);
     const checker = await CrossFeatureChecker.create({ maxOverlapPairs: 10 });
     try {
-      features.forEach((f, i) => checker.add(f, lines[i]));
+      addAll(checker, features, lines);
       let count = 0;
       for await (const issue of checker.issues(path)) if (issue.code === 'OVERLAPPING_PLOTS') count++;
       assert.equal(count, 10);
@@ -380,7 +387,7 @@ describe('CrossFeatureChecker', () => {
     for (const [limit, complete] of [[3, false], [15, true]] as const) {
       const checker = await CrossFeatureChecker.create({ maxOverlapMeasures: limit });
       try {
-        features.forEach((f, i) => checker.add(f, lines[i]));
+        addAll(checker, features, lines);
         let count = 0;
         for await (const issue of checker.issues(path)) if (issue.code === 'OVERLAPPING_PLOTS') count++;
         assert.equal(count, complete ? 15 : limit);
@@ -395,8 +402,8 @@ describe('CrossFeatureChecker', () => {
     const checker = await CrossFeatureChecker.create();
     try {
       const { features } = stage([{ geometry: rect(LON, LAT) }, { geometry: rect(LON, LAT) }]);
-      checker.add(features[1], null);
-      assert.throws(() => checker.add(features[0], null), RangeError);
+      checker.add(features[1], null, null);
+      assert.throws(() => checker.add(features[0], null, null), RangeError);
     } finally {
       checker.close();
     }
@@ -457,7 +464,7 @@ describe('bounded memory: external sorts and spatial partitions', () => {
     const scratchDir = mkdtempSync(join(dir, 'scratch-'));
     const { features, lines, path } = stage([{ geometry: rect(LON, LAT), plotId: 'A' }, { geometry: rect(LON, LAT), plotId: 'A' }]);
     const checker = await CrossFeatureChecker.create({ scratchDir, batchPlots: 1 });
-    features.forEach((f, i) => checker.add(f, lines[i]));
+    addAll(checker, features, lines);
     assert.equal(readdirSync(scratchDir).length, 1);
     const issues: Issue[] = [];
     for await (const issue of checker.issues(path)) issues.push(issue);

@@ -23,7 +23,14 @@ function prng(seed: number): () => number {
 
 const REGION: BBox = [29.5, -3.5, 31.5, -1.0];
 
-function randomFeatures(count: number, seed: number): AssetFeature[] {
+/** A feature as the tests build it: properties as an object, turned into the writer's JSON text by asAsset. */
+type SampleFeature = Omit<AssetFeature, 'propertiesJson'> & { properties: Record<string, unknown> };
+
+function asAsset({ properties, ...rest }: SampleFeature): AssetFeature {
+  return { ...rest, propertiesJson: JSON.stringify(properties) };
+}
+
+function randomFeatures(count: number, seed: number): SampleFeature[] {
   const random = prng(seed);
   const lon = () => REGION[0] + random() * (REGION[2] - REGION[0]);
   const lat = () => REGION[1] + random() * (REGION[3] - REGION[1]);
@@ -42,7 +49,7 @@ function randomFeatures(count: number, seed: number): AssetFeature[] {
     const radius = 0.0005 + random() * 0.01;
     return random() < 0.2 ? [ring(cx, cy, radius), ring(cx, cy, radius / 4).reverse()] : [ring(cx, cy, radius)];
   };
-  const features: AssetFeature[] = [];
+  const features: SampleFeature[] = [];
   for (let i = 0; i < count; i++) {
     const kind = random();
     const cx = lon();
@@ -78,9 +85,9 @@ function bboxOf(geometry: PlotGeometry): BBox {
   return box;
 }
 
-async function writeAll(path: string, tmpDir: string, features: AssetFeature[]) {
+async function writeAll(path: string, tmpDir: string, features: SampleFeature[]) {
   const writer = new FlatGeobufWriter({ path, tmpDir, description: 'test plots' });
-  for (const feature of features) await writer.add(feature);
+  for (const feature of features) await writer.add(asAsset(feature));
   return writer.finish();
 }
 
@@ -217,7 +224,7 @@ describe('FlatGeobufWriter', () => {
       return [30 + 0.1 * Math.cos(a), -2 + 0.1 * Math.sin(a)];
     });
     ring.push(ring[0]);
-    const huge: AssetFeature = { ...features[0], uuid: 'huge', geometry: { type: 'Polygon', coordinates: [ring] } };
+    const huge: SampleFeature = { ...features[0], uuid: 'huge', geometry: { type: 'Polygon', coordinates: [ring] } };
     const input = [...features.slice(1, 40), huge, ...features.slice(40, 80)];
     const summary = await writeAll(path, tmpDir, input);
     assert.ok(summary.bytes > 1 << 20);
@@ -230,9 +237,9 @@ describe('FlatGeobufWriter', () => {
   it('refuses an unencodable feature but stays usable', async () => {
     const path = join(dir, 'refused.fgb');
     const writer = new FlatGeobufWriter({ path, tmpDir });
-    await assert.rejects(writer.add({ ...features[0], geometry: { type: 'Polygon', coordinates: [] } }), RangeError);
-    await assert.rejects(writer.add({ ...features[0], geometry: { type: 'Point', coordinates: [Number.NaN, 0] } }), RangeError);
-    await writer.add(features[1]);
+    await assert.rejects(writer.add(asAsset({ ...features[0], geometry: { type: 'Polygon', coordinates: [] } })), RangeError);
+    await assert.rejects(writer.add(asAsset({ ...features[0], geometry: { type: 'Point', coordinates: [Number.NaN, 0] } })), RangeError);
+    await writer.add(asAsset(features[1]));
     assert.equal((await writer.finish()).features, 1);
     await rm(path);
   });
@@ -240,19 +247,19 @@ describe('FlatGeobufWriter', () => {
   it('abort removes the temp file and leaves no output', async () => {
     const path = join(dir, 'aborted.fgb');
     const writer = new FlatGeobufWriter({ path, tmpDir });
-    for (const feature of features.slice(0, 2000)) await writer.add(feature);
+    for (const feature of features.slice(0, 2000)) await writer.add(asAsset(feature));
     assert.equal((await readdir(tmpDir)).length, 1);
     await writer.abort();
     assert.deepEqual(await readdir(tmpDir), []);
     assert.ok(!(await readdir(dir)).some((name) => name.includes('aborted')));
-    await assert.rejects(writer.add(features[0]), /aborted/);
+    await assert.rejects(writer.add(asAsset(features[0])), /aborted/);
     await assert.rejects(writer.finish(), /aborted/);
   });
 
   it('rejects an add() while the previous one is pending', async () => {
     const writer = new FlatGeobufWriter({ path: join(dir, 'busy.fgb'), tmpDir });
-    const first = writer.add(features[0]);
-    await assert.rejects(writer.add(features[1]), /not settled/);
+    const first = writer.add(asAsset(features[0]));
+    await assert.rejects(writer.add(asAsset(features[1])), /not settled/);
     await writer.abort(); // waits for the pending add() before removing its temp file
     await first;
     assert.deepEqual(await readdir(tmpDir), []);

@@ -42,6 +42,8 @@ export interface FeatureChecker {
 interface GeometryOutcome {
   geometry: PlotGeometry | null;
   areaHa: number | null;
+  /** The file's own text of the geometry, when it stays exactly as parsed. */
+  text?: string;
 }
 
 const UNUSABLE: GeometryOutcome = Object.freeze({ geometry: null, areaHa: null });
@@ -83,18 +85,22 @@ function checkGeometry(feature: SourceFeature, declared: DeclaredArea, validator
   const geometry = structure.geometry;
   if (geometry === null) return UNUSABLE;
   add(findings, checkPrecision(geometry, feature.precision));
+  let outcome: GeometryOutcome;
   if (geometry.type === 'Point' || geometry.type === 'MultiPoint') {
     add(findings, checkPointArea(declared));
-    return { geometry, areaHa: pointAreaHa(declared) };
+    outcome = { geometry, areaHa: pointAreaHa(declared) };
+  } else {
+    outcome = checkPolygonal(geometry, declared, validator, findings);
   }
-  return checkPolygonal(geometry, declared, validator, findings);
+  if (structure.asParsed && feature.geometryText !== undefined && outcome.geometry !== null) outcome.text = feature.geometryText;
+  return outcome;
 }
 
 function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn: string | undefined): CheckedFeature {
   const plotId = findPlotId(feature.properties, feature.id, idColumn);
   const declared = readDeclaredArea(feature.properties);
   const findings: Finding[] = [];
-  const { geometry, areaHa } = checkGeometry(feature, declared, validator, findings);
+  const { geometry, areaHa, text } = checkGeometry(feature, declared, validator, findings);
   add(findings, checkAreaIsNumber(declared));
   findings.push(...checkPropertyNames(feature.properties));
   add(findings, checkCountryCode(feature.properties));
@@ -108,6 +114,7 @@ function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn
     index: feature.index,
     plotId,
     geometry,
+    ...(text === undefined ? {} : { geometryText: text }),
     properties: feature.properties,
     issues,
     valid: !issues.some((i) => i.severity === 'error'),

@@ -29,9 +29,34 @@ export interface SourceFeature {
    * fewer than 6 decimal digits.
    */
   precision?: { coordinates: number; belowSix: number };
+  /**
+   * The geometry object's text exactly as the file wrote it, when the reader saw it and it is
+   * plain (a `type` and `coordinates` member only, no tab or line break). Staging stores this
+   * text when the checks keep the geometry as parsed, instead of writing the numbers again.
+   */
+  geometryText?: string;
   /** A reader-level problem with this one feature (e.g. a CSV row with a bad number). */
   readProblem?: { code: 'COORDINATES_MALFORMED' | 'GEOMETRY_MISSING' | 'GEOMETRY_TYPE_UNSUPPORTED'; message: string };
 }
+
+/**
+ * A GeoJSON feature a reader found but left unparsed: its bytes and where they sit in the
+ * file. Parsing is most of a feature's reading cost, so it runs where the feature is
+ * checked (a worker thread, when staging has them); `parseDeferredFeature` makes the SourceFeature.
+ */
+export interface DeferredFeature {
+  index: number;
+  deferred: {
+    /** The feature object's JSON text as UTF-8 bytes (only valid until the reader moves on: copy it to keep it). */
+    bytes: Uint8Array;
+    /** Byte offset and line of its first byte in the file, for error messages. */
+    offset: number;
+    line: number;
+  };
+}
+
+/** What readers yield: a parsed feature, or (GeoJSON in WGS 84) one left for the checking thread to parse. */
+export type ReadFeature = SourceFeature | DeferredFeature;
 
 export type Severity = 'error' | 'warning';
 
@@ -54,6 +79,8 @@ export interface CheckedFeature {
   plotId: string | null;
   /** The 2D geometry that will be stored (null when missing or unusable). */
   geometry: PlotGeometry | null;
+  /** That geometry as the file wrote it (GeoJSON text), when the checks kept it exactly as parsed. */
+  geometryText?: string;
   properties: Record<string, unknown>;
   issues: Issue[];
   /** True when no issue has severity "error". */

@@ -173,12 +173,35 @@ function scanGeometries(buf: Buffer, i: number, end: number, acc: Found): number
 const result = (acc: Found): PrecisionCount | undefined =>
   acc.seen ? { coordinates: acc.coordinates, belowSix: acc.belowSix } : undefined;
 
+/** What one pass over a Feature object's text finds: its coordinates' precision, and where its geometry object is. */
+export interface FeatureText {
+  precision: PrecisionCount | undefined;
+  /** The `geometry` member's object value: [start, end) in the buffer and how many members it has. */
+  geometry: { start: number; end: number; members: number } | undefined;
+}
+
+/** Reads a Feature object's text (undefined precision when it has no coordinates). */
+export function scanFeatureText(buf: Buffer, start: number, end: number): FeatureText {
+  const acc: Found = { coordinates: 0, belowSix: 0, seen: false };
+  let geometry: FeatureText['geometry'];
+  eachMember(buf, start, end, (kf, kt, at) => {
+    if (buf[at] !== 0x7b || !keyIs(buf, kf, kt, 'geometry')) return skipValue(buf, at, end);
+    let members = 0;
+    const after = eachMember(buf, at, end, (gkf, gkt, gat) => {
+      members++;
+      if (buf[gat] === 0x5b && keyIs(buf, gkf, gkt, 'coordinates')) return scanCoordinates(buf, gat, end, acc);
+      if (buf[gat] === 0x5b && keyIs(buf, gkf, gkt, 'geometries')) return scanGeometries(buf, gat, end, acc);
+      return skipValue(buf, gat, end);
+    });
+    geometry = { start: at, end: after, members };
+    return after;
+  });
+  return { precision: result(acc), geometry };
+}
+
 /** Precision of the geometry inside a Feature object's text (undefined when it has no coordinates). */
 export function featurePrecision(buf: Buffer, start: number, end: number): PrecisionCount | undefined {
-  const acc: Found = { coordinates: 0, belowSix: 0, seen: false };
-  eachMember(buf, start, end, (kf, kt, at) =>
-    buf[at] === 0x7b && keyIs(buf, kf, kt, 'geometry') ? scanGeometry(buf, at, end, acc) : skipValue(buf, at, end));
-  return result(acc);
+  return scanFeatureText(buf, start, end).precision;
 }
 
 /** Precision of a geometry object's text. */

@@ -1,6 +1,6 @@
 import { FileUnreadableError, PayloadTooLargeError } from '../errors.js';
-import type { SourceFeature } from '../features/types.js';
-import { coordinatesPrecision, featurePrecision, geometryPrecision, type PrecisionCount } from './coordinate-precision.js';
+import type { DeferredFeature, ReadFeature, SourceFeature } from '../features/types.js';
+import { coordinatesPrecision, geometryPrecision, scanFeatureText, type PrecisionCount } from './coordinate-precision.js';
 import { findJsonError } from './json-error-position.js';
 import { JsonFrameScanner, type FrameEvent } from './json-frame-scanner.js';
 import { geojsonCrs } from './wgs84-crs.js';
@@ -14,12 +14,20 @@ const KEPT = new Set(['geometry', 'properties', 'id', 'coordinates', 'geometries
 /**
  * Reads a GeoJSON FeatureCollection, lone Feature or bare geometry from a byte stream,
  * yielding one SourceFeature per feature as soon as its bytes are complete. Memory stays
- * around one feature (bounded by `maxFeatureBytes`) plus one chunk.
+ * around one feature (bounded by `maxFeatureBytes`) plus one chunk. With `deferParse`, the
+ * features of a WGS 84 file come unparsed (DeferredFeature), for parseDeferredFeature where
+ * they are checked.
  */
+export function readGeoJson(
+  source: AsyncIterable<Buffer>, options: { maxFeatureBytes: number; onLayout?: (layout: Record<string, unknown>) => void },
+): AsyncGenerator<SourceFeature>;
+export function readGeoJson(
+  source: AsyncIterable<Buffer>, options: { maxFeatureBytes: number; onLayout?: (layout: Record<string, unknown>) => void; deferParse: boolean },
+): AsyncGenerator<ReadFeature>;
 export async function* readGeoJson(
   source: AsyncIterable<Buffer>,
-  options: { maxFeatureBytes: number; onLayout?: (layout: Record<string, unknown>) => void },
-): AsyncGenerator<SourceFeature> {
+  options: { maxFeatureBytes: number; onLayout?: (layout: Record<string, unknown>) => void; deferParse?: boolean },
+): AsyncGenerator<ReadFeature> {
   const scanner = new JsonFrameScanner(options.maxFeatureBytes);
   const top = new TopLevel(options.maxFeatureBytes, options.onLayout);
   const events: FrameEvent[] = [];
@@ -29,7 +37,7 @@ export async function* readGeoJson(
     for (const event of events) {
       if (event.kind === 'element') {
         featuresBefore = true;
-        yield toFeature(event, top.crs);
+        yield options.deferParse && top.crs.isWgs84 ? deferred(event) : toFeature(event, top.crs);
       } else {
         // Whether features came before this member, in file order (the scanner may be further on).
         top.member(event, featuresBefore || (scanner.sawFeatures && event.offset > scanner.featuresOffset));
@@ -42,12 +50,37 @@ export async function* readGeoJson(
   if (lone) yield lone;
 }
 
+function deferred(event: FrameEvent): DeferredFeature {
+  const { buf, start, end } = event.bytes;
+  return { index: event.index, deferred: { bytes: buf.subarray(start, end), offset: event.offset, line: event.line } };
+}
+
+/** Parses a feature that readGeoJson left unparsed (WGS 84 only), exactly as it would have. */
+export function parseDeferredFeature(feature: DeferredFeature): SourceFeature {
+  const { bytes, offset, line } = feature.deferred;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return toFeature({ kind: 'element', key: 'features', index: feature.index, bytes: { buf, start: 0, end: buf.length }, offset, line }, WGS84);
+}
+
 /** One element of `features` → SourceFeature (the scanner guarantees it starts with "{"). */
 function toFeature(event: FrameEvent, crs: CrsTransform): SourceFeature {
   const { buf, start, end } = event.bytes;
   const feature = parse(event, `the feature at index ${event.index}`) as Record<string, unknown>;
   if (!crs.isWgs84) return build(event.index, reprojectGeometry(feature.geometry, crs), feature.properties, feature.id, undefined);
-  return build(event.index, feature.geometry, feature.properties, feature.id, featurePrecision(buf, start, end));
+  const text = scanFeatureText(buf, start, end);
+  const out = build(event.index, feature.geometry, feature.properties, feature.id, text.precision);
+  const g = text.geometry;
+  if (g !== undefined && g.members === 2 && isOneLine(buf, g.start, g.end)) out.geometryText = buf.toString('utf8', g.start, g.end);
+  return out;
+}
+
+/** True when bytes [start, end) hold no tab, line feed or carriage return. */
+function isOneLine(buf: Buffer, start: number, end: number): boolean {
+  for (const c of [0x0a, 0x0d, 0x09]) {
+    const at = buf.indexOf(c, start);
+    if (at >= 0 && at < end) return false;
+  }
+  return true;
 }
 
 function build(index: number, geometry: unknown, properties: unknown, id: unknown, precision: PrecisionCount | undefined): SourceFeature {

@@ -1,5 +1,5 @@
 import { UnsupportedFormatError } from '../errors.js';
-import type { SourceFeature } from '../features/types.js';
+import type { ReadFeature } from '../features/types.js';
 import { readCsv } from './csv-reader.js';
 import { readGeoJson } from './geojson-reader.js';
 import { readGeoJsonSeq } from './geojson-seq-reader.js';
@@ -19,10 +19,10 @@ export interface ReaderOptions {
 }
 
 /** The one place that maps a detected format to its reader; every reader feeds the same pipeline. */
-export function openReader(format: FileFormat, chunks: AsyncIterable<Buffer>, options: ReaderOptions): AsyncIterable<SourceFeature> {
+export function openReader(format: FileFormat, chunks: AsyncIterable<Buffer>, options: ReaderOptions): AsyncIterable<ReadFeature> {
   switch (format) {
     case 'geojson':
-      return readGeoJson(chunks, { maxFeatureBytes: options.maxFeatureBytes, onLayout: options.onLayout });
+      return readGeoJson(chunks, { maxFeatureBytes: options.maxFeatureBytes, onLayout: options.onLayout, deferParse: true });
     case 'geojsonseq':
       return readGeoJsonSeq(chunks, { maxFeatureBytes: options.maxFeatureBytes });
     case 'csv':

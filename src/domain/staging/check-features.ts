@@ -1,11 +1,10 @@
-import type { FeatureChecker } from '../checks/check-feature.js';
 import { CrossFeatureChecker } from '../checks/cross-feature/index.js';
-import type { Issue, SourceFeature } from '../features/types.js';
+import type { Issue, ReadFeature } from '../features/types.js';
 import type { BlobWriter } from '../ports.js';
-import { flaggedFeatureLine, flaggedIssueLine } from './flagged-feature.js';
+import type { OutcomeSource } from './check-outcome.js';
+import { flaggedIssueLine } from './flagged-feature.js';
 import { IssueTally } from './issue-tally.js';
 import { LineSink } from './line-sink.js';
-import { stagedFeatureLine } from './staged-feature.js';
 
 export interface CheckWriters {
   /** Loadable features, one StagedFeature JSON line each. */
@@ -33,7 +32,7 @@ export interface CheckTotals {
  * pass between features (duplicates, overlaps, repeated IDs) reads back what was stored.
  */
 export async function checkFeatures(
-  features: AsyncIterable<SourceFeature>, checker: FeatureChecker, writers: CheckWriters,
+  features: AsyncIterable<ReadFeature>, checker: OutcomeSource, writers: CheckWriters,
   options: { idColumn?: string; issueLimit: number; scratchDir: string },
 ): Promise<CheckTotals> {
   const loadable = new LineSink(writers.features);
@@ -42,17 +41,18 @@ export async function checkFeatures(
   const between = await CrossFeatureChecker.create({ scratchDir: options.scratchDir });
   let featureCount = 0, validCount = 0, overlapCheckComplete = true;
   try {
-    for await (const feature of features) {
-      const checked = checker.check(feature, options.idColumn);
-      featureCount++;
-      for (const issue of checked.issues) await tally.record(issue);
-      if (checked.issues.length > 0) await flagged.push(flaggedFeatureLine(checked));
-      let line = null;
-      if (checked.valid) {
-        validCount++;
-        line = await loadable.push(stagedFeatureLine(checked));
+    for await (const batch of checker.outcomes(features, { idColumn: options.idColumn, seeds: between.seeds })) {
+      for (const outcome of batch) {
+        featureCount++;
+        for (const issue of outcome.issues) await tally.record(issue);
+        if (outcome.flaggedLine !== null) await flagged.push(outcome.flaggedLine);
+        let line = null;
+        if (outcome.stagedLine !== null) {
+          validCount++;
+          line = await loadable.push(outcome.stagedLine);
+        }
+        between.add(outcome, line, outcome.plot);
       }
-      between.add(checked, line);
     }
     await loadable.flush();
     await writers.features.flush();

@@ -3,7 +3,7 @@ import { KeyedMutex } from '../keyed-mutex.js';
 import { AppError, ConflictError, FileUnreadableError, PayloadTooLargeError } from '../errors.js';
 import type { Issue } from '../features/types.js';
 import type { BlobStore, BlobWriter, CollectionRecord, Stores } from '../ports.js';
-import type { FeatureChecker } from '../checks/check-feature.js';
+import type { OutcomeSource } from './check-outcome.js';
 import { detectFormat } from '../readers/detect-format.js';
 import { openReader, type FileFormat } from '../readers/open-reader.js';
 import { SourceTap } from './source-tap.js';
@@ -62,7 +62,7 @@ export class StagingService {
   constructor(
     private readonly stores: Stores,
     private readonly blobs: BlobStore,
-    private readonly checker: FeatureChecker,
+    private readonly checker: OutcomeSource,
     private readonly options: StagingOptions,
   ) {}
 

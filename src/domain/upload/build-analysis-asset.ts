@@ -1,3 +1,4 @@
+import type { PlotGeometry } from '../features/types.js';
 import { derivedPlotId, plotUuid } from '../ids.js';
 import type { AssetWriterFactory, BlobStore } from '../ports.js';
 import { collectionKeys } from '../staging/collection-keys.js';
@@ -19,8 +20,8 @@ export async function buildAnalysisAsset(blobs: BlobStore, createWriter: AssetWr
     await ctx.progress(0, total);
     for await (const f of readStagedFeatures(blobs, collectionKeys(task.collectionId).features, signal)) {
       await writer.add({
-        geometry: f.g, uuid: plotUuid(task.collectionId, f.i), plotid: f.p ?? derivedPlotId(task.collectionId, f.i),
-        featureIndex: f.i, areaHa: f.a, properties: f.r,
+        geometry: JSON.parse(f.geometryJson) as PlotGeometry, uuid: plotUuid(task.collectionId, f.index),
+        plotid: f.plotId ?? derivedPlotId(task.collectionId, f.index), featureIndex: f.index, areaHa: f.areaHa, propertiesJson: f.propertiesJson,
       });
       if (++done % PROGRESS_EVERY === 0) await ctx.progress(done, total);
     }

@@ -23,8 +23,8 @@ export async function loadPlotStore(stores: Stores, blobs: BlobStore, batchSize:
     const warned = await readWarnedFeatures(blobs, keys.report, signal);
     for await (const f of readStagedFeatures(blobs, keys.features, signal)) {
       batch.push({
-        uuid: plotUuid(task.collectionId, f.i), plotId: f.p ?? derivedPlotId(task.collectionId, f.i),
-        featureIndex: f.i, status: warned.has(f.i) ? 'warning' : 'valid', areaHa: f.a, bbox: f.b, geometry: f.g, properties: f.r,
+        uuid: plotUuid(task.collectionId, f.index), plotId: f.plotId ?? derivedPlotId(task.collectionId, f.index), featureIndex: f.index,
+        status: warned.has(f.index) ? 'warning' : 'valid', areaHa: f.areaHa, bbox: f.bbox, geometryJson: f.geometryJson, propertiesJson: f.propertiesJson,
       });
       if (batch.length >= batchSize) {
         await stores.plots.insertBatch(loadId, task.collectionId, batch);

@@ -115,7 +115,7 @@ export class FeatureEncoder {
       this.#view.setFloat64(this.#length, feature.areaHa, true);
       this.#length += 8;
     }
-    this.#string(PROPERTIES, JSON.stringify(feature.properties));
+    this.#string(PROPERTIES, feature.propertiesJson);
     return this.#props.subarray(0, this.#length);
   }
 

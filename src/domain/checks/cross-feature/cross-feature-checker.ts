@@ -9,20 +9,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CheckedFeature, Issue } from '../../features/types.js';
-import { bboxOf } from '../bbox.js';
+import type { Issue } from '../../features/types.js';
 import { makeIssue } from '../catalogue.js';
-import { polygonsOf } from '../rules/finding.js';
 import { findDuplicatePlots } from './duplicate-plots.js';
 import { GeosOverlap } from './geos-overlap.js';
-import { hashWords, normaliseGeometry, randomSeed, WordBuffer } from './geometry-key.js';
+import { randomSeed } from './geometry-key.js';
+import type { HashSeeds, PlotSummary } from './plot-summary.js';
 import { Finding, IssueLog, type FindingRecord } from './issue-log.js';
 import { findOverlappingPlots, type OverlapStats } from './overlapping-plots.js';
 import { Pacer } from './pacer.js';
 import { PlotIdTable } from './plot-ids.js';
 import { PlotPartitions } from './plot-partitions.js';
 import { plotSorter, writePlotRecord } from './plot-records.js';
-import { planarArea } from './plot-table.js';
 import type { RecordSorter } from './record-sorter.js';
 import { StagedLines } from './staged-lines.js';
 
@@ -59,9 +57,9 @@ export class CrossFeatureChecker {
   private readonly ids: PlotIdTable;
   private readonly log: IssueLog;
   private readonly batchPlots: number;
-  private readonly words = new WordBuffer();
   private readonly hash = new Uint32Array(2);
-  private readonly seeds: [number, number] = [randomSeed(), randomSeed()];
+  /** Seeds of this file's geometry hashes: summaries given to add() must use them. */
+  readonly seeds: HashSeeds = [randomSeed(), randomSeed()];
   private readonly overlapShare: number;
   private readonly maxOverlapPairs: number;
   private readonly maxOverlapMeasures: number;
@@ -91,21 +89,18 @@ export class CrossFeatureChecker {
 
   /**
    * Called for every feature in file order. `line` locates the feature's JSON line in the
-   * staged features file when the feature is loadable (valid), else null.
+   * staged features file and `plot` summarises its geometry (with this checker's seeds)
+   * when the feature is loadable (valid); both are null otherwise.
    */
-  add(feature: CheckedFeature, line: StagedLine | null): void {
+  add(feature: { index: number; plotId: string | null }, line: StagedLine | null, plot: PlotSummary | null): void {
     if (this.state !== 'adding') throw new Error('CrossFeatureChecker.add() after issues() or close()');
     if (feature.index <= this.lastIndex) throw new RangeError(`Features must be added in file order (feature ${feature.index} after ${this.lastIndex}).`);
     this.lastIndex = feature.index;
     this.ids.add(feature.index, feature.plotId);
-    const geometry = feature.geometry;
-    if (line === null || geometry === null) return;
-    normaliseGeometry(geometry, this.words);
-    hashWords(this.words.words, this.words.length, this.seeds[0], this.seeds[1], this.hash);
-    const polygons = polygonsOf(geometry);
-    const polygonal = polygons.length > 0;
-    const at = this.plots.at;
-    writePlotRecord(this.plots.block, at, feature.index, line.offset, line.length, feature.bbox ?? bboxOf(geometry), polygonal ? planarArea(polygons) : 0, this.hash, polygonal);
+    if (line === null || plot === null) return;
+    this.hash[0] = plot.hash1;
+    this.hash[1] = plot.hash2;
+    writePlotRecord(this.plots.block, this.plots.at, feature.index, line.offset, line.length, plot.bbox, plot.planarArea, this.hash, plot.polygonal);
     this.plots.commit();
   }
 

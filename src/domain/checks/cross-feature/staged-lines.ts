@@ -1,11 +1,11 @@
 /**
- * Positioned reads of single lines of the staged features file ({i, p, a, b, g, r} per
- * line, staging/staged-feature.ts), so the cross-feature checks can look at two plots'
- * geometries without holding every geometry in memory.
+ * Positioned reads of single lines of the staged features file (staging/staged-feature.ts),
+ * so the cross-feature checks can look at two plots' geometries without holding every
+ * geometry in memory.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { PlotGeometry } from '../../features/types.js';
-import type { StagedFeature } from '../../staging/staged-feature.js';
+import { stagedGeometry } from '../../staging/staged-feature.js';
 
 /** Reads staged feature lines by byte range. Synchronous: a read of one line takes ~2 µs. */
 export class StagedLines {
@@ -27,8 +27,7 @@ export class StagedLines {
       got += n;
     }
     this.reads++;
-    const staged = JSON.parse(this.buffer.toString('utf8', 0, length)) as StagedFeature;
-    return staged.g;
+    return stagedGeometry(this.buffer.toString('utf8', 0, length));
   }
 
   close(): void {

@@ -11,6 +11,11 @@ export interface StructureResult {
   /** The 2D geometry, or null when it is missing, unsupported, malformed or out of range. */
   geometry: PlotGeometry | null;
   findings: Finding[];
+  /**
+   * True when the geometry is the parsed value itself, only typed: the same type, the same
+   * positions (no Z dropped) and no members beside `type` and `coordinates`.
+   */
+  asParsed?: boolean;
 }
 
 interface ParseState {
@@ -200,5 +205,11 @@ export function readGeometry(raw: unknown): StructureResult {
       }],
     };
   }
-  return { geometry, findings: [] };
+  return { geometry, findings: [], asParsed: geometry.type === (raw as { type: unknown }).type && memberCount(raw as object) === 2 };
+}
+
+function memberCount(o: object): number {
+  let n = 0;
+  for (const key in o) if (Object.hasOwn(o, key)) n++;
+  return n;
 }

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../workers/start-worker.js';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
 import type { WirePiece } from './row-groups.js';
 
@@ -33,7 +34,7 @@ export class RowGroupDecoder {
   private stopped: Promise<number> | undefined;
 
   constructor(path: string, private readonly limits: DecoderLimits) {
-    this.worker = startWorker(path, limits.maxHeapMb);
+    this.worker = startDecodeWorker(path, limits.maxHeapMb);
     this.worker.unref();
     this.worker.on('message', (reply: DecodeReply) => {
       const waiting = this.take(reply.id);
@@ -85,14 +86,6 @@ export class RowGroupDecoder {
   }
 }
 
-function startWorker(path: string, maxHeapMb: number): Worker {
-  const options = { workerData: { path }, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } };
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./decode-worker.js', here), options);
-  // Run from TypeScript source (tests, scripts under tsx): worker threads do not inherit
-  // tsx's module hooks, so the worker registers them before loading its entry.
-  const entry = new URL('./decode-worker.ts', here).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { ...options, eval: true });
+function startDecodeWorker(path: string, maxHeapMb: number): Worker {
+  return startWorker(import.meta.url, 'decode-worker', { workerData: { path }, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
 }

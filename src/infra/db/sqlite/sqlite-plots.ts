@@ -90,7 +90,7 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
   const insertRows = db.transaction((loadId: string, collectionId: string, rows: PlotRow[]) => {
     for (const row of rows) {
       const info = insertPlot.run(loadId, collectionId, row.uuid, row.plotId, row.featureIndex, row.status, row.areaHa,
-        JSON.stringify(row.geometry), JSON.stringify(row.properties));
+        row.geometryJson, row.propertiesJson);
       if (row.bbox) insertBox.run(info.lastInsertRowid, row.bbox[0], row.bbox[2], row.bbox[1], row.bbox[3]);
     }
   });

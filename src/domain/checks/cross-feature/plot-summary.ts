@@ -1,0 +1,37 @@
+/**
+ * What the checks between features need to know of one loadable plot, worked out where the
+ * plot was checked (possibly a worker thread) so the thread that collects the file never
+ * walks the geometry again: the seeded 64-bit hash of its 6-decimal coordinates, its box,
+ * its planar area and whether it is a polygon.
+ */
+import type { BBox, PlotGeometry } from '../../features/types.js';
+import { bboxOf } from '../bbox.js';
+import { polygonsOf } from '../rules/finding.js';
+import { hashWords, normaliseGeometry, WordBuffer } from './geometry-key.js';
+import { planarArea } from './plot-table.js';
+
+export interface PlotSummary {
+  hash1: number;
+  hash2: number;
+  bbox: BBox;
+  /** Square degrees, outer rings minus holes; 0 for points. */
+  planarArea: number;
+  polygonal: boolean;
+}
+
+/** The two seeds of one file's geometry hashes (every summary of a file must use the same). */
+export type HashSeeds = readonly [number, number];
+
+/** Summarises plots; keeps one scratch buffer, so reuse one per thread. */
+export class PlotSummariser {
+  private readonly words = new WordBuffer();
+  private readonly hash = new Uint32Array(2);
+
+  summarise(geometry: PlotGeometry, bbox: BBox | null, seeds: HashSeeds): PlotSummary {
+    normaliseGeometry(geometry, this.words);
+    hashWords(this.words.words, this.words.length, seeds[0], seeds[1], this.hash);
+    const polygons = polygonsOf(geometry);
+    const polygonal = polygons.length > 0;
+    return { hash1: this.hash[0], hash2: this.hash[1], bbox: bbox ?? bboxOf(geometry), planarArea: polygonal ? planarArea(polygons) : 0, polygonal };
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Runs the single-feature checks on every core while staging: the thread that reads the
+ * upload packs features into batches (unparsed GeoJSON stays bytes, so parsing moves too)
+ * and hands each to a worker thread with its own GEOS, or, when every worker already holds
+ * its share, checks the batch itself. Outcomes come back in file order and are only
+ * strings and numbers (check-outcome.ts). Batches in flight are bounded, which bounds
+ * memory; a worker that dies fails the batches it held and is replaced on the next batch.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { FeatureChecker } from '../checks/check-feature.js';
+import { PlotSummariser } from '../checks/cross-feature/index.js';
+import type { ReadFeature } from '../features/types.js';
+import { startWorker } from '../workers/start-worker.js';
+import {
+  BatchBuilder, checkBatch, fromWireError, type CheckOutcome, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
+} from './check-outcome.js';
+import type { CheckReply, CheckRequest } from './check-worker.js';
+
+export interface CheckPoolOptions {
+  /** Worker threads (0: every batch on the calling thread). */
+  workers: number;
+  /** The calling thread's own checker: it takes a batch whenever every worker is busy. */
+  inline: FeatureChecker;
+  /** Features per batch (default 256): large enough that messaging costs little. */
+  batchFeatures?: number;
+  /** Batches queued per worker (default 2): one being checked, one waiting. */
+  inFlightPerWorker?: number;
+  /**
+   * A worker's V8 young generation, in MB (default 16). A batch's garbage is short-lived;
+   * V8's default lets each worker grow tens of MB of young space it does not need.
+   */
+  workerYoungGenerationMb?: number;
+}
+
+interface Waiting {
+  resolve: (outcomes: CheckOutcome[]) => void;
+  reject: (err: Error) => void;
+}
+
+/** One worker thread and the batches it holds. */
+class PoolWorker {
+  readonly waiting = new Map<number, Waiting>();
+  private readonly worker: Worker;
+  private readonly ready: Promise<void>;
+  dead = false;
+
+  constructor(youngGenerationMb: number) {
+    // The old generation is capped too: a batch is small, so more would mean a leak, not a big file.
+    this.worker = startWorker(import.meta.url, 'check-worker', { resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: youngGenerationMb } });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.once('message', () => resolve());
+      this.worker.once('error', reject);
+    });
+    this.ready.catch(() => undefined);
+    this.worker.on('message', (reply: CheckReply | { ready: true }) => {
+      if (!('id' in reply)) return;
+      const waiting = this.waiting.get(reply.id);
+      if (waiting === undefined) return;
+      this.waiting.delete(reply.id);
+      if ('error' in reply) waiting.reject(fromWireError(reply.error));
+      else waiting.resolve(reply.outcomes);
+    });
+    const fail = (err: Error): void => {
+      this.dead = true;
+      for (const waiting of this.waiting.values()) waiting.reject(err);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`A check worker stopped (exit code ${code}).`)));
+  }
+
+  check(request: CheckRequest): Promise<CheckOutcome[]> {
+    return new Promise<CheckOutcome[]>((resolve, reject) => {
+      this.waiting.set(request.id, { resolve, reject });
+      this.ready.then(
+        () => this.worker.postMessage(request, [request.batch.bytes.buffer as ArrayBuffer]),
+        (err: Error) => { this.waiting.delete(request.id); reject(err); },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
+}
+
+/** A batch's outcomes on their way, and whether they have arrived. */
+interface Pending {
+  outcomes: Promise<CheckOutcome[]>;
+  settled: boolean;
+}
+
+export class CheckPool implements OutcomeSource {
+  private readonly workers: PoolWorker[] = [];
+  private readonly summariser = new PlotSummariser();
+  private readonly batchFeatures: number;
+  private readonly perWorker: number;
+  private readonly youngGenerationMb: number;
+  private nextId = 0;
+
+  constructor(private readonly options: CheckPoolOptions) {
+    if (!(options.workers >= 0)) throw new RangeError('A check pool needs zero or more workers.');
+    this.batchFeatures = options.batchFeatures ?? 256;
+    this.perWorker = options.inFlightPerWorker ?? 2;
+    this.youngGenerationMb = options.workerYoungGenerationMb ?? 16;
+  }
+
+  async *outcomes(features: AsyncIterable<ReadFeature>, options: OutcomeOptions): AsyncGenerator<CheckOutcome[]> {
+    // Every worker's share in flight, and two more that this thread checked while the oldest was still out.
+    const maxPending = this.options.workers * this.perWorker + 2;
+    const pending: Pending[] = [];
+    const builder = new BatchBuilder();
+    for await (const feature of features) {
+      builder.add(feature);
+      if (builder.size < this.batchFeatures) continue;
+      pending.push(this.route(builder.take(), options));
+      // Hand on what is ready in order; wait only when too much is out.
+      while (pending.length > 0 && (pending[0].settled || pending.length >= maxPending)) yield await pending.shift()!.outcomes;
+    }
+    if (builder.size > 0) pending.push(this.route(builder.take(), options));
+    while (pending.length > 0) yield await pending.shift()!.outcomes;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.close()));
+    this.options.inline.close();
+  }
+
+  /** To a worker with room (starting or replacing workers as needed), else checked here and now. */
+  private route(batch: FeatureBatch, options: OutcomeOptions): Pending {
+    for (let i = this.workers.length - 1; i >= 0; i--) if (this.workers[i].dead) this.workers.splice(i, 1);
+    while (this.workers.length < this.options.workers) this.workers.push(new PoolWorker(this.youngGenerationMb));
+    let target: PoolWorker | undefined;
+    for (const w of this.workers) if (w.waiting.size < this.perWorker && (target === undefined || w.waiting.size < target.waiting.size)) target = w;
+    if (target === undefined) {
+      try {
+        return { outcomes: Promise.resolve(checkBatch(this.options.inline, this.summariser, batch, options)), settled: true };
+      } catch (err) {
+        const outcomes = Promise.reject(err);
+        outcomes.catch(() => undefined);
+        return { outcomes, settled: true };
+      }
+    }
+    const entry: Pending = { outcomes: target.check({ id: this.nextId++, batch, options }), settled: false };
+    // Awaited in order by outcomes(); a consumer that stops early leaves it unobserved.
+    entry.outcomes.then(() => { entry.settled = true; }, () => { entry.settled = true; });
+    return entry;
+  }
+}
