@@ -7,13 +7,11 @@ import { CheckPool } from './domain/staging/check-pool.js';
 import { CollectionService } from './domain/collections/collection-service.js';
 import { StagingService } from './domain/staging/stage-collection.js';
 import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
-import { buildAnalysisAsset } from './domain/upload/build-analysis-asset.js';
-import { loadPlotStore } from './domain/upload/load-plot-store.js';
 import { UploadService } from './domain/upload/upload-service.js';
 import { PlotMapService } from './domain/tiles/plot-map-service.js';
 import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
-import { createSqliteStores } from './infra/db/sqlite/sqlite-stores.js';
-import { createFlatGeobufAssetWriter } from './infra/asset/asset-writer.js';
+import { createSqliteStores, SERVING_CHECKPOINT_PAGES } from './infra/db/sqlite/sqlite-stores.js';
+import { threadedTask } from './task-thread.js';
 
 /** Everything the HTTP edge and the CLI call into, wired once from the configuration. */
 export interface Services {
@@ -34,16 +32,14 @@ export interface Services {
  * folder, and an in-process task runner. A PostgreSQL deployment swaps the stores here.
  */
 export async function createServices(config: Config, logger: TaskLogger): Promise<Services> {
-  const stores = createSqliteStores(config.dataDir);
+  const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: SERVING_CHECKPOINT_PAGES });
   const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.init();
   // Checks run in worker threads and on this one (every core by default).
   const checker = new CheckPool({ workers: config.checkWorkers, inline: await createFeatureChecker() });
-  const assetWriter = createFlatGeobufAssetWriter(blobs.scratchDir());
-  const runner = new TaskRunner(stores, {
-    plot_store: (ctx) => loadPlotStore(stores, blobs, config.loadBatchSize, ctx),
-    analysis_asset: (ctx) => buildAnalysisAsset(blobs, assetWriter, ctx),
-  }, { concurrency: config.taskConcurrency, logger });
+  // Each upload task runs in a thread of its own with its own connection (task-thread.ts).
+  const inThread = threadedTask(config);
+  const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread }, { concurrency: config.taskConcurrency, logger });
   // A load a dead process left unpublished is garbage: its task starts a fresh one.
   await stores.plots.discardAbandonedLoads();
   return {

@@ -23,13 +23,40 @@ export function isTaskId(value: string): boolean {
   return /^[A-Z2-7]{24}$/.test(value);
 }
 
-/** A stable UUID (v5 layout, SHA-1 based) for the plot at `featureIndex` of a collection. */
+/** The first 20 hex digits of each collection's plot UUIDs (74 bits of SHA-1 of its ID), as "xxxxxxxx-xxxx-8xxx-yxxx-". */
+let prefixOf: { collectionId: string; prefix: string } | null = null;
+
+function plotUuidPrefix(collectionId: string): string {
+  if (prefixOf?.collectionId === collectionId) return prefixOf.prefix;
+  const h = createHash('sha1').update(collectionId).digest();
+  h[6] = (h[6] & 0x0f) | 0x80; // version 8: a layout of our own (RFC 9562 §5.8)
+  h[8] = (h[8] & 0x3f) | 0x80; // the RFC variant
+  const hex = h.subarray(0, 10).toString('hex');
+  const prefix = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-`;
+  prefixOf = { collectionId, prefix };
+  return prefix;
+}
+
+/** The largest feature index a plot UUID holds (its last 48 bits). */
+const MAX_UUID_INDEX = 2 ** 48 - 1;
+
+/**
+ * A stable UUID for the plot at `featureIndex` of a collection: version 8, 74 bits from the
+ * collection's ID and the feature index in the last 48 bits. Unique across collections (to
+ * the hash) and within one (by index), and the index reads back (plotUuidFeatureIndex), so
+ * the store finds a plot by its position instead of keeping an index of random UUIDs.
+ */
 export function plotUuid(collectionId: string, featureIndex: number): string {
-  const h = createHash('sha1').update(`${collectionId}:${featureIndex}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  if (!Number.isInteger(featureIndex) || featureIndex < 0 || featureIndex > MAX_UUID_INDEX) throw new RangeError(`feature index ${featureIndex} does not fit a plot UUID`);
+  return plotUuidPrefix(collectionId) + featureIndex.toString(16).padStart(12, '0');
+}
+
+/** The feature index inside a plot UUID of this collection, or null when the UUID is not one of its plot UUIDs. */
+export function plotUuidFeatureIndex(collectionId: string, uuid: string): number | null {
+  const prefix = plotUuidPrefix(collectionId);
+  if (uuid.length !== 36 || !uuid.startsWith(prefix)) return null;
+  const tail = uuid.slice(24);
+  return /^[0-9a-f]{12}$/.test(tail) ? Number.parseInt(tail, 16) : null;
 }
 
 /** The plot ID used when the file has none: stable for the collection and the feature. */

@@ -69,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFeatureBytes: intVar(env, 'CANOPY_MAX_FEATURE_BYTES', 16 * MiB, 1024),
     maxRowGroupBytes: intVar(env, 'CANOPY_MAX_ROW_GROUP_BYTES', 128 * MiB, 1024),
     accessTokenTtlSeconds: intVar(env, 'CANOPY_TOKEN_TTL_SECONDS', 3600, 60),
-    loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 5000, 1, 1_000_000),
+    loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 1000, 1, 1_000_000),
     taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
     checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),

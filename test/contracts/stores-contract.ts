@@ -130,6 +130,27 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.equal(failed?.errorCode, 'INTERRUPTED');
     });
 
+    it("plots: streamed features put Canopy's fields first, and a file property of the same name gives way", async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      const load = await stores.plots.beginLoad('0x01', 'T1');
+      const rows = [
+        { ...plot(0, 'n'), propertiesJson: '{}' },
+        { ...plot(1, 'n'), areaHa: null, propertiesJson: JSON.stringify({ farmer: 'Ama', note: 'says "uuid" in text', n: 2 }) },
+        { ...plot(2, 'n'), propertiesJson: JSON.stringify({ uuid: 'mine', farmer: 'Kofi', area_ha: 99, collection_id: 'x' }) },
+      ];
+      await stores.plots.insertBatch(load, '0x01', rows);
+      await stores.plots.publishLoad('0x01', load);
+      const lines: string[] = [];
+      for await (const line of stores.plots.streamFeatures('0x01', load, { equals: {} }, 10)) lines.push(line);
+      const features = lines.map((l) => JSON.parse(l) as { id: string; geometry: unknown; properties: Record<string, unknown> });
+      const own = (i: number, areaHa: number | null) => ({ uuid: `u-${i}`, plotid: `P${i}`, collection_id: '0x01', area_ha: areaHa });
+      assert.deepEqual(Object.entries(features[0].properties), Object.entries(own(0, 1.5)));
+      assert.deepEqual(Object.entries(features[1].properties), Object.entries({ ...own(1, null), farmer: 'Ama', note: 'says "uuid" in text', n: 2 }));
+      assert.deepEqual(Object.entries(features[2].properties), Object.entries({ ...own(2, 3.5), farmer: 'Kofi' }));
+      assert.deepEqual(features.map((f) => f.id), ['u-0', 'u-1', 'u-2']);
+      assert.deepEqual(features[2].geometry, polygon(2));
+    });
+
     it('plots: a load is invisible until published, and replaces the previous one', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
       const load = await stores.plots.beginLoad('0x01', 'T1');

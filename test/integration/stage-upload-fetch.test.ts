@@ -99,6 +99,20 @@ describe('stage → upload → status → fetch', () => {
     assert.equal(none.length, 0);
   });
 
+  it('runs upload tasks in threads of their own without touching a stage still being written', async () => {
+    // A stage in progress keeps its blobs in the scratch folder until it commits.
+    const pending = await server.services.blobs.createWriter();
+    await pending.write(Buffer.from('a stage still arriving\n'));
+    const staged = await (await stage(server.url, token, featureCollection(validPlots(20, 12, 5)), { name: 'threaded' })).json();
+    const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: staged.collection_id })).json();
+    const statuses = await waitForTasks(server.url, token, [tasks.bq_task_id, tasks.ee_task_id]);
+    assert.deepEqual(statuses.map((s) => [s.state, s.plots_done]), [['COMPLETED', 20], ['COMPLETED', 20]]);
+    await pending.commit('collections/0xthreaded-test/kept.txt');
+    assert.equal(fs.readFileSync(path.join(server.dataDir, 'blobs', 'collections/0xthreaded-test/kept.txt'), 'utf8'), 'a stage still arriving\n');
+    const plots = await ndjson(await api(server.url, token, 'GET', '/fetch_plots?filename=threaded'));
+    assert.equal(plots.length, 20);
+  });
+
   it('answers 409 for fetch before upload, and 404 after delete', async () => {
     const staged = await (await stage(server.url, token, featureCollection(validPlots(3, 10, 5)), { name: 'to-delete' })).json();
     const early = await api(server.url, token, 'GET', '/fetch_plots?filename=to-delete');

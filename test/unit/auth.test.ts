@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { hashPassword, verifyPassword } from '../../src/domain/auth/passwords.js';
 import { LoginThrottle } from '../../src/domain/auth/login-throttle.js';
 import { ThrottledError } from '../../src/domain/errors.js';
-import { collectionIdFor, isTaskId, newTaskId, plotUuid } from '../../src/domain/ids.js';
+import { collectionIdFor, isTaskId, newTaskId, plotUuid, plotUuidFeatureIndex } from '../../src/domain/ids.js';
 
 describe('passwords', () => {
   it('hashes with a fresh salt and verifies only the right password', async () => {
@@ -50,9 +50,14 @@ describe('IDs', () => {
     assert.notEqual(collectionIdFor('u1', 'farms2', 'ab'.repeat(32)), id);
   });
 
-  it('plot UUIDs are stable per collection and feature', () => {
+  it('plot UUIDs are stable per collection and feature, and give their feature index back', () => {
     assert.equal(plotUuid('0xab', 3), plotUuid('0xab', 3));
     assert.notEqual(plotUuid('0xab', 3), plotUuid('0xab', 4));
-    assert.match(plotUuid('0xab', 3), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(plotUuid('0xab', 3), plotUuid('0xac', 3));
+    assert.match(plotUuid('0xab', 3), /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const i of [0, 3, 999_999, 2 ** 48 - 1]) assert.equal(plotUuidFeatureIndex('0xab', plotUuid('0xab', i)), i);
+    assert.equal(plotUuidFeatureIndex('0xac', plotUuid('0xab', 3)), null, 'another collection');
+    assert.equal(plotUuidFeatureIndex('0xab', '2f1c0b6e-5d7a-5b8e-9c3d-0a1b2c3d4e5f'), null);
+    assert.throws(() => plotUuid('0xab', -1), RangeError);
   });
 });

@@ -1,6 +1,5 @@
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser, type HashSeeds, type PlotSummary } from '../checks/cross-feature/index.js';
-import { AppError } from '../errors.js';
 import type { Issue, ReadFeature, SourceFeature } from '../features/types.js';
 import { parseDeferredFeature } from '../readers/geojson-reader.js';
 import { flaggedFeatureLine } from './flagged-feature.js';
@@ -107,20 +106,6 @@ export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, 
     out[k] = checkOutcome(checker, summariser, feature, options);
   }
   return out;
-}
-
-/** An error as it crosses from a worker thread: an AppError keeps its status, code and extras. */
-export interface WireError { message: string; stack?: string; app?: { status: number; code: string; extra: Record<string, unknown> } }
-
-export function toWireError(err: unknown): WireError {
-  if (err instanceof AppError) return { message: err.message, app: { status: err.status, code: err.code, extra: err.extra } };
-  if (err instanceof Error) return { message: err.message, stack: err.stack };
-  return { message: String(err) };
-}
-
-export function fromWireError(wire: WireError): Error {
-  if (wire.app) return new AppError(wire.app.status, wire.app.code, wire.message, { extra: wire.app.extra });
-  return new Error(`A check worker failed on a batch: ${wire.stack ?? wire.message}`);
 }
 
 /** Turns a file's features into outcomes, in file order, a batch at a time. */

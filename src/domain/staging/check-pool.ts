@@ -11,8 +11,9 @@ import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser } from '../checks/cross-feature/index.js';
 import type { ReadFeature } from '../features/types.js';
 import { startWorker } from '../workers/start-worker.js';
+import { fromWireError } from '../workers/wire-error.js';
 import {
-  BatchBuilder, checkBatch, fromWireError, type CheckOutcome, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
+  BatchBuilder, checkBatch, type CheckOutcome, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
 } from './check-outcome.js';
 import type { CheckReply, CheckRequest } from './check-worker.js';
 
@@ -58,7 +59,7 @@ class PoolWorker {
       const waiting = this.waiting.get(reply.id);
       if (waiting === undefined) return;
       this.waiting.delete(reply.id);
-      if ('error' in reply) waiting.reject(fromWireError(reply.error));
+      if ('error' in reply) waiting.reject(fromWireError(reply.error, 'A check worker'));
       else waiting.resolve(reply.outcomes);
     });
     const fail = (err: Error): void => {

@@ -5,7 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import { createFeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser } from '../checks/cross-feature/index.js';
-import { checkBatch, toWireError, type CheckOutcome, type FeatureBatch, type OutcomeOptions, type WireError } from './check-outcome.js';
+import { toWireError, type WireError } from '../workers/wire-error.js';
+import { checkBatch, type CheckOutcome, type FeatureBatch, type OutcomeOptions } from './check-outcome.js';
 
 export interface CheckRequest {
   id: number;

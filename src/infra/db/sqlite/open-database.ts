@@ -5,8 +5,18 @@ import { MIGRATIONS } from './schema.js';
 
 export type SqliteDatabase = Database.Database;
 
+export interface OpenOptions {
+  /**
+   * WAL pages after which a commit on this connection also copies the log back into the
+   * database (SQLite's wal_autocheckpoint; default 1000). That copy runs on the committing
+   * thread and takes long when a load has just written: connections that answer requests
+   * set it high, the task threads that write loads lower, so loads pay for their own.
+   */
+  walAutocheckpointPages?: number;
+}
+
 /** Opens (creating if needed) the embedded database and brings its schema up to date. */
-export function openDatabase(file: string): SqliteDatabase {
+export function openDatabase(file: string, options: OpenOptions = {}): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   // WAL lets readers (fetch_plots) go on while a load writes; NORMAL sync is durable at
@@ -15,6 +25,7 @@ export function openDatabase(file: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  if (options.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.trunc(options.walAutocheckpointPages)}`);
   migrate(db);
   return db;
 }
@@ -25,6 +36,6 @@ function migrate(db: SqliteDatabase): void {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]);
       db.pragma(`user_version = ${version + 1}`);
-    })();
+    }).immediate();
   }
 }

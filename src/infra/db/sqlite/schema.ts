@@ -86,4 +86,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX plots_uuid ON plots (uuid);
   CREATE INDEX tasks_owner_created ON tasks (owner_id, created_at);
   `,
+  // Plot UUIDs carry their feature index (domain/ids.ts): a plot is found by (load, index),
+  // an index that grows in order as a load is written, instead of one over random UUIDs,
+  // whose inserts slowed a large load more and more. Older plots' UUIDs are found by a scan.
+  `
+  DROP INDEX plots_uuid;
+  CREATE INDEX plots_load_feature ON plots (load_id, feature_index);
+  `,
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { BadRequestError } from '../../../domain/errors.js';
+import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
 import type { SqliteDatabase } from './open-database.js';
@@ -33,15 +34,35 @@ function filterCondition(name: string, params: unknown[], value: string): string
     ELSE CAST(json_extract(properties, ?) AS TEXT) END) = ?`;
 }
 
-/** Puts Canopy's own fields first; a file property with the same name gives way to them. */
+/** Canopy's own property names, which a file property of the same name gives way to. */
+const OWN_NAMES = ['"uuid"', '"plotid"', '"collection_id"', '"area_ha"', '"status"'];
+
+/**
+ * Puts Canopy's own fields first; a file property with the same name gives way to them.
+ * The stored properties are JSON.stringify's text (no escaped letters), so when none of the
+ * own names occurs in it as a quoted string, no key can clash and the text is spliced in
+ * as it is: the streaming hot path parses nothing.
+ */
 function featureLine(row: StreamRow & { status?: PlotStatus }): string {
-  const own = JSON.parse(row.properties) as Record<string, unknown>;
+  const text = row.properties;
+  if (!OWN_NAMES.some((name) => text.includes(name))) {
+    const own = `{"uuid":${JSON.stringify(row.uuid)},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
+      `"area_ha":${row.area_ha === null ? 'null' : JSON.stringify(row.area_ha)}${row.status ? `,"status":${JSON.stringify(row.status)}` : ''}`;
+    const properties = text === '{}' ? `${own}}` : `${own},${text.slice(1)}`;
+    return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${properties}}`;
+  }
+  const own = JSON.parse(text) as Record<string, unknown>;
   const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha, ...(row.status ? { status: row.status } : {}) };
   for (const key of Object.keys(own)) if (!(key in properties)) (properties as Record<string, unknown>)[key] = own[key];
   return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${JSON.stringify(properties)}}`;
 }
 
-/** The plot store in the embedded database: a plots table, its R*Tree, and loads. */
+/**
+ * The plot store in the embedded database: a plots table, its R*Tree, and loads. Loads are
+ * written from task threads on connections of their own, so every transaction that writes
+ * begins IMMEDIATE: one that read first and then wrote would fail at once (SQLITE_BUSY,
+ * without waiting) if another connection had written in between.
+ */
 export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
@@ -70,8 +91,11 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
   const extentOf = db.prepare<[string, string], { n: number; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     `SELECT count(*) AS n, min(r.min_lon) AS w, min(r.min_lat) AS s, max(r.max_lon) AS e, max(r.max_lat) AS nn
     FROM plots p JOIN plots_rtree r ON r.id = p.id WHERE p.load_id = ? AND p.collection_id = ?`);
+  const byFeature = db.prepare<[string, number, string], StreamRow & { status: PlotStatus }>(
+    'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE load_id = ? AND feature_index = ? AND collection_id = ?');
+  // Plots loaded before UUIDs carried their index: a scan of the load.
   const byUuid = db.prepare<[string, string, string], StreamRow & { status: PlotStatus }>(
-    'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE uuid = ? AND load_id = ? AND collection_id = ?');
+    'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE load_id = ? AND uuid = ? AND collection_id = ?');
 
   const deleteChunk = db.transaction((loadId: string): number => {
     const ids = chunkIds.all(loadId, DELETE_CHUNK).map((r) => r.id);
@@ -83,7 +107,7 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
   });
 
   async function dropLoad(loadId: string): Promise<void> {
-    while (deleteChunk(loadId) > 0) await yieldToEventLoop();
+    while (deleteChunk.immediate(loadId) > 0) await yieldToEventLoop();
     deleteLoadRow.run(loadId);
   }
 
@@ -110,10 +134,10 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
       return id;
     },
     async insertBatch(loadId, collectionId, rows) {
-      insertRows(loadId, collectionId, rows);
+      insertRows.immediate(loadId, collectionId, rows);
     },
     async publishLoad(collectionId, loadId) {
-      const previous = publish(collectionId, loadId);
+      const previous = publish.immediate(collectionId, loadId);
       if (previous && previous !== loadId) await dropLoad(previous);
     },
     async discardLoad(loadId) {
@@ -150,8 +174,9 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
       return { bbox: [row.w, row.s as number, row.e as number, row.nn as number], count: row.n };
     },
     async findFeature(collectionId, loadId, uuid) {
-      const row = byUuid.get(uuid, loadId, collectionId);
-      return row ? featureLine(row) : null;
+      const index = plotUuidFeatureIndex(collectionId, uuid);
+      const row = index === null ? byUuid.get(loadId, uuid, collectionId) : byFeature.get(loadId, index, collectionId);
+      return row && row.uuid === uuid ? featureLine(row) : null;
     },
     async *streamFeatures(collectionId, loadId, filter: PlotFilter, limit) {
       const params: unknown[] = [];

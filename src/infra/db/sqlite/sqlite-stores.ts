@@ -1,14 +1,18 @@
 import path from 'node:path';
 import type { Stores } from '../../../domain/ports.js';
-import { openDatabase } from './open-database.js';
+import { openDatabase, type OpenOptions } from './open-database.js';
 import { createSqliteCollectionStore } from './sqlite-collections.js';
 import { createSqlitePlotStore } from './sqlite-plots.js';
 import { createSqliteTaskStore } from './sqlite-tasks.js';
 import { createSqliteTokenStore, createSqliteUserStore } from './sqlite-users.js';
 
-/** All stores of the embedded default, over one SQLite file in the data folder. */
-export function createSqliteStores(dataDir: string): Stores {
-  const db = openDatabase(path.join(dataDir, 'canopy.sqlite'));
+/** WAL pages before a commit checkpoints: high where requests are answered, lower in task threads (OpenOptions). */
+export const SERVING_CHECKPOINT_PAGES = 20_000;
+export const LOADING_CHECKPOINT_PAGES = 8_000;
+
+/** All stores of the embedded default, over one SQLite file in the data folder (one connection). */
+export function createSqliteStores(dataDir: string, options: OpenOptions = {}): Stores {
+  const db = openDatabase(path.join(dataDir, 'canopy.sqlite'), options);
   return {
     users: createSqliteUserStore(db),
     tokens: createSqliteTokenStore(db),

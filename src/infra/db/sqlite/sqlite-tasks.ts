@@ -50,7 +50,7 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
     async insertMany(tasks) {
       db.transaction(() => {
         for (const t of tasks) insert.run({ ...t, skipInvalid: t.skipInvalid ? 1 : 0 });
-      })();
+      }).immediate();
     },
     async findById(ownerId, id) {
       return toTask(byId.get(ownerId, id));
@@ -62,7 +62,7 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
       return byOwner.all(ownerId, limit).map((row) => toTask(row) as TaskRecord);
     },
     async claimNext(now) {
-      return toTask(claim(now));
+      return toTask(claim.immediate(now));
     },
     async updateProgress(id, plotsDone, plotsTotal) {
       progress.run(plotsDone, plotsTotal, id);
@@ -78,7 +78,7 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
         const rows = unfinished.all(collectionId);
         for (const row of rows) cancel.run(now, 'The collection was deleted while this task was waiting or running.', row.id);
         return rows.filter((row) => row.state === 'RUNNING').map((row) => row.id);
-      })();
+      }).immediate();
     },
     async recoverInterrupted(maxAttempts, now) {
       return db.transaction(() => {
@@ -95,7 +95,7 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
           }
         }
         return { requeued, failed };
-      })();
+      }).immediate();
     },
     async deleteByCollection(collectionId) {
       removeByCollection.run(collectionId);

@@ -1,0 +1,46 @@
+/**
+ * A task thread (task-thread.ts): runs one upload task with its own database connection and
+ * blob store over the same data folder, reporting progress and its end to the main thread,
+ * which keeps the task's record. A cancel message aborts the task's signal.
+ */
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from './domain/errors.js';
+import type { CollectionRecord, TaskRecord } from './domain/ports.js';
+import { toWireError } from './domain/workers/wire-error.js';
+import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
+import type { Config } from './infra/config.js';
+import { createSqliteStores, LOADING_CHECKPOINT_PAGES } from './infra/db/sqlite/sqlite-stores.js';
+import { taskHandlers } from './task-handlers.js';
+import type { TaskThreadMessage } from './task-thread.js';
+
+export interface TaskThreadData {
+  config: Pick<Config, 'dataDir' | 'loadBatchSize'>;
+  task: TaskRecord;
+  collection: CollectionRecord;
+}
+
+const port = parentPort!;
+const { config, task, collection } = workerData as TaskThreadData;
+const controller = new AbortController();
+port.on('message', (message: { cancel: { code: string; message: string; status: number } }) => {
+  controller.abort(new AppError(message.cancel.status, message.cancel.code, message.cancel.message));
+});
+const send = (message: TaskThreadMessage): void => port.postMessage(message);
+
+const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: LOADING_CHECKPOINT_PAGES });
+try {
+  // Not init(): that clears the scratch folder, which the main thread's stages are using.
+  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  await taskHandlers(stores, blobs, config)[task.type]({
+    task, collection, signal: controller.signal,
+    progress: async (done, total) => send({ progress: [done, total] }),
+  });
+  send({ done: true });
+} catch (err) {
+  send({ error: toWireError(controller.signal.aborted && !(err instanceof AppError) ? controller.signal.reason : err) });
+} finally {
+  await stores.close();
+  // Nothing else to wait for: the thread ends once its last messages are out.
+  port.unref();
+}
