@@ -164,7 +164,10 @@ export interface PlotStore {
   /** Drops every unpublished load (at start-up, after a crash). */
   discardAbandonedLoads(): Promise<number>;
   deleteCollection(collectionId: string): Promise<void>;
-  /** Streams the live load's plots as GeoJSON Feature strings, in file order. */
+  /**
+   * Streams the live load's plots as NDJSON, in file order: each string holds whole lines
+   * (one GeoJSON Feature each, every line ending in a newline), many lines at a time.
+   */
   streamFeatures(collectionId: string, loadId: string, filter: PlotFilter, limit: number): AsyncIterable<string>;
   countLive(collectionId: string, loadId: string): Promise<number>;
   /**

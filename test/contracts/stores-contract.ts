@@ -38,9 +38,13 @@ function plot(i: number, region: string): PlotRow {
   };
 }
 
-async function collect(lines: AsyncIterable<string>): Promise<{ properties: Record<string, unknown> }[]> {
+/** The features of an NDJSON stream whose pieces each hold whole lines. */
+async function collect(ndjson: AsyncIterable<string>): Promise<{ properties: Record<string, unknown> }[]> {
   const out = [];
-  for await (const line of lines) out.push(JSON.parse(line));
+  for await (const text of ndjson) {
+    assert.ok(text.endsWith('\n'), 'each piece ends a line');
+    for (const line of text.split('\n').slice(0, -1)) out.push(JSON.parse(line));
+  }
   return out;
 }
 
@@ -140,9 +144,7 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       ];
       await stores.plots.insertBatch(load, '0x01', rows);
       await stores.plots.publishLoad('0x01', load);
-      const lines: string[] = [];
-      for await (const line of stores.plots.streamFeatures('0x01', load, { equals: {} }, 10)) lines.push(line);
-      const features = lines.map((l) => JSON.parse(l) as { id: string; geometry: unknown; properties: Record<string, unknown> });
+      const features = await collect(stores.plots.streamFeatures('0x01', load, { equals: {} }, 10)) as { id: string; geometry: unknown; properties: Record<string, unknown> }[];
       const own = (i: number, areaHa: number | null) => ({ uuid: `u-${i}`, plotid: `P${i}`, collection_id: '0x01', area_ha: areaHa });
       assert.deepEqual(Object.entries(features[0].properties), Object.entries(own(0, 1.5)));
       assert.deepEqual(Object.entries(features[1].properties), Object.entries({ ...own(1, null), farmer: 'Ama', note: 'says "uuid" in text', n: 2 }));

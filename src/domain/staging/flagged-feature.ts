@@ -18,6 +18,8 @@ export function flaggedFeatureLine(feature: CheckedFeature): string {
     canopy_codes: feature.issues.map((i) => i.code).join(';'),
     canopy_messages: feature.issues.map((i) => i.message).join(' | '),
   };
+  // The file's own geometry text when the checks kept it (see CheckedFeature.geometryText).
+  if (feature.geometryText !== undefined) return `{"type":"Feature","geometry":${feature.geometryText},"properties":${JSON.stringify(properties)}}`;
   return JSON.stringify({ type: 'Feature', geometry, properties });
 }
 

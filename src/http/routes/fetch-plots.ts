@@ -9,19 +9,6 @@ import { errorResponses, StreamBody } from '../schemas.js';
 const DEFAULT_LIMIT = 10_000;
 const RESERVED = new Set(['filename', 'limit']);
 
-/** Groups feature lines into chunks of about 256 KiB, so the socket gets few large writes. */
-async function* ndjsonChunks(lines: AsyncIterable<string>): AsyncGenerator<string> {
-  let chunk = '';
-  for await (const line of lines) {
-    chunk += line + '\n';
-    if (chunk.length >= 256 * 1024) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}
-
 /** GET /fetch_plots: streams an uploaded collection's plots as NDJSON GeoJSON Features. */
 export function registerFetchPlots(app: App, services: Services): void {
   app.get('/fetch_plots', {
@@ -43,8 +30,9 @@ export function registerFetchPlots(app: App, services: Services): void {
       equals[name] = value;
     }
     const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit);
-    const lines = await services.collections.fetchPlots(currentUser(request).id, request.query.filename, { equals }, limit);
+    // Pages of lines (PlotStore.streamFeatures), so the socket gets few large writes.
+    const ndjson = await services.collections.fetchPlots(currentUser(request).id, request.query.filename, { equals }, limit);
     reply.type('application/x-ndjson; charset=utf-8');
-    return reply.send(Readable.from(ndjsonChunks(lines), { objectMode: false }));
+    return reply.send(Readable.from(ndjson, { objectMode: false }));
   });
 }

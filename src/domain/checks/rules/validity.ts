@@ -4,6 +4,7 @@
  */
 import type { Position } from '../../features/types.js';
 import type { PolygonValidator, Validity } from '../geos-validator.js';
+import { provablySimpleRing } from '../simple-ring.js';
 import { formatPosition, type Finding } from './finding.js';
 
 /** What to do about each GEOS reason (GEOS 3.13 IsValidOp wording). */
@@ -46,7 +47,11 @@ export function validityFinding(validity: Validity, multi = false): Finding | nu
   return finding;
 }
 
-/** Checks polygons with GEOS; callers pass only buildable, non-degenerate polygons. */
+/**
+ * Checks polygons with GEOS; callers pass only buildable, non-degenerate polygons. A lone
+ * ring without holes that is provably simple (most plots) is valid without the call.
+ */
 export function checkValidity(polygons: Position[][][], validator: PolygonValidator): Finding | null {
+  if (polygons.length === 1 && polygons[0].length === 1 && provablySimpleRing(polygons[0][0])) return null;
   return validityFinding(validator.validate(polygons), polygons.length > 1);
 }

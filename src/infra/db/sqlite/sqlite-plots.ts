@@ -189,7 +189,9 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
       while (left > 0) {
         const rows = page.all(loadId, collectionId, after, ...params, Math.min(PAGE_SIZE, left));
         if (rows.length === 0) return;
-        for (const row of rows) yield featureLine(row);
+        let text = '';
+        for (const row of rows) text += `${featureLine(row)}\n`;
+        yield text;
         left -= rows.length;
         after = rows[rows.length - 1].id;
       }
