@@ -25,10 +25,16 @@ function turn(ax: number, ay: number, bx: number, by: number, cx: number, cy: nu
   return det > bound ? 1 : det < -bound ? -1 : 0;
 }
 
-/** True when sides p1p2 and q1q2 provably have no point in common. */
-function apart(p1: Position, p2: Position, q1: Position, q2: Position): boolean {
-  const [ax, ay] = p1, [bx, by] = p2, [cx, cy] = q1, [dx, dy] = q2;
-  if (Math.max(ax, bx) < Math.min(cx, dx) || Math.max(cx, dx) < Math.min(ax, bx)) return true;
+// Scratch for one ring at a time (checks run synchronously, one ring after another).
+const xs = new Float64Array(MAX_SIDES + 1);
+const ys = new Float64Array(MAX_SIDES + 1);
+const west = new Float64Array(MAX_SIDES);
+const east = new Float64Array(MAX_SIDES);
+const order = new Int32Array(MAX_SIDES);
+
+/** True when sides i and j (corners i→i+1, j→j+1 in xs/ys) provably have no point in common; their x ranges meet. */
+function apart(i: number, j: number): boolean {
+  const ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1], cx = xs[j], cy = ys[j], dx = xs[j + 1], dy = ys[j + 1];
   if (Math.max(ay, by) < Math.min(cy, dy) || Math.max(cy, dy) < Math.min(ay, by)) return true;
   const c = turn(ax, ay, bx, by, cx, cy);
   if (c !== 0 && c === turn(ax, ay, bx, by, dx, dy)) return true;
@@ -36,20 +42,41 @@ function apart(p1: Position, p2: Position, q1: Position, q2: Position): boolean 
   return a !== 0 && a === turn(cx, cy, dx, dy, bx, by);
 }
 
-/** True when the closed ring (last position equals the first) is provably simple. */
+/**
+ * True when the closed ring (last position equals the first) is provably simple. Sides are
+ * swept west to east, so only sides whose x ranges overlap are compared.
+ */
 export function provablySimpleRing(ring: Position[]): boolean {
   const sides = ring.length - 1;
   if (sides < 3 || sides > MAX_SIDES) return false;
-  for (let i = 0; i < sides; i++) {
-    const a = ring[i], b = ring[i + 1], c = ring[i + 2 > sides ? 1 : i + 2];
-    if (a[0] === b[0] && a[1] === b[1]) return false; // a repeated corner
-    // Neighbouring sides meet only at their corner unless b→c turns straight back along a→b.
-    if (turn(a[0], a[1], b[0], b[1], c[0], c[1]) === 0 && (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1]) <= 0) return false;
+  for (let i = 0; i <= sides; i++) {
+    xs[i] = ring[i][0];
+    ys[i] = ring[i][1];
   }
-  for (let i = 0; i < sides - 2; i++) {
-    // Side i against every later side but its neighbours (the last side neighbours side 0).
-    for (let j = i + 2; j < (i === 0 ? sides - 1 : sides); j++) {
-      if (!apart(ring[i], ring[i + 1], ring[j], ring[j + 1])) return false;
+  for (let i = 0; i < sides; i++) {
+    const k = i + 2 > sides ? 1 : i + 2;
+    const ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1], cx = xs[k], cy = ys[k];
+    if (ax === bx && ay === by) return false; // a repeated corner
+    // Neighbouring sides meet only at their corner unless b→c turns straight back along a→b.
+    if (turn(ax, ay, bx, by, cx, cy) === 0 && (bx - ax) * (cx - bx) + (by - ay) * (cy - by) <= 0) return false;
+    west[i] = Math.min(ax, bx);
+    east[i] = Math.max(ax, bx);
+    // Insertion sort of the sides by their west end.
+    let at = i;
+    while (at > 0 && west[order[at - 1]] > west[i]) {
+      order[at] = order[at - 1];
+      at--;
+    }
+    order[at] = i;
+  }
+  for (let a = 0; a < sides; a++) {
+    const i = order[a];
+    for (let b = a + 1; b < sides; b++) {
+      const j = order[b];
+      if (west[j] > east[i]) break;
+      const d = i > j ? i - j : j - i;
+      if (d === 1 || d === sides - 1) continue; // neighbours share a corner
+      if (!apart(i < j ? i : j, i < j ? j : i)) return false;
     }
   }
   return true;
