@@ -75,6 +75,20 @@ describe('CheckPool', async () => {
     }
   });
 
+  it('stops its workers when nothing is being staged, and starts them again for the next file', async () => {
+    const idle = new CheckPool({ workers: 1, inline: await createFeatureChecker(), batchFeatures: 8, idleMs: 50 });
+    try {
+      const text = fileOf(featureTexts());
+      const first = await outcomesOf(idle, text);
+      assert.equal(idle.runningWorkers, 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(idle.runningWorkers, 0, 'stopped after the idle time');
+      assert.deepEqual(await outcomesOf(idle, text), first);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('reports broken JSON inside a worker as the same 400 this thread gives', async () => {
     const texts = featureTexts();
     texts[150] = texts[150].replace('"farmer"', '"farmer" 12');

@@ -31,6 +31,12 @@ export interface CheckPoolOptions {
    * V8's default lets each worker grow tens of MB of young space it does not need.
    */
   workerYoungGenerationMb?: number;
+  /**
+   * Workers stop after this many ms with no file being staged (default 2000), so the tens
+   * of MB each holds (its own GEOS, country borders, heap) are not kept through uploads;
+   * the next stage starts them again (~0.2 s).
+   */
+  idleMs?: number;
 }
 
 interface Waiting {
@@ -100,6 +106,9 @@ export class CheckPool implements OutcomeSource {
   private readonly perWorker: number;
   private readonly youngGenerationMb: number;
   private nextId = 0;
+  /** Files being staged through this pool right now. */
+  private active = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: CheckPoolOptions) {
     if (!(options.workers >= 0)) throw new RangeError('A check pool needs zero or more workers.');
@@ -113,20 +122,41 @@ export class CheckPool implements OutcomeSource {
     const maxPending = this.options.workers * this.perWorker + 2;
     const pending: Pending[] = [];
     const builder = new BatchBuilder();
-    for await (const feature of features) {
-      builder.add(feature);
-      if (builder.size < this.batchFeatures) continue;
-      pending.push(this.route(builder.take(), options));
-      // Hand on what is ready in order; wait only when too much is out.
-      while (pending.length > 0 && (pending[0].settled || pending.length >= maxPending)) yield await pending.shift()!.outcomes;
+    this.active++;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    try {
+      for await (const feature of features) {
+        builder.add(feature);
+        if (builder.size < this.batchFeatures) continue;
+        pending.push(this.route(builder.take(), options));
+        // Hand on what is ready in order; wait only when too much is out.
+        while (pending.length > 0 && (pending[0].settled || pending.length >= maxPending)) yield await pending.shift()!.outcomes;
+      }
+      if (builder.size > 0) pending.push(this.route(builder.take(), options));
+      while (pending.length > 0) yield await pending.shift()!.outcomes;
+    } finally {
+      if (--this.active === 0 && this.workers.length > 0) {
+        this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 2000);
+        this.idleTimer.unref();
+      }
     }
-    if (builder.size > 0) pending.push(this.route(builder.take(), options));
-    while (pending.length > 0) yield await pending.shift()!.outcomes;
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.splice(0).map((w) => w.close()));
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    await this.stopWorkers();
     this.options.inline.close();
+  }
+
+  /** How many worker threads are running now. */
+  get runningWorkers(): number {
+    return this.workers.length;
+  }
+
+  private async stopWorkers(): Promise<void> {
+    this.idleTimer = null;
+    await Promise.all(this.workers.splice(0).map((w) => w.close()));
   }
 
   /** To a worker with room (starting or replacing workers as needed), else checked here and now. */
