@@ -32,9 +32,9 @@ export interface Services {
  * folder, and an in-process task runner. A PostgreSQL deployment swaps the stores here.
  */
 export async function createServices(config: Config, logger: TaskLogger): Promise<Services> {
-  const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: SERVING_CHECKPOINT_PAGES });
   const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.init();
+  const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: SERVING_CHECKPOINT_PAGES, scratchDir: blobs.scratchDir() });
   // Checks run in worker threads and on this one (every core by default).
   const checker = new CheckPool({ workers: config.checkWorkers, inline: await createFeatureChecker() });
   // Each upload task runs in a thread of its own with its own connection (task-thread.ts).

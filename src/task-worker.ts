@@ -28,10 +28,10 @@ port.on('message', (message: { cancel: { code: string; message: string; status: 
 });
 const send = (message: TaskThreadMessage): void => port.postMessage(message);
 
-const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: LOADING_CHECKPOINT_PAGES });
+// Not init(): that clears the scratch folder, which the main thread's stages are using.
+const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: LOADING_CHECKPOINT_PAGES, scratchDir: blobs.scratchDir() });
 try {
-  // Not init(): that clears the scratch folder, which the main thread's stages are using.
-  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   await taskHandlers(stores, blobs, config)[task.type]({
     task, collection, signal: controller.signal,
     progress: async (done, total) => send({ progress: [done, total] }),

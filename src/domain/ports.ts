@@ -171,7 +171,7 @@ export interface PlotStore {
   streamFeatures(collectionId: string, loadId: string, filter: PlotFilter, limit: number): AsyncIterable<string>;
   countLive(collectionId: string, loadId: string): Promise<number>;
   /**
-   * Calls visit with each plot of the load whose bbox meets `box`, found through the
+   * Calls visit with each plot of the (published) load whose bbox meets `box`, found through the
    * spatial index, in no set order, until visit returns false. Rows are handed over one at a
    * time so a caller that keeps few of them (a thinned map tile) never holds them all.
    * With `sampleAbove`, a box holding more plots than that yields only a stable, evenly

@@ -32,6 +32,7 @@ describe('buildPlotTile over the SQLite plot store', () => {
   const load = async (collectionId: string, rows: PlotRow[]) => {
     const id = await stores.plots.beginLoad(collectionId, 'T');
     for (let i = 0; i < rows.length; i += 5000) await stores.plots.insertBatch(id, collectionId, rows.slice(i, i + 5000));
+    await stores.plots.publishLoad(collectionId, id); // a load's boxes are searchable once it is published
     return id;
   };
   before(() => {

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { BadRequestError } from '../../../domain/errors.js';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
+import { BoxSpill } from './box-spill.js';
 import type { SqliteDatabase } from './open-database.js';
 
 /** Rows deleted per transaction, so a big delete never stalls the event loop for long. */
 const DELETE_CHUNK = 5000;
+/** Boxes put into the R*Tree per transaction when a load is indexed. */
+const BOX_BATCH = 2000;
 /** Rows read per query while streaming; no statement stays open across an await. */
 const PAGE_SIZE = 2000;
 /** The range of the hash that picks a box scan's sample. */
@@ -64,7 +68,10 @@ function featureLine(row: StreamRow & { status?: PlotStatus }): string {
  * begins IMMEDIATE: one that read first and then wrote would fail at once (SQLITE_BUSY,
  * without waiting) if another connection had written in between.
  */
-export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
+export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?: string } = {}): PlotStore {
+  const scratchDir = options.scratchDir ?? tmpdir();
+  /** Each load's boxes, waiting for the R*Tree until the load is published (box-spill.ts). */
+  const spills = new Map<string, BoxSpill>();
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -112,13 +119,44 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
     deleteLoadRow.run(loadId);
   }
 
-  const insertRows = db.transaction((loadId: string, collectionId: string, rows: PlotRow[]) => {
-    for (const row of rows) {
-      const info = insertPlot.run(loadId, collectionId, row.uuid, row.plotId, row.featureIndex, row.status, row.areaHa,
-        row.geometryJson, row.propertiesJson);
-      if (row.bbox) insertBox.run(info.lastInsertRowid, row.bbox[0], row.bbox[2], row.bbox[1], row.bbox[3]);
+  const insertRows = db.transaction((loadId: string, collectionId: string, rows: PlotRow[]): number[] => {
+    const ids = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      ids[i] = Number(insertPlot.run(loadId, collectionId, row.uuid, row.plotId, row.featureIndex, row.status, row.areaHa,
+        row.geometryJson, row.propertiesJson).lastInsertRowid);
     }
+    return ids;
   });
+
+  const insertBoxes = db.transaction((boxes: Array<[number, number, number, number, number]>) => {
+    for (const [id, minLon, minLat, maxLon, maxLat] of boxes) insertBox.run(id, minLon, maxLon, minLat, maxLat);
+  });
+
+  /** Puts a load's held-back boxes into the R*Tree, in spatial order, a transaction at a time. */
+  async function indexLoad(loadId: string): Promise<void> {
+    const spill = spills.get(loadId);
+    if (spill === undefined) return;
+    try {
+      let boxes: Array<[number, number, number, number, number]> = [];
+      for (const box of spill.drain()) {
+        boxes.push(box);
+        if (boxes.length < BOX_BATCH) continue;
+        insertBoxes.immediate(boxes);
+        boxes = [];
+        await yieldToEventLoop();
+      }
+      if (boxes.length > 0) insertBoxes.immediate(boxes);
+    } finally {
+      spill.close();
+      spills.delete(loadId);
+    }
+  }
+
+  function dropSpill(loadId: string): void {
+    spills.get(loadId)?.close();
+    spills.delete(loadId);
+  }
 
   const publish = db.transaction((collectionId: string, loadId: string): string | null => {
     const previous = liveLoad.get(collectionId)?.live_load_id ?? null;
@@ -135,13 +173,21 @@ export function createSqlitePlotStore(db: SqliteDatabase): PlotStore {
       return id;
     },
     async insertBatch(loadId, collectionId, rows) {
-      insertRows.immediate(loadId, collectionId, rows);
+      const ids = insertRows.immediate(loadId, collectionId, rows);
+      let spill = spills.get(loadId);
+      if (spill === undefined) spills.set(loadId, spill = new BoxSpill(scratchDir));
+      for (let i = 0; i < rows.length; i++) {
+        const box = rows[i].bbox;
+        if (box) spill.add(ids[i], box);
+      }
     },
     async publishLoad(collectionId, loadId) {
+      await indexLoad(loadId);
       const previous = publish.immediate(collectionId, loadId);
       if (previous && previous !== loadId) await dropLoad(previous);
     },
     async discardLoad(loadId) {
+      dropSpill(loadId);
       await dropLoad(loadId);
     },
     async discardAbandonedLoads() {

@@ -11,14 +11,14 @@ export const SERVING_CHECKPOINT_PAGES = 20_000;
 export const LOADING_CHECKPOINT_PAGES = 8_000;
 
 /** All stores of the embedded default, over one SQLite file in the data folder (one connection). */
-export function createSqliteStores(dataDir: string, options: OpenOptions = {}): Stores {
+export function createSqliteStores(dataDir: string, options: OpenOptions & { scratchDir?: string } = {}): Stores {
   const db = openDatabase(path.join(dataDir, 'canopy.sqlite'), options);
   return {
     users: createSqliteUserStore(db),
     tokens: createSqliteTokenStore(db),
     collections: createSqliteCollectionStore(db),
     tasks: createSqliteTaskStore(db),
-    plots: createSqlitePlotStore(db),
+    plots: createSqlitePlotStore(db, { scratchDir: options.scratchDir }),
     async close() {
       db.close();
     },
