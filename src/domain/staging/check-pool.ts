@@ -32,7 +32,7 @@ export interface CheckPoolOptions {
    */
   workerYoungGenerationMb?: number;
   /**
-   * Workers stop after this many ms with no file being staged (default 2000), so the tens
+   * Workers stop after this many ms with no file being staged (default 500), so the tens
    * of MB each holds (its own GEOS, country borders, heap) are not kept through uploads;
    * the next stage starts them again (~0.2 s).
    */
@@ -137,7 +137,7 @@ export class CheckPool implements OutcomeSource {
       while (pending.length > 0) yield await pending.shift()!.outcomes;
     } finally {
       if (--this.active === 0 && this.workers.length > 0) {
-        this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 2000);
+        this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 500);
         this.idleTimer.unref();
       }
     }

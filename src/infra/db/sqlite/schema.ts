@@ -93,4 +93,13 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX plots_uuid;
   CREATE INDEX plots_load_feature ON plots (load_id, feature_index);
   `,
+  // A load's plot count and extent, written when it is published (the map's first view read
+  // them with a scan of every plot: seconds at a million). NULL for loads published before.
+  `
+  ALTER TABLE plot_loads ADD COLUMN plot_count INTEGER;
+  ALTER TABLE plot_loads ADD COLUMN min_lon REAL;
+  ALTER TABLE plot_loads ADD COLUMN min_lat REAL;
+  ALTER TABLE plot_loads ADD COLUMN max_lon REAL;
+  ALTER TABLE plot_loads ADD COLUMN max_lat REAL;
+  `,
 ];

@@ -14,6 +14,12 @@ const DELETE_CHUNK = 5000;
 const BOX_BATCH = 2000;
 /** Rows read per query while streaming; no statement stays open across an await. */
 const PAGE_SIZE = 2000;
+/**
+ * Streamed text is handed on in pieces of about this many characters: large enough for few
+ * socket writes, small enough to stay out of V8's large-object space, which only a full
+ * GC empties (pieces of a whole page made the heap, and RSS, grow with the collection).
+ */
+const CHUNK_CHARS = 64 * 1024;
 /** The range of the hash that picks a box scan's sample. */
 const HASH_RANGE = 2 ** 31;
 
@@ -70,8 +76,8 @@ function featureLine(row: StreamRow & { status?: PlotStatus }): string {
  */
 export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?: string } = {}): PlotStore {
   const scratchDir = options.scratchDir ?? tmpdir();
-  /** Each load's boxes, waiting for the R*Tree until the load is published (box-spill.ts). */
-  const spills = new Map<string, BoxSpill>();
+  /** Each load being written: its rows so far and its boxes, waiting for the R*Tree until it is published (box-spill.ts). */
+  const pending = new Map<string, { rows: number; spill: BoxSpill }>();
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -79,6 +85,9 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const liveLoad = db.prepare<[string], { live_load_id: string | null }>('SELECT live_load_id FROM collections WHERE id = ?');
   const setLive = db.prepare('UPDATE collections SET live_load_id = ? WHERE id = ?');
   const setLoadState = db.prepare('UPDATE plot_loads SET state = ? WHERE id = ?');
+  const setLoadExtent = db.prepare('UPDATE plot_loads SET plot_count = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ? WHERE id = ?');
+  const keptExtent = db.prepare<[string, string], { n: number | null; w: number | null; s: number | null; e: number | null; nn: number | null }>(
+    'SELECT plot_count AS n, min_lon AS w, min_lat AS s, max_lon AS e, max_lat AS nn FROM plot_loads WHERE id = ? AND collection_id = ?');
   const loadIdsOf = db.prepare<[string], { id: string }>('SELECT id FROM plot_loads WHERE collection_id = ?');
   const abandoned = db.prepare<[], { id: string }>("SELECT id FROM plot_loads WHERE state <> 'live'");
   const chunkIds = db.prepare<[string, number], { id: number }>('SELECT id FROM plots WHERE load_id = ? LIMIT ?');
@@ -133,29 +142,38 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     for (const [id, minLon, minLat, maxLon, maxLat] of boxes) insertBox.run(id, minLon, maxLon, minLat, maxLat);
   });
 
-  /** Puts a load's held-back boxes into the R*Tree, in spatial order, a transaction at a time. */
+  /**
+   * Puts a load's held-back boxes into the R*Tree, in spatial order, a transaction at a time,
+   * and records its plot count and extent on the way.
+   */
   async function indexLoad(loadId: string): Promise<void> {
-    const spill = spills.get(loadId);
-    if (spill === undefined) return;
+    const load = pending.get(loadId);
+    if (load === undefined) return;
     try {
+      const extent: BBox = [Infinity, Infinity, -Infinity, -Infinity];
       let boxes: Array<[number, number, number, number, number]> = [];
-      for (const box of spill.drain()) {
+      for (const box of load.spill.drain()) {
         boxes.push(box);
+        if (box[1] < extent[0]) extent[0] = box[1];
+        if (box[2] < extent[1]) extent[1] = box[2];
+        if (box[3] > extent[2]) extent[2] = box[3];
+        if (box[4] > extent[3]) extent[3] = box[4];
         if (boxes.length < BOX_BATCH) continue;
         insertBoxes.immediate(boxes);
         boxes = [];
         await yieldToEventLoop();
       }
       if (boxes.length > 0) insertBoxes.immediate(boxes);
+      const known = load.spill.count > 0;
+      setLoadExtent.run(load.rows, known ? extent[0] : null, known ? extent[1] : null, known ? extent[2] : null, known ? extent[3] : null, loadId);
     } finally {
-      spill.close();
-      spills.delete(loadId);
+      dropPending(loadId);
     }
   }
 
-  function dropSpill(loadId: string): void {
-    spills.get(loadId)?.close();
-    spills.delete(loadId);
+  function dropPending(loadId: string): void {
+    pending.get(loadId)?.spill.close();
+    pending.delete(loadId);
   }
 
   const publish = db.transaction((collectionId: string, loadId: string): string | null => {
@@ -174,11 +192,12 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     },
     async insertBatch(loadId, collectionId, rows) {
       const ids = insertRows.immediate(loadId, collectionId, rows);
-      let spill = spills.get(loadId);
-      if (spill === undefined) spills.set(loadId, spill = new BoxSpill(scratchDir));
+      let load = pending.get(loadId);
+      if (load === undefined) pending.set(loadId, load = { rows: 0, spill: new BoxSpill(scratchDir) });
+      load.rows += rows.length;
       for (let i = 0; i < rows.length; i++) {
         const box = rows[i].bbox;
-        if (box) spill.add(ids[i], box);
+        if (box) load.spill.add(ids[i], box);
       }
     },
     async publishLoad(collectionId, loadId) {
@@ -187,7 +206,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
       if (previous && previous !== loadId) await dropLoad(previous);
     },
     async discardLoad(loadId) {
-      dropSpill(loadId);
+      dropPending(loadId);
       await dropLoad(loadId);
     },
     async discardAbandonedLoads() {
@@ -216,6 +235,11 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
       }
     },
     async extent(collectionId, loadId) {
+      const kept = keptExtent.get(loadId, collectionId);
+      if (kept && kept.n !== null) {
+        return { bbox: kept.n === 0 || kept.w === null ? null : [kept.w, kept.s as number, kept.e as number, kept.nn as number], count: kept.n };
+      }
+      // A load published before its extent was recorded: a scan of its plots.
       const row = extentOf.get(loadId, collectionId);
       if (!row || row.n === 0 || row.w === null) return { bbox: null, count: 0 };
       return { bbox: [row.w, row.s as number, row.e as number, row.nn as number], count: row.n };
@@ -238,8 +262,13 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
         const rows = page.all(loadId, collectionId, after, ...params, Math.min(PAGE_SIZE, left));
         if (rows.length === 0) return;
         let text = '';
-        for (const r of rows) text += `${featureLine({ id: r[0], uuid: r[1], plotid: r[2], collection_id: collectionId, area_ha: r[3], geometry: r[4], properties: r[5] })}\n`;
-        yield text;
+        for (const r of rows) {
+          text += `${featureLine({ id: r[0], uuid: r[1], plotid: r[2], collection_id: collectionId, area_ha: r[3], geometry: r[4], properties: r[5] })}\n`;
+          if (text.length < CHUNK_CHARS) continue;
+          yield text;
+          text = '';
+        }
+        if (text.length > 0) yield text;
         left -= rows.length;
         after = rows[rows.length - 1][0];
       }
