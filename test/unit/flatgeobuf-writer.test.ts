@@ -197,6 +197,26 @@ describe('FlatGeobufWriter', () => {
     assert.ok(total > 1000, `the queries should select plenty of features (got ${total})`);
   });
 
+  it('sorts past one in-memory run (spilling to scratch) and still answers queries exactly, leaving no scratch files', async () => {
+    const path = join(dir, 'many.fgb');
+    const many = randomFeatures(40_000, 9);
+    await writeAll(path, tmpDir, many);
+    assert.deepEqual(await readdir(tmpDir), [], 'the sort runs, leaves and plan are removed');
+    const random = prng(11);
+    for (let q = 0; q < 5; q++) {
+      const minX = REGION[0] + random() * 1.5, minY = REGION[1] + random() * 2;
+      const rect = { minX, minY, maxX: minX + 0.2, maxY: minY + 0.15 };
+      const expected = many.filter((f) => {
+        const [x0, y0, x1, y1] = bboxOf(f.geometry);
+        return x0 <= rect.maxX && y0 <= rect.maxY && x1 >= rect.minX && y1 >= rect.minY;
+      }).map((f) => f.uuid).sort();
+      const { features: hits } = await readBack(path, rect);
+      assert.deepEqual(hits.map((f) => f.properties.uuid as string).sort(), expected, `query ${q}`);
+    }
+    assert.equal((await readBack(path)).features.length, 40_000);
+    await rm(path);
+  });
+
   it('writes a readable file for one feature and for none', async () => {
     const one = join(dir, 'one.fgb');
     await writeAll(one, tmpDir, features.slice(0, 1));

@@ -5,12 +5,9 @@
  * offset is its feature's byte offset in the features section; an inner node's offset is the
  * node index of its first child.
  */
-import { endianness } from 'node:os';
-import type { BBox } from '../../domain/features/types.js';
 
 export const NODE_ITEM_BYTES = 40;
 export const DEFAULT_NODE_SIZE = 16;
-const HILBERT_MAX = (1 << 16) - 1;
 
 /** Node index ranges [start, end) per level, leaves first, root ([0, 1]) last. */
 export function levelBounds(numItems: number, nodeSize: number): Array<[number, number]> {
@@ -48,64 +45,27 @@ export function writeNodeItem(view: DataView, byteOffset: number, minX: number, 
 }
 
 /**
- * Feature indices sorted by the Hilbert value of their bbox centres over the extent.
- * boxes holds minX, minY, maxX, maxY per feature.
+ * Fills every level above the first inner level (the parents of the leaves), which the caller
+ * has written, up to the root: each node's box is the union of its children's boxes, and its
+ * offset the node index of its first child.
  */
-export function hilbertOrder(boxes: Float64Array, count: number, extent: BBox): Uint32Array {
-  const [minX, minY, maxX, maxY] = extent;
-  const width = maxX - minX;
-  const height = maxY - minY;
-  // Sort (hilbert << 32 | index) keys natively: no comparator calls, and ties keep input
-  // order, so the same input always gives the same file. The 32-bit halves are filled through
-  // a Uint32Array view of the same memory, so no BigInt is created per feature.
-  const keys = new BigUint64Array(count);
-  const halves = new Uint32Array(keys.buffer);
-  const lo = endianness() === 'LE' ? 0 : 1;
-  const hi = 1 - lo;
-  for (let i = 0; i < count; i++) {
-    const cx = (boxes[4 * i] + boxes[4 * i + 2]) / 2;
-    const cy = (boxes[4 * i + 1] + boxes[4 * i + 3]) / 2;
-    // A zero-width extent (one point, or points on one meridian) maps to 0 instead of NaN.
-    const x = width > 0 ? Math.floor((HILBERT_MAX * (cx - minX)) / width) : 0;
-    const y = height > 0 ? Math.floor((HILBERT_MAX * (cy - minY)) / height) : 0;
-    halves[2 * i + hi] = hilbert(x, y);
-    halves[2 * i + lo] = i;
-  }
-  keys.sort();
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = halves[2 * i + lo];
-  return order;
-}
-
-/**
- * The inner nodes (every level above the leaves) as the bytes that open the index. The leaves
- * themselves are not built here: the writer streams them, since they are most of the index.
- */
-export function buildInnerNodes(boxes: Float64Array, order: Uint32Array, nodeSize: number): Uint8Array {
-  const levels = levelBounds(order.length, nodeSize);
-  const leafStart = levels[0][0];
-  const bytes = new Uint8Array(leafStart * NODE_ITEM_BYTES);
-  const view = new DataView(bytes.buffer);
-  for (let level = 1; level < levels.length; level++) {
+export function fillUpperLevels(view: DataView, levels: Array<[number, number]>, nodeSize: number): void {
+  for (let level = 2; level < levels.length; level++) {
     const [childStart, childEnd] = levels[level - 1];
     let parent = levels[level][0];
     for (let first = childStart; first < childEnd; first += nodeSize, parent++) {
       const last = Math.min(first + nodeSize, childEnd);
       let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
       for (let child = first; child < last; child++) {
-        // Leaf boxes come from the per-feature array in sorted order, higher levels from the
-        // nodes written in the previous round.
-        const leaf = level === 1;
-        const b = leaf ? 4 * order[child - leafStart] : child * NODE_ITEM_BYTES;
-        minX = Math.min(minX, leaf ? boxes[b] : view.getFloat64(b, true));
-        minY = Math.min(minY, leaf ? boxes[b + 1] : view.getFloat64(b + 8, true));
-        maxX = Math.max(maxX, leaf ? boxes[b + 2] : view.getFloat64(b + 16, true));
-        maxY = Math.max(maxY, leaf ? boxes[b + 3] : view.getFloat64(b + 24, true));
+        const b = child * NODE_ITEM_BYTES;
+        minX = Math.min(minX, view.getFloat64(b, true));
+        minY = Math.min(minY, view.getFloat64(b + 8, true));
+        maxX = Math.max(maxX, view.getFloat64(b + 16, true));
+        maxY = Math.max(maxY, view.getFloat64(b + 24, true));
       }
       writeNodeItem(view, parent * NODE_ITEM_BYTES, minX, minY, maxX, maxY, first);
     }
   }
-  return bytes;
 }
 
 /**

@@ -1,0 +1,41 @@
+/** A scratch file written once in order and then read back in order (or copied whole). */
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { ChunkedOutput } from './chunked-output.js';
+
+const READ_BYTES = 1 << 20;
+
+export class ScratchFile {
+  private constructor(private readonly path: string, private readonly file: FileHandle, readonly out: ChunkedOutput) {}
+
+  static async create(path: string): Promise<ScratchFile> {
+    const file = await open(path, 'wx+');
+    return new ScratchFile(path, file, new ChunkedOutput(file));
+  }
+
+  /** Appends the whole file (flushed before) to `target`. */
+  async copyTo(target: ChunkedOutput): Promise<void> {
+    const chunk = Buffer.allocUnsafe(READ_BYTES);
+    for (let position = 0; position < this.out.written;) {
+      const { bytesRead } = await this.file.read(chunk, 0, Math.min(READ_BYTES, this.out.written - position), position);
+      if (bytesRead === 0) throw new Error(`${this.path} ends early`);
+      await target.put(chunk.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  }
+
+  /** The file (flushed before) as pairs of little-endian float64s, in order. */
+  async *entries(): AsyncGenerator<[number, number]> {
+    const chunk = Buffer.allocUnsafe(READ_BYTES);
+    for (let position = 0; position < this.out.written;) {
+      const { bytesRead } = await this.file.read(chunk, 0, Math.min(READ_BYTES, this.out.written - position), position);
+      if (bytesRead === 0 || bytesRead % 16 !== 0) throw new Error(`${this.path} ends early`);
+      for (let at = 0; at < bytesRead; at += 16) yield [chunk.readDoubleLE(at), chunk.readDoubleLE(at + 8)];
+      position += bytesRead;
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.file.close().catch(() => {});
+    await rm(this.path, { force: true });
+  }
+}
