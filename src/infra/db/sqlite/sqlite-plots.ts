@@ -45,8 +45,8 @@ function filterCondition(name: string, params: unknown[], value: string): string
     ELSE CAST(json_extract(properties, ?) AS TEXT) END) = ?`;
 }
 
-/** Canopy's own property names, which a file property of the same name gives way to. */
-const OWN_NAMES = ['"uuid"', '"plotid"', '"collection_id"', '"area_ha"', '"status"'];
+/** Canopy's own property names as quoted JSON strings; a file property of the same name gives way to them. */
+const OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha|status)"/;
 
 /**
  * Puts Canopy's own fields first; a file property with the same name gives way to them.
@@ -56,11 +56,12 @@ const OWN_NAMES = ['"uuid"', '"plotid"', '"collection_id"', '"area_ha"', '"statu
  */
 function featureLine(row: StreamRow & { status?: PlotStatus }): string {
   const text = row.properties;
-  if (!OWN_NAMES.some((name) => text.includes(name))) {
-    const own = `{"uuid":${JSON.stringify(row.uuid)},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
-      `"area_ha":${row.area_ha === null ? 'null' : JSON.stringify(row.area_ha)}${row.status ? `,"status":${JSON.stringify(row.status)}` : ''}`;
+  if (!OWN_NAME.test(text)) {
+    const uuid = JSON.stringify(row.uuid);
+    const own = `{"uuid":${uuid},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
+      `"area_ha":${row.area_ha !== null && Number.isFinite(row.area_ha) ? String(row.area_ha) : 'null'}${row.status ? `,"status":"${row.status}"` : ''}`;
     const properties = text === '{}' ? `${own}}` : `${own},${text.slice(1)}`;
-    return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${properties}}`;
+    return `{"type":"Feature","id":${uuid},"geometry":${row.geometry},"properties":${properties}}`;
   }
   const own = JSON.parse(text) as Record<string, unknown>;
   const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha, ...(row.status ? { status: row.status } : {}) };
