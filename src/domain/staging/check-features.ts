@@ -7,7 +7,7 @@ import { IssueTally } from './issue-tally.js';
 import { LineSink } from './line-sink.js';
 
 export interface CheckWriters {
-  /** Loadable features, one StagedFeature JSON line each. */
+  /** Loadable features, one staged line each (staged-feature.ts). */
   features: BlobWriter;
   /** Every issue, one JSON line each. */
   report: BlobWriter;

@@ -44,7 +44,7 @@ export interface CrossFeatureOptions {
   batchPlots?: number;
 }
 
-/** Where a loadable feature's JSON line lies in the staged features file. */
+/** Where a loadable feature's line lies in the staged features file. */
 export interface StagedLine {
   offset: number;
   length: number;
@@ -88,7 +88,7 @@ export class CrossFeatureChecker {
   }
 
   /**
-   * Called for every feature in file order. `line` locates the feature's JSON line in the
+   * Called for every feature in file order. `line` locates the feature's line in the
    * staged features file and `plot` summarises its geometry (with this checker's seeds)
    * when the feature is loadable (valid); both are null otherwise.
    */
