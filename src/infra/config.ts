@@ -22,6 +22,12 @@ export interface Config {
   /** Tasks run at once by the in-process runner. */
   taskConcurrency: number;
   /**
+   * How far V8 lets a heap grow past what survived its last full GC, in percent (0: V8's
+   * own factor, up to 4×). A server that streams files through keeps little alive but
+   * allocates fast; with V8's factor each thread's heap climbed ~40 MB above its need.
+   */
+  heapGrowthPercent: number;
+  /**
    * Worker threads that run the single-feature checks while staging, beside the main thread,
    * which checks a batch itself whenever they are all busy (0: every check on the main thread).
    */
@@ -71,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: intVar(env, 'CANOPY_TOKEN_TTL_SECONDS', 3600, 60),
     loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 1000, 1, 1_000_000),
     taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
+    heapGrowthPercent: intVar(env, 'CANOPY_HEAP_GROWTH_PERCENT', 30, 0, 1000),
     checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
