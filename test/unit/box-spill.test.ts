@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { spatialKey } from '../../src/domain/checks/cross-feature/plot-records.js';
+import { spatialKey } from '../../src/domain/sorting/morton.js';
 import type { BBox } from '../../src/domain/features/types.js';
 import { BoxSpill } from '../../src/infra/db/sqlite/box-spill.js';
 

@@ -19,7 +19,7 @@ import { IssueLog } from '../../src/domain/checks/cross-feature/issue-log.js';
 import { Pacer } from '../../src/domain/checks/cross-feature/pacer.js';
 import { hashIdBytes, PlotIdTable } from '../../src/domain/checks/cross-feature/plot-ids.js';
 import { plotSorter, Word, writePlotRecord } from '../../src/domain/checks/cross-feature/plot-records.js';
-import { RecordSorter } from '../../src/domain/checks/cross-feature/record-sorter.js';
+import { RecordSorter } from '../../src/domain/sorting/record-sorter.js';
 import { StagedLines } from '../../src/domain/checks/cross-feature/staged-lines.js';
 import type { CheckedFeature, Issue, PlotGeometry, Position } from '../../src/domain/features/types.js';
 import { stagedFeatureLine } from '../../src/domain/staging/staged-feature.js';

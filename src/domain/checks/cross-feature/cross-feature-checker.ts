@@ -21,7 +21,7 @@ import { Pacer } from './pacer.js';
 import { PlotIdTable } from './plot-ids.js';
 import { PlotPartitions } from './plot-partitions.js';
 import { plotSorter, writePlotRecord } from './plot-records.js';
-import type { RecordSorter } from './record-sorter.js';
+import type { RecordSorter } from '../../sorting/record-sorter.js';
 import { StagedLines } from './staged-lines.js';
 
 export interface CrossFeatureOptions {

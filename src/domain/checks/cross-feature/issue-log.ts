@@ -1,11 +1,11 @@
 /**
- * Cross-feature findings as compact 32-byte records, sorted externally (record-sorter.ts)
+ * Cross-feature findings as compact 32-byte records, sorted externally (domain/sorting/record-sorter.ts)
  * until every check has run, so they can be handed out in feature order without holding an
  * Issue object, or even a record, per finding in memory.
  */
 import { join } from 'node:path';
 import type { Position } from '../../features/types.js';
-import { RecordSorter } from './record-sorter.js';
+import { RecordSorter } from '../../sorting/record-sorter.js';
 
 /** Record kinds, in catalogue order (DUPLICATE_PLOT, OVERLAPPING_PLOTS, DUPLICATE_PLOT_ID). */
 export const Finding = { DuplicatePlot: 0, Overlap: 1, DuplicateId: 2 } as const;

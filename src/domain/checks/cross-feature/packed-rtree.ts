@@ -4,7 +4,7 @@
  * arrays: 20 bytes per item and 1/15 more for the upper levels. Building a million takes
  * about 0.2 s; a query visits a few dozen boxes. Used to pair plots whose boxes meet.
  */
-import { spread } from './plot-records.js';
+import { spread } from '../../sorting/morton.js';
 import { orderByKey } from './radix-sort.js';
 
 const NODE = 16;

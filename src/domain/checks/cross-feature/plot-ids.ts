@@ -2,13 +2,13 @@
  * Every feature's own plot ID (valid or not), kept on disk: the UTF-8 bytes appended to one
  * scratch file and each feature's end offset to another, so memory does not grow with the
  * file. Repeats are found after the last feature by an external sort of seeded 32-bit hashes
- * of the IDs (record-sorter.ts), comparing the bytes within equal-hash runs, so a hash
+ * of the IDs (domain/sorting/record-sorter.ts), comparing the bytes within equal-hash runs, so a hash
  * collision can never report two different IDs as one.
  */
 import { join } from 'node:path';
 import { AppendFile } from './append-file.js';
 import { finalise } from './geometry-key.js';
-import { RecordSorter } from './record-sorter.js';
+import { RecordSorter } from '../../sorting/record-sorter.js';
 
 export class PlotIdTable {
   /** Features recorded so far (the next index expected). */

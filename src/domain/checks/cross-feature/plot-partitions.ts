@@ -6,7 +6,7 @@
  */
 import { AppendFile } from './append-file.js';
 import { PLOT_WIDTH, Word } from './plot-records.js';
-import { RecordBlock } from './record-sorter.js';
+import { RecordBlock } from '../../sorting/record-sorter.js';
 import type { PlotTable } from './plot-table.js';
 
 const RECORD_BYTES = PLOT_WIDTH * 4;

@@ -1,6 +1,7 @@
 /**
- * An external sort of fixed-width records (a few 32-bit words each), so the checks between
- * features hold a bounded amount of memory however many plots a file has. Records collect in
+ * An external sort of fixed-width records (a few 32-bit words each), so whatever must be put
+ * in order per plot (the checks between features, a load's R*Tree boxes, the FlatGeobuf
+ * index) holds a bounded amount of memory however many plots a file has. Records collect in
  * one run buffer; a full run is sorted and written to a scratch file; reading back merges
  * the runs through a small heap, one block of records per run in memory. A file that fits
  * in one run never touches the disk.
