@@ -141,6 +141,7 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
         { ...plot(0, 'n'), propertiesJson: '{}' },
         { ...plot(1, 'n'), areaHa: null, propertiesJson: JSON.stringify({ farmer: 'Ama', note: 'says "uuid" in text', n: 2 }) },
         { ...plot(2, 'n'), propertiesJson: JSON.stringify({ uuid: 'mine', farmer: 'Kofi', area_ha: 99, collection_id: 'x' }) },
+        { ...plot(3, 'n'), plotId: 'Parcelle "B"\t\\ 7\n', areaHa: 0.1 + 0.2, propertiesJson: JSON.stringify({ nom: 'Adjoa' }) },
       ];
       await stores.plots.insertBatch(load, '0x01', rows);
       await stores.plots.publishLoad('0x01', load);
@@ -149,7 +150,8 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.deepEqual(Object.entries(features[0].properties), Object.entries(own(0, 1.5)));
       assert.deepEqual(Object.entries(features[1].properties), Object.entries({ ...own(1, null), farmer: 'Ama', note: 'says "uuid" in text', n: 2 }));
       assert.deepEqual(Object.entries(features[2].properties), Object.entries({ ...own(2, 3.5), farmer: 'Kofi' }));
-      assert.deepEqual(features.map((f) => f.id), ['u-0', 'u-1', 'u-2']);
+      assert.deepEqual(Object.entries(features[3].properties), Object.entries({ ...own(3, 0.1 + 0.2), plotid: 'Parcelle "B"\t\\ 7\n', nom: 'Adjoa' }));
+      assert.deepEqual(features.map((f) => f.id), ['u-0', 'u-1', 'u-2', 'u-3']);
       assert.deepEqual(features[2].geometry, polygon(2));
     });
 

@@ -24,7 +24,8 @@ const CHUNK_CHARS = 64 * 1024;
 const HASH_RANGE = 2 ** 31;
 
 interface StreamRow { id: number; uuid: string; plotid: string; collection_id: string; area_ha: number | null; geometry: string; properties: string }
-type RawStreamRow = [id: number, uuid: string, plotid: string, areaHa: number | null, geometry: string, properties: string];
+/** A fetch row: its line up to area_ha's value, area_ha, and the file's properties. */
+type HeadRow = [id: number, head: string, areaHa: number | null, properties: string];
 /** A box-query row, read raw (as an array) because it is the hot path of map tiles. */
 type BoxRow = [uuid: string, plotid: string, status: PlotStatus, areaHa: number | null, minLon: number, minLat: number, maxLon: number, maxLat: number, geometry?: string];
 
@@ -109,6 +110,8 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const extentOf = db.prepare<[string, string], { n: number; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     `SELECT count(*) AS n, min(r.min_lon) AS w, min(r.min_lat) AS s, max(r.max_lon) AS e, max(r.max_lat) AS nn
     FROM plots p JOIN plots_rtree r ON r.id = p.id WHERE p.load_id = ? AND p.collection_id = ?`);
+  // A row whose properties clash with Canopy's own names, written the slow way.
+  const byId = db.prepare<[number], StreamRow>('SELECT id, uuid, plotid, collection_id, area_ha, geometry, properties FROM plots WHERE id = ?');
   const byFeature = db.prepare<[string, number, string], StreamRow & { status: PlotStatus }>(
     'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE load_id = ? AND feature_index = ? AND collection_id = ?');
   // Plots loaded before UUIDs carried their index: a scan of the load.
@@ -254,17 +257,26 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
       const params: unknown[] = [];
       const conditions = Object.entries(filter.equals).map(([name, value]) => filterCondition(name, params, value));
       const where = ['load_id = ?', 'collection_id = ?', 'id > ?', ...conditions].join(' AND ');
-      // Read raw (arrays, not row objects): the hot path of fetch_plots.
-      const page = db.prepare<unknown[], RawStreamRow>(
-        `SELECT id, uuid, plotid, area_ha, geometry, properties FROM plots WHERE ${where} ORDER BY id LIMIT ?`).raw();
+      // The hot path of fetch_plots: SQLite writes each line's opening up to area_ha's value
+      // (uuid and collection ID are hex, the plot ID goes through json_quote), so each row
+      // comes back as few strings; rows read raw (arrays, not objects).
+      const page = db.prepare<unknown[], HeadRow>(
+        `SELECT id, '{"type":"Feature","id":"' || uuid || '","geometry":' || geometry || ',"properties":{"uuid":"' || uuid ||
+          '","plotid":' || json_quote(plotid) || ',"collection_id":"' || collection_id || '","area_ha":', area_ha, properties
+        FROM plots WHERE ${where} ORDER BY id LIMIT ?`).raw();
       let after = 0;
       let left = limit;
       while (left > 0) {
         const rows = page.all(loadId, collectionId, after, ...params, Math.min(PAGE_SIZE, left));
         if (rows.length === 0) return;
         let text = '';
-        for (const r of rows) {
-          text += `${featureLine({ id: r[0], uuid: r[1], plotid: r[2], collection_id: collectionId, area_ha: r[3], geometry: r[4], properties: r[5] })}\n`;
+        for (const [id, head, areaHa, properties] of rows) {
+          if (OWN_NAME.test(properties)) {
+            text += `${featureLine(byId.get(id) as StreamRow)}\n`;
+          } else {
+            const area = areaHa !== null && Number.isFinite(areaHa) ? String(areaHa) : 'null';
+            text += properties === '{}' ? `${head}${area}}}\n` : `${head}${area},${properties.slice(1)}}\n`;
+          }
           if (text.length < CHUNK_CHARS) continue;
           yield text;
           text = '';
