@@ -14,22 +14,24 @@ export class ScratchFile {
 
   /** Appends the whole file (flushed before) to `target`. */
   async copyTo(target: ChunkedOutput): Promise<void> {
-    const chunk = Buffer.allocUnsafe(READ_BYTES);
-    for (let position = 0; position < this.out.written;) {
-      const { bytesRead } = await this.file.read(chunk, 0, Math.min(READ_BYTES, this.out.written - position), position);
-      if (bytesRead === 0) throw new Error(`${this.path} ends early`);
-      await target.put(chunk.subarray(0, bytesRead));
-      position += bytesRead;
-    }
+    for await (const chunk of this.chunks()) await target.put(chunk);
   }
 
   /** The file (flushed before) as pairs of little-endian float64s, in order. */
   async *entries(): AsyncGenerator<[number, number]> {
+    for await (const chunk of this.chunks()) {
+      if (chunk.length % 16 !== 0) throw new Error(`${this.path} ends early`);
+      for (let at = 0; at < chunk.length; at += 16) yield [chunk.readDoubleLE(at), chunk.readDoubleLE(at + 8)];
+    }
+  }
+
+  /** The file's bytes in order, in one reused buffer of up to READ_BYTES (a multiple of 16). */
+  private async *chunks(): AsyncGenerator<Buffer> {
     const chunk = Buffer.allocUnsafe(READ_BYTES);
     for (let position = 0; position < this.out.written;) {
       const { bytesRead } = await this.file.read(chunk, 0, Math.min(READ_BYTES, this.out.written - position), position);
-      if (bytesRead === 0 || bytesRead % 16 !== 0) throw new Error(`${this.path} ends early`);
-      for (let at = 0; at < bytesRead; at += 16) yield [chunk.readDoubleLE(at), chunk.readDoubleLE(at + 8)];
+      if (bytesRead === 0) throw new Error(`${this.path} ends early`);
+      yield chunk.subarray(0, bytesRead);
       position += bytesRead;
     }
   }
