@@ -27,6 +27,9 @@ port.on('message', (message: { cancel: { code: string; message: string; status: 
   controller.abort(new AppError(message.cancel.status, message.cancel.code, message.cancel.message));
 });
 const send = (message: TaskThreadMessage): void => port.postMessage(message);
+/** Progress goes to the main thread at most this often (and always at 0 and at the end). */
+const PROGRESS_INTERVAL_MS = 200;
+let lastProgress = -Infinity;
 
 // Not init(): that clears the scratch folder, which the main thread's stages are using.
 const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
@@ -34,7 +37,13 @@ const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: LOAD
 try {
   await taskHandlers(stores, blobs, config)[task.type]({
     task, collection, signal: controller.signal,
-    progress: async (done, total) => send({ progress: [done, total] }),
+    progress: async (done, total) => {
+      // Each record is a write on the main thread's connection: a few per second are enough.
+      const now = performance.now();
+      if (done < total && done > 0 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = now;
+      send({ progress: [done, total] });
+    },
   });
   send({ done: true });
 } catch (err) {

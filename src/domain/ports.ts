@@ -165,10 +165,10 @@ export interface PlotStore {
   discardAbandonedLoads(): Promise<number>;
   deleteCollection(collectionId: string): Promise<void>;
   /**
-   * Streams the live load's plots as NDJSON, in file order: each string holds whole lines
-   * (one GeoJSON Feature each, every line ending in a newline), many lines at a time.
+   * Streams the live load's plots as NDJSON, in file order, as UTF-8 bytes: each piece holds
+   * whole lines (one GeoJSON Feature each, every line ending in a newline), many at a time.
    */
-  streamFeatures(collectionId: string, loadId: string, filter: PlotFilter, limit: number): AsyncIterable<string>;
+  streamFeatures(collectionId: string, loadId: string, filter: PlotFilter, limit: number): AsyncIterable<Uint8Array>;
   countLive(collectionId: string, loadId: string): Promise<number>;
   /**
    * Calls visit with each plot of the (published) load whose bbox meets `box`, found through the

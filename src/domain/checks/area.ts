@@ -67,6 +67,15 @@ function polygonAreaHa(rings: Position[][]): number {
 }
 
 /**
+ * A plot area as Canopy gives it: hectares to 6 decimal places (0.01 m²), far finer than
+ * the method's accuracy. A fixed number of places is also what lets a store write the
+ * figure as text by itself (the plot store's fetch_plots lines) exactly as JSON would.
+ */
+export function roundAreaHa(ha: number): number {
+  return Math.round(ha * 1e6) / 1e6;
+}
+
+/**
  * Geodesic area in hectares of a plot geometry on the WGS 84 ellipsoid (authalic sphere):
  * outer rings minus holes, MultiPolygon parts summed, points 0. Plots must not contain a pole.
  */

@@ -4,7 +4,7 @@
  * unclosed ring, no area on a bow-tie). GEOS starts once per checker; `check` is synchronous.
  */
 import type { CheckedFeature, PlotGeometry, SourceFeature } from '../features/types.js';
-import { geodesicAreaHa } from './area.js';
+import { geodesicAreaHa, roundAreaHa } from './area.js';
 import { bboxOf } from './bbox.js';
 import { compareIssues, makeIssue } from './catalogue.js';
 import { createPolygonValidator, type PolygonValidator } from './geos-validator.js';
@@ -68,7 +68,7 @@ function checkPolygonal(geometry: PlotGeometry, declared: DeclaredArea, validato
     findings.push(invalid);
     return { geometry, areaHa: null };
   }
-  const areaHa = geodesicAreaHa(geometry);
+  const areaHa = roundAreaHa(geodesicAreaHa(geometry));
   add(findings, checkTruncation(polygons, validator));
   add(findings, checkAreaPlausible(areaHa));
   add(findings, checkAreaMatches(declared, areaHa));
@@ -88,7 +88,8 @@ function checkGeometry(feature: SourceFeature, declared: DeclaredArea, validator
   let outcome: GeometryOutcome;
   if (geometry.type === 'Point' || geometry.type === 'MultiPoint') {
     add(findings, checkPointArea(declared));
-    outcome = { geometry, areaHa: pointAreaHa(declared) };
+    const areaHa = pointAreaHa(declared);
+    outcome = { geometry, areaHa: areaHa === null ? null : roundAreaHa(areaHa) };
   } else {
     outcome = checkPolygonal(geometry, declared, validator, findings);
   }

@@ -31,8 +31,8 @@ export class CollectionService {
     return this.view(await findCollection(this.stores, ownerId, idOrName));
   }
 
-  /** The uploaded plots as NDJSON text (one GeoJSON Feature per line), a page of lines at a time. */
-  async fetchPlots(ownerId: string, idOrName: string, filter: PlotFilter, limit: number): Promise<AsyncIterable<string>> {
+  /** The uploaded plots as NDJSON bytes (one GeoJSON Feature per line), many whole lines at a time. */
+  async fetchPlots(ownerId: string, idOrName: string, filter: PlotFilter, limit: number): Promise<AsyncIterable<Uint8Array>> {
     const collection = await findCollection(this.stores, ownerId, idOrName);
     return this.stores.plots.streamFeatures(collection.id, requireLiveLoad(collection), filter, limit);
   }

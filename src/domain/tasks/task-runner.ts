@@ -111,7 +111,11 @@ export class TaskRunner {
       if (!collection) throw new AppError(404, 'COLLECTION_GONE', 'The collection no longer exists.');
       await this.handlers[task.type]({
         task, collection, signal,
-        progress: (done, total) => tasks.updateProgress(task.id, done, total),
+        // A progress record that cannot be written (the database busy for long) is skipped:
+        // the task goes on, and its end is written as usual.
+        progress: (done, total) => tasks.updateProgress(task.id, done, total).catch((err: unknown) => {
+          logger.error({ taskId: task.id, err }, 'task progress could not be recorded; the task goes on');
+        }),
       });
       await tasks.finish(task.id, 'COMPLETED', new Date().toISOString());
       logger.info({ taskId: task.id, type: task.type }, 'task completed');

@@ -102,4 +102,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE plot_loads ADD COLUMN max_lon REAL;
   ALTER TABLE plot_loads ADD COLUMN max_lat REAL;
   `,
+  // Whether SQLite can write every fetch_plots line of a load itself (sqlite-plots.ts,
+  // writableInSql), recorded when it is published. NULL for loads published before: those
+  // are written line by line in JavaScript, as they were.
+  `
+  ALTER TABLE plot_loads ADD COLUMN lines_in_sql INTEGER;
+  `,
 ];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { BadRequestError } from '../../../domain/errors.js';
+import { roundAreaHa } from '../../../domain/checks/area.js';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
@@ -12,18 +13,24 @@ import type { SqliteDatabase } from './open-database.js';
 const DELETE_CHUNK = 5000;
 /** Boxes put into the R*Tree per transaction when a load is indexed. */
 const BOX_BATCH = 2000;
-/** Rows read per query while streaming; no statement stays open across an await. */
+/**
+ * Plots per piece of a fetch_plots stream (~600 KB of NDJSON) when SQLite writes the lines:
+ * one query each, so no statement stays open across an await, and few, large socket writes.
+ */
+const PIECE_ROWS = 512;
+/** Rows read per query when the lines are written here, in JavaScript. */
 const PAGE_SIZE = 2000;
 /**
- * Streamed text is handed on in pieces of about this many characters: large enough for few
- * socket writes, small enough to stay out of V8's large-object space, which only a full
- * GC empties (pieces of a whole page made the heap, and RSS, grow with the collection).
+ * Lines written here are handed on in pieces of about this many characters: a string of a
+ * whole page would sit in V8's large-object space, which only a full GC empties.
  */
 const CHUNK_CHARS = 64 * 1024;
 /** The range of the hash that picks a box scan's sample. */
 const HASH_RANGE = 2 ** 31;
 
 interface StreamRow { id: number; uuid: string; plotid: string; collection_id: string; area_ha: number | null; geometry: string; properties: string }
+/** A piece of a fetch_plots stream written by SQLite: its last id, its plot count and its lines. */
+type PieceRow = [last: number | null, count: number, bytes: Buffer | null];
 /** A fetch row: its line up to area_ha's value, area_ha, and the file's properties. */
 type HeadRow = [id: number, head: string, areaHa: number | null, properties: string];
 /** A box-query row, read raw (as an array) because it is the hot path of map tiles. */
@@ -48,6 +55,35 @@ function filterCondition(name: string, params: unknown[], value: string): string
 
 /** Canopy's own property names as quoted JSON strings; a file property of the same name gives way to them. */
 const OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha|status)"/;
+
+/** The names of Canopy's own fields in a fetch_plots line (status is only in findFeature's). */
+const LINE_OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha)"/;
+
+/**
+ * True when SQLite writes this row's fetch_plots line exactly as featureLine would: no file
+ * property is named like one of Canopy's own fields in the line, and area_ha is null, 0, or a figure
+ * of at most 6 decimal places (roundAreaHa) from 0.0001 up to 10^9, which printf's %.15g
+ * spells as JavaScript does. Other doubles SQLite spells differently.
+ */
+function writableInSql(row: PlotRow): boolean {
+  const a = row.areaHa;
+  return (a === null || a === 0 || (a >= 1e-4 && a < 1e9 && roundAreaHa(a) === a)) && !LINE_OWN_NAME.test(row.propertiesJson);
+}
+
+/**
+ * The fetch_plots hot path, for loads whose every row is writableInSql: SQLite writes a
+ * piece of lines as one UTF-8 BLOB, so no string per row is made, decoded or encoded again
+ * in JavaScript. The aggregate takes the rows in the order the subquery yields them (SQLite
+ * runs a subquery with ORDER BY and LIMIT as a co-routine); the store contract test checks it.
+ */
+function piecesQuery(where: string): string {
+  const line = `concat('{"type":"Feature","id":"', uuid, '","geometry":', geometry, ',"properties":{"uuid":"', uuid,
+    '","plotid":', json_quote(plotid), ',"collection_id":"', collection_id, '","area_ha":',
+    CASE WHEN area_ha IS NULL THEN 'null' ELSE printf('%.15g', area_ha) END,
+    CASE properties WHEN '{}' THEN '}' ELSE ',' || substr(properties, 2) END, '}', char(10))`;
+  return `SELECT max(id), count(*), CAST(group_concat(line, '') AS BLOB)
+    FROM (SELECT id, ${line} AS line FROM plots WHERE ${where} ORDER BY id LIMIT ?)`;
+}
 
 /**
  * Puts Canopy's own fields first; a file property with the same name gives way to them.
@@ -79,7 +115,7 @@ function featureLine(row: StreamRow & { status?: PlotStatus }): string {
 export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?: string } = {}): PlotStore {
   const scratchDir = options.scratchDir ?? tmpdir();
   /** Each load being written: its rows so far and its boxes, waiting for the R*Tree until it is published (box-spill.ts). */
-  const pending = new Map<string, { rows: number; spill: BoxSpill }>();
+  const pending = new Map<string, { rows: number; spill: BoxSpill; linesInSql: boolean }>();
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -87,7 +123,8 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const liveLoad = db.prepare<[string], { live_load_id: string | null }>('SELECT live_load_id FROM collections WHERE id = ?');
   const setLive = db.prepare('UPDATE collections SET live_load_id = ? WHERE id = ?');
   const setLoadState = db.prepare('UPDATE plot_loads SET state = ? WHERE id = ?');
-  const setLoadExtent = db.prepare('UPDATE plot_loads SET plot_count = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ? WHERE id = ?');
+  const setLoadExtent = db.prepare('UPDATE plot_loads SET plot_count = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, lines_in_sql = ? WHERE id = ?');
+  const linesInSql = db.prepare<[string], number | null>('SELECT lines_in_sql FROM plot_loads WHERE id = ?').pluck();
   const keptExtent = db.prepare<[string, string], { n: number | null; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     'SELECT plot_count AS n, min_lon AS w, min_lat AS s, max_lon AS e, max_lat AS nn FROM plot_loads WHERE id = ? AND collection_id = ?');
   const loadIdsOf = db.prepare<[string], { id: string }>('SELECT id FROM plot_loads WHERE collection_id = ?');
@@ -169,7 +206,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
       }
       if (boxes.length > 0) insertBoxes.immediate(boxes);
       const known = load.spill.count > 0;
-      setLoadExtent.run(load.rows, known ? extent[0] : null, known ? extent[1] : null, known ? extent[2] : null, known ? extent[3] : null, loadId);
+      setLoadExtent.run(load.rows, known ? extent[0] : null, known ? extent[1] : null, known ? extent[2] : null, known ? extent[3] : null, load.linesInSql ? 1 : 0, loadId);
     } finally {
       dropPending(loadId);
     }
@@ -197,9 +234,10 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     async insertBatch(loadId, collectionId, rows) {
       const ids = insertRows.immediate(loadId, collectionId, rows);
       let load = pending.get(loadId);
-      if (load === undefined) pending.set(loadId, load = { rows: 0, spill: new BoxSpill(scratchDir) });
+      if (load === undefined) pending.set(loadId, load = { rows: 0, spill: new BoxSpill(scratchDir), linesInSql: true });
       load.rows += rows.length;
       for (let i = 0; i < rows.length; i++) {
+        if (load.linesInSql && !writableInSql(rows[i])) load.linesInSql = false;
         const box = rows[i].bbox;
         if (box) load.spill.add(ids[i], box);
       }
@@ -257,15 +295,24 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
       const params: unknown[] = [];
       const conditions = Object.entries(filter.equals).map(([name, value]) => filterCondition(name, params, value));
       const where = ['load_id = ?', 'collection_id = ?', 'id > ?', ...conditions].join(' AND ');
-      // The hot path of fetch_plots: SQLite writes each line's opening up to area_ha's value
-      // (uuid and collection ID are hex, the plot ID goes through json_quote), so each row
-      // comes back as few strings; rows read raw (arrays, not objects).
+      let after = 0;
+      let left = limit;
+      if (linesInSql.get(loadId) === 1) {
+        const pieces = db.prepare<unknown[], PieceRow>(piecesQuery(where)).raw();
+        while (left > 0) {
+          const [last, count, bytes] = pieces.get(loadId, collectionId, after, ...params, Math.min(PIECE_ROWS, left)) as PieceRow;
+          if (count === 0) return;
+          yield bytes as Buffer;
+          left -= count;
+          after = last as number;
+        }
+        return;
+      }
+      // SQLite writes each line's opening (json_quote for the plot ID), so a row comes back as few strings.
       const page = db.prepare<unknown[], HeadRow>(
         `SELECT id, '{"type":"Feature","id":"' || uuid || '","geometry":' || geometry || ',"properties":{"uuid":"' || uuid ||
           '","plotid":' || json_quote(plotid) || ',"collection_id":"' || collection_id || '","area_ha":', area_ha, properties
         FROM plots WHERE ${where} ORDER BY id LIMIT ?`).raw();
-      let after = 0;
-      let left = limit;
       while (left > 0) {
         const rows = page.all(loadId, collectionId, after, ...params, Math.min(PAGE_SIZE, left));
         if (rows.length === 0) return;
@@ -278,10 +325,10 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
             text += properties === '{}' ? `${head}${area}}}\n` : `${head}${area},${properties.slice(1)}}\n`;
           }
           if (text.length < CHUNK_CHARS) continue;
-          yield text;
+          yield Buffer.from(text);
           text = '';
         }
-        if (text.length > 0) yield text;
+        if (text.length > 0) yield Buffer.from(text);
         left -= rows.length;
         after = rows[rows.length - 1][0];
       }
