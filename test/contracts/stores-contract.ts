@@ -212,10 +212,16 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: {} }, 2))).length, 2);
 
       const second = await stores.plots.beginLoad('0x01', 'T2');
-      await stores.plots.insertBatch(second, '0x01', [plot(5, 'east')]);
+      await stores.plots.insertBatch(second, '0x01', [plot(5, 'east'), { ...plot(6, 'east'), plotId: 'P2' }, { ...plot(7, 'east'), plotId: 'Champ "7" é' }]);
       await stores.plots.publishLoad('0x01', second);
       assert.equal(await stores.plots.countLive('0x01', load), 0, 'the old load is dropped');
-      assert.equal(await stores.plots.countLive('0x01', second), 1);
+      assert.equal(await stores.plots.countLive('0x01', second), 3);
+      const byPlotId = async (loadId: string, plotid: string) => (await collect(stores.plots.streamFeatures('0x01', loadId, { equals: { plotid } }, 100))).map((f) => f.properties.uuid);
+      assert.deepEqual(await byPlotId(second, 'P2'), ['u-6'], 'the new load\'s plot, not the dropped one\'s');
+      assert.deepEqual(await byPlotId(second, 'Champ "7" é'), ['u-7']);
+      assert.deepEqual(await byPlotId(second, 'P5'), ['u-5']);
+      assert.deepEqual(await byPlotId(second, 'P1'), []);
+      assert.deepEqual(await byPlotId(load, 'P2'), [], 'nothing is left of the dropped load');
     });
 
     it('plots: a box query finds the live load\'s plots through the spatial index, and can stop early', async () => {

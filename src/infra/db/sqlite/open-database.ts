@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { plotIdHash } from './plot-id-spill.js';
 import { MIGRATIONS } from './schema.js';
 
 export type SqliteDatabase = Database.Database;
@@ -26,6 +27,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   if (options.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.trunc(options.walAutocheckpointPages)}`);
+  db.function('plot_id_hash', { deterministic: true }, (plotId: unknown) => plotIdHash(String(plotId)));
   migrate(db);
   return db;
 }

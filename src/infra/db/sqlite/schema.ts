@@ -108,4 +108,19 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE plot_loads ADD COLUMN lines_in_sql INTEGER;
   `,
+  // Plot IDs come in file order, which is random order for an index: the plotid index made a
+  // large load write nearly a page per row (to the WAL at each commit, again at each
+  // checkpoint). A lookup table keyed by a hash of the plot ID replaces it, filled in key
+  // order when a load is published (plot-id-spill.ts; plot_id_hash is registered by
+  // openDatabase).
+  `
+  DROP INDEX plots_collection_plotid;
+  CREATE TABLE plot_ids (
+    load_id TEXT NOT NULL,
+    hash INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    PRIMARY KEY (load_id, hash, id)
+  ) WITHOUT ROWID;
+  INSERT INTO plot_ids (load_id, hash, id) SELECT load_id, plot_id_hash(plotid), id FROM plots ORDER BY 1, 2, 3;
+  `,
 ];

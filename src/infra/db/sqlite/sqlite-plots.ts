@@ -7,12 +7,14 @@ import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
 import { BoxSpill } from './box-spill.js';
+import { PlotIdSpill, plotIdHash } from './plot-id-spill.js';
 import type { SqliteDatabase } from './open-database.js';
 
 /** Rows deleted per transaction, so a big delete never stalls the event loop for long. */
 const DELETE_CHUNK = 5000;
-/** Boxes put into the R*Tree per transaction when a load is indexed. */
+/** Boxes put into the R*Tree, and plot IDs into their table, per transaction when a load is indexed. */
 const BOX_BATCH = 2000;
+const PLOT_ID_BATCH = 10_000;
 /**
  * Plots per piece of a fetch_plots stream (~600 KB of NDJSON) when SQLite writes the lines:
  * one query each, so no statement stays open across an await, and few, large socket writes.
@@ -36,10 +38,15 @@ type HeadRow = [id: number, head: string, areaHa: number | null, properties: str
 /** A box-query row, read raw (as an array) because it is the hot path of map tiles. */
 type BoxRow = [uuid: string, plotid: string, status: PlotStatus, areaHa: number | null, minLon: number, minLat: number, maxLon: number, maxLat: number, geometry?: string];
 
-const COLUMN_FILTERS: Record<string, string> = { uuid: 'uuid', plotid: 'plotid', collection_id: 'collection_id', area_ha: 'CAST(area_ha AS TEXT)' };
+const COLUMN_FILTERS: Record<string, string> = { uuid: 'uuid', collection_id: 'collection_id', area_ha: 'CAST(area_ha AS TEXT)' };
 
 /** Builds the SQL condition for one `?name=value` filter on a plot's property. */
-function filterCondition(name: string, params: unknown[], value: string): string {
+function filterCondition(name: string, params: unknown[], value: string, loadId: string): string {
+  if (name === 'plotid') {
+    // Found through the lookup table by the ID's hash, then compared.
+    params.push(loadId, plotIdHash(value), value);
+    return 'id IN (SELECT id FROM plot_ids WHERE load_id = ? AND hash = ?) AND plotid = ?';
+  }
   const column = COLUMN_FILTERS[name];
   if (column) {
     params.push(value);
@@ -115,11 +122,15 @@ function featureLine(row: StreamRow & { status?: PlotStatus }): string {
 export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?: string } = {}): PlotStore {
   const scratchDir = options.scratchDir ?? tmpdir();
   /** Each load being written: its rows so far and its boxes, waiting for the R*Tree until it is published (box-spill.ts). */
-  const pending = new Map<string, { rows: number; spill: BoxSpill; linesInSql: boolean }>();
+  const pending = new Map<string, { rows: number; spill: BoxSpill; ids: PlotIdSpill; linesInSql: boolean }>();
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertBox = db.prepare('INSERT INTO plots_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
+  const insertPlotId = db.prepare('INSERT INTO plot_ids (load_id, hash, id) VALUES (?, ?, ?)');
+  // The first PLOT_ID_BATCH keys of a load, in key order.
+  const deletePlotIds = db.prepare<{ load: string }>(`DELETE FROM plot_ids WHERE load_id = @load AND hash <= (SELECT max(hash) FROM
+    (SELECT hash FROM plot_ids WHERE load_id = @load ORDER BY hash LIMIT ${PLOT_ID_BATCH}))`);
   const liveLoad = db.prepare<[string], { live_load_id: string | null }>('SELECT live_load_id FROM collections WHERE id = ?');
   const setLive = db.prepare('UPDATE collections SET live_load_id = ? WHERE id = ?');
   const setLoadState = db.prepare('UPDATE plot_loads SET state = ? WHERE id = ?');
@@ -166,6 +177,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
 
   async function dropLoad(loadId: string): Promise<void> {
     while (deleteChunk.immediate(loadId) > 0) await yieldToEventLoop();
+    while (deletePlotIds.run({ load: loadId }).changes > 0) await yieldToEventLoop();
     deleteLoadRow.run(loadId);
   }
 
@@ -181,6 +193,10 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
 
   const insertBoxes = db.transaction((boxes: Array<[number, number, number, number, number]>) => {
     for (const [id, minLon, minLat, maxLon, maxLat] of boxes) insertBox.run(id, minLon, maxLon, minLat, maxLat);
+  });
+
+  const insertPlotIds = db.transaction((loadId: string, keys: Array<[number, number]>) => {
+    for (const [hash, id] of keys) insertPlotId.run(loadId, hash, id);
   });
 
   /**
@@ -205,6 +221,15 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
         await yieldToEventLoop();
       }
       if (boxes.length > 0) insertBoxes.immediate(boxes);
+      let keys: Array<[number, number]> = [];
+      for (const key of load.ids.drain()) {
+        keys.push(key);
+        if (keys.length < PLOT_ID_BATCH) continue;
+        insertPlotIds.immediate(loadId, keys);
+        keys = [];
+        await yieldToEventLoop();
+      }
+      if (keys.length > 0) insertPlotIds.immediate(loadId, keys);
       const known = load.spill.count > 0;
       setLoadExtent.run(load.rows, known ? extent[0] : null, known ? extent[1] : null, known ? extent[2] : null, known ? extent[3] : null, load.linesInSql ? 1 : 0, loadId);
     } finally {
@@ -214,6 +239,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
 
   function dropPending(loadId: string): void {
     pending.get(loadId)?.spill.close();
+    pending.get(loadId)?.ids.close();
     pending.delete(loadId);
   }
 
@@ -234,9 +260,10 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     async insertBatch(loadId, collectionId, rows) {
       const ids = insertRows.immediate(loadId, collectionId, rows);
       let load = pending.get(loadId);
-      if (load === undefined) pending.set(loadId, load = { rows: 0, spill: new BoxSpill(scratchDir), linesInSql: true });
+      if (load === undefined) pending.set(loadId, load = { rows: 0, spill: new BoxSpill(scratchDir), ids: new PlotIdSpill(scratchDir), linesInSql: true });
       load.rows += rows.length;
       for (let i = 0; i < rows.length; i++) {
+        load.ids.add(ids[i], rows[i].plotId);
         if (load.linesInSql && !writableInSql(rows[i])) load.linesInSql = false;
         const box = rows[i].bbox;
         if (box) load.spill.add(ids[i], box);
@@ -293,7 +320,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     },
     async *streamFeatures(collectionId, loadId, filter: PlotFilter, limit) {
       const params: unknown[] = [];
-      const conditions = Object.entries(filter.equals).map(([name, value]) => filterCondition(name, params, value));
+      const conditions = Object.entries(filter.equals).map(([name, value]) => filterCondition(name, params, value, loadId));
       const where = ['load_id = ?', 'collection_id = ?', 'id > ?', ...conditions].join(' AND ');
       let after = 0;
       let left = limit;
