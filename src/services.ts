@@ -10,7 +10,7 @@ import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
 import { PlotMapService } from './domain/tiles/plot-map-service.js';
 import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
-import { createSqliteStores, SERVING_CHECKPOINT_PAGES } from './infra/db/sqlite/sqlite-stores.js';
+import { createSqliteStores, SERVING_CHECKPOINT_BYTES } from './infra/db/sqlite/sqlite-stores.js';
 import { threadedTask } from './task-thread.js';
 
 /** Everything the HTTP edge and the CLI call into, wired once from the configuration. */
@@ -34,7 +34,7 @@ export interface Services {
 export async function createServices(config: Config, logger: TaskLogger): Promise<Services> {
   const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.init();
-  const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: SERVING_CHECKPOINT_PAGES, scratchDir: blobs.scratchDir() });
+  const stores = createSqliteStores(config.dataDir, { walAutocheckpointBytes: SERVING_CHECKPOINT_BYTES, scratchDir: blobs.scratchDir() });
   // Checks run in worker threads and on this one (every core by default).
   const checker = new CheckPool({ workers: config.checkWorkers, inline: await createFeatureChecker() });
   // Each upload task runs in a thread of its own with its own connection (task-thread.ts).

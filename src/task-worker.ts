@@ -10,7 +10,7 @@ import type { CollectionRecord, TaskRecord } from './domain/ports.js';
 import { toWireError } from './domain/workers/wire-error.js';
 import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
 import type { Config } from './infra/config.js';
-import { createSqliteStores, LOADING_CHECKPOINT_PAGES } from './infra/db/sqlite/sqlite-stores.js';
+import { createSqliteStores, LOADING_CHECKPOINT_BYTES } from './infra/db/sqlite/sqlite-stores.js';
 import { taskHandlers } from './task-handlers.js';
 import type { TaskThreadMessage } from './task-thread.js';
 
@@ -33,7 +33,7 @@ let lastProgress = -Infinity;
 
 // Not init(): that clears the scratch folder, which the main thread's stages are using.
 const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
-const stores = createSqliteStores(config.dataDir, { walAutocheckpointPages: LOADING_CHECKPOINT_PAGES, scratchDir: blobs.scratchDir() });
+const stores = createSqliteStores(config.dataDir, { walAutocheckpointBytes: LOADING_CHECKPOINT_BYTES, scratchDir: blobs.scratchDir() });
 try {
   await taskHandlers(stores, blobs, config)[task.type]({
     task, collection, signal: controller.signal,

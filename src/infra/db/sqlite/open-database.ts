@@ -8,25 +8,39 @@ export type SqliteDatabase = Database.Database;
 
 export interface OpenOptions {
   /**
-   * WAL pages after which a commit on this connection also copies the log back into the
-   * database (SQLite's wal_autocheckpoint; default 1000). That copy runs on the committing
-   * thread and takes long when a load has just written: connections that answer requests
-   * set it high, the task threads that write loads lower, so loads pay for their own.
+   * WAL bytes after which a commit on this connection also copies the log back into the
+   * database (SQLite's wal_autocheckpoint, in pages of this file's size). That copy runs on
+   * the committing thread and takes long when a load has just written: connections that
+   * answer requests set it high, the task threads that write loads lower, so loads pay for
+   * their own.
    */
-  walAutocheckpointPages?: number;
+  walAutocheckpointBytes?: number;
 }
+
+/**
+ * Page size of a new database file. A plot row is about 1 KB (its geometry as text): in 4 KB
+ * pages a fifth of each page was left over. Inserting a million staged plot rows alone took
+ * 8.2 s into 1.18 GB with 4 KB pages, 6.8 s into 1.05 GB with 16 KB pages (checkpoints of
+ * the same bytes). A file created before keeps its page size (SQLite cannot change it in
+ * WAL mode).
+ */
+const NEW_FILE_PAGE_SIZE = 16_384;
 
 /** Opens (creating if needed) the embedded database and brings its schema up to date. */
 export function openDatabase(file: string, options: OpenOptions = {}): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
+  db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
   // WAL lets readers (fetch_plots) go on while a load writes; NORMAL sync is durable at
   // each checkpoint and is what WAL is designed for.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  if (options.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.trunc(options.walAutocheckpointPages)}`);
+  if (options.walAutocheckpointBytes !== undefined) {
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(options.walAutocheckpointBytes / pageSize))}`);
+  }
   db.function('plot_id_hash', { deterministic: true }, (plotId: unknown) => plotIdHash(String(plotId)));
   migrate(db);
   return db;

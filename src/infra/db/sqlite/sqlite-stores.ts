@@ -6,9 +6,9 @@ import { createSqlitePlotStore } from './sqlite-plots.js';
 import { createSqliteTaskStore } from './sqlite-tasks.js';
 import { createSqliteTokenStore, createSqliteUserStore } from './sqlite-users.js';
 
-/** WAL pages before a commit checkpoints: high where requests are answered, lower in task threads (OpenOptions). */
-export const SERVING_CHECKPOINT_PAGES = 20_000;
-export const LOADING_CHECKPOINT_PAGES = 8_000;
+/** WAL bytes before a commit checkpoints: high where requests are answered, lower in task threads (OpenOptions). */
+export const SERVING_CHECKPOINT_BYTES = 80 * 2 ** 20;
+export const LOADING_CHECKPOINT_BYTES = 32 * 2 ** 20;
 
 /** All stores of the embedded default, over one SQLite file in the data folder (one connection). */
 export function createSqliteStores(dataDir: string, options: OpenOptions & { scratchDir?: string } = {}): Stores {
