@@ -281,7 +281,7 @@ export class FlatGeobufWriter {
       }
       endRun();
       if (size > out.free) {
-        await gatherReads(fd, out.buffer, reads);
+        gatherReads(fd, out.buffer, reads);
         reads.clear();
         await out.flush();
       }
@@ -289,7 +289,7 @@ export class FlatGeobufWriter {
         // Larger than the whole chunk: read it alone into its own buffer.
         const bytes = Buffer.allocUnsafe(size);
         reads.add(offset, size, 0);
-        await gatherReads(fd, bytes, reads);
+        gatherReads(fd, bytes, reads);
         reads.clear();
         await out.put(bytes);
         continue;
@@ -298,7 +298,7 @@ export class FlatGeobufWriter {
       runBytes = size;
     }
     endRun();
-    await gatherReads(fd, out.buffer, reads);
+    gatherReads(fd, out.buffer, reads);
   }
 
   async #cleanUp(): Promise<void> {
