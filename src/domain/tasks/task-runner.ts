@@ -96,7 +96,11 @@ export class TaskRunner {
 
   private execute(task: TaskRecord): void {
     const controller = new AbortController();
-    const finished = this.perform(task, controller.signal).finally(() => {
+    // perform() records every outcome; only a failure to write that record reaches here (the
+    // database unwritable): logged, and the task is taken up again at the next start.
+    const finished = this.perform(task, controller.signal).catch((err: unknown) => {
+      this.options.logger.error({ taskId: task.id, err }, 'the task\'s end could not be recorded');
+    }).finally(() => {
       this.running.delete(task.id);
       this.notify();
     });
