@@ -8,27 +8,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { hashIdBytes } from '../../../domain/checks/cross-feature/plot-ids.js';
 import { RecordSorter } from '../../../domain/sorting/record-sorter.js';
 
 // Words per record: plot ID hash (high, low), row id (low, high).
 const WIDTH = 4;
 const RUN_RECORDS = 65_536;
 
+/** Two fixed seeds for hashIdBytes: the table's keys must not change between runs. */
+const SEED_HIGH = 0x2545f491;
+const SEED_LOW = 0x9e3779b9;
+const encoder = new TextEncoder();
+let utf8 = new Uint8Array(256);
+
 /**
- * A 52-bit hash of a plot ID (two 32-bit FNV-1a variants over its UTF-16 code units), exact
- * as a JavaScript number and an SQLite integer. The lookup table is keyed by it; a query
- * still compares the plot ID itself, so two IDs with one hash are told apart.
+ * A 52-bit hash of a plot ID (the duplicate-ID check's hashIdBytes over its UTF-8, with two
+ * seeds), exact as a JavaScript number and an SQLite integer. The lookup table is keyed by
+ * it; a query still compares the plot ID itself, so two IDs with one hash are told apart.
  */
 export function plotIdHash(plotId: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ plotId.length;
-  for (let i = 0; i < plotId.length; i++) {
-    const c = plotId.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return (a >>> 12) * 0x1_0000_0000 + (b >>> 0);
+  if (3 * plotId.length > utf8.length) utf8 = new Uint8Array(3 * plotId.length);
+  const { written } = encoder.encodeInto(plotId, utf8);
+  return (hashIdBytes(utf8, 0, written, SEED_HIGH) >>> 12) * 0x1_0000_0000 + hashIdBytes(utf8, 0, written, SEED_LOW);
 }
 
 export class PlotIdSpill {

@@ -293,8 +293,9 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   }
 
   function dropPending(loadId: string): void {
-    pending.get(loadId)?.spill.close();
-    pending.get(loadId)?.ids.close();
+    const load = pending.get(loadId);
+    load?.spill.close();
+    load?.ids.close();
     pending.delete(loadId);
   }
 
