@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Position } from '../../src/domain/features/types.js';
 import { createPolygonValidator, type PolygonValidator } from '../../src/domain/checks/geos-validator.js';
-import { provablySimpleRing } from '../../src/domain/checks/simple-ring.js';
+import { proveRing, provablySimpleRing, RingProof } from '../../src/domain/checks/simple-ring.js';
+import { CLEARANCE_DEG, hasClearance } from '../../src/domain/checks/rules/truncation.js';
 
 function prng(seed: number): () => number {
   let t = seed >>> 0;
@@ -84,5 +85,48 @@ describe('provablySimpleRing', () => {
       const eps = (random() - 0.5) * 1e-14;
       agrees([[0, 0], [1, 0], [1, 1], [0.5 + random() * 0.1, eps], [0, 1], [0, 0]].map(([x, y]) => [x * 0.01 - 5.3, y * 0.01 + 6.3]) as Position[]);
     }
+  });
+});
+
+describe('proveRing with a clearance', () => {
+  /** The sweep's clearance verdict must be the all-pairs proof's, whenever the ring is proven simple. */
+  const sameAsAllPairs = (ring: Position[]): RingProof => {
+    const proof = proveRing(ring, CLEARANCE_DEG);
+    assert.equal(proof !== RingProof.NONE, provablySimpleRing(ring), 'the clearance does not change the simplicity verdict');
+    if (proof !== RingProof.NONE) assert.equal(proof === RingProof.SIMPLE_AND_CLEAR, hasClearance([[ring]]), `clearance differs: ${JSON.stringify(ring)}`);
+    return proof;
+  };
+
+  it('agrees with the all-pairs proof on plots from ~1 m to ~100 m across', () => {
+    const random = prng(4);
+    const seen = new Set<RingProof>();
+    for (let k = 0; k < 4000; k++) seen.add(sameAsAllPairs(star(random, -5 + random(), 6 + random(), 3 + Math.floor(random() * 60), 1e-5 * (1 + random() * 100))));
+    assert.ok(seen.has(RingProof.SIMPLE) && seen.has(RingProof.SIMPLE_AND_CLEAR), 'both verdicts occur');
+  });
+
+  it('finds a corner just inside the clearance of a side it does not touch, and passes one just outside', () => {
+    const random = prng(5);
+    for (let k = 0; k < 2000; k++) {
+      // A 0.001° square with a notch whose tip sits near the bottom side: at 0.8–1.2 × the clearance.
+      const gap = CLEARANCE_DEG * (0.8 + random() * 0.4);
+      const tipX = 0.0002 + random() * 0.0006;
+      const ring: Position[] = [[0, 0], [0.001, 0], [0.001, 0.001], [tipX + 0.0001, 0.001], [tipX, gap], [tipX - 0.0001, 0.001], [0, 0.001], [0, 0]]
+        .map(([x, y]) => [x + 12.5, y - 3.25]);
+      const proof = sameAsAllPairs(ring);
+      assert.notEqual(proof, RingProof.NONE);
+    }
+    const near: Position[] = [[0, 0], [0.001, 0], [0.001, 0.001], [0.0006, 0.001], [0.0005, 2e-6], [0.0004, 0.001], [0, 0.001], [0, 0]];
+    assert.equal(proveRing(near, CLEARANCE_DEG), RingProof.SIMPLE);
+    assert.equal(proveRing(near), RingProof.SIMPLE, 'without a clearance only simplicity is proven');
+    const far = near.map(([x, y]) => [x, y === 2e-6 ? 4e-6 : y]);
+    assert.equal(proveRing(far, CLEARANCE_DEG), RingProof.SIMPLE_AND_CLEAR);
+  });
+
+  it('checks a corner against the far end of its neighbouring side and the sides of a triangle', () => {
+    // A needle: corner 0 lies within the clearance of side 1 (corners 1→2), whose ends it is not.
+    const needle: Position[] = [[0, 0], [0.01, 0], [0.01, 0.01], [1e-6, 2e-6 + 1e-6 * 1e-3], [0, 0]];
+    assert.equal(sameAsAllPairs(needle), RingProof.SIMPLE);
+    assert.equal(sameAsAllPairs([[0, 0], [0.01, 0], [0, 2e-6], [0, 0]]), RingProof.SIMPLE);
+    assert.equal(sameAsAllPairs([[0, 0], [0.01, 0], [0, 0.01], [0, 0]]), RingProof.SIMPLE_AND_CLEAR);
   });
 });

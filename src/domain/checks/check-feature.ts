@@ -8,6 +8,7 @@ import { geodesicAreaHa, roundAreaHa } from './area.js';
 import { bboxOf } from './bbox.js';
 import { compareIssues, makeIssue } from './catalogue.js';
 import { createPolygonValidator, type PolygonValidator } from './geos-validator.js';
+import { proveRing, RingProof } from './simple-ring.js';
 import { findPlotId } from './plot-id.js';
 import { checkAreaMatches, checkAreaPlausible } from './rules/area-plausibility.js';
 import { checkCountryCode } from './rules/country-code.js';
@@ -22,7 +23,7 @@ import { checkPropertyNames } from './rules/property-names.js';
 import { checkRings } from './rules/rings.js';
 import { checkSpikes } from './rules/spike.js';
 import { readGeometry } from './rules/structure.js';
-import { checkTruncation } from './rules/truncation.js';
+import { checkTruncation, CLEARANCE_DEG } from './rules/truncation.js';
 import { checkValidity } from './rules/validity.js';
 
 /** Options fixed for a whole file. */
@@ -63,13 +64,15 @@ function checkPolygonal(geometry: PlotGeometry, declared: DeclaredArea, validato
   // The area of an invalid polygon (a bow-tie's lobes cancel) would be a wrong number: null.
   if (rings.degenerate) return { geometry, areaHa: null };
   add(findings, checkSpikes(polygons));
-  const invalid = checkValidity(polygons, validator);
+  // A lone ring (most plots) is swept once for both validity and truncation clearance.
+  const proof = polygons.length === 1 && polygons[0].length === 1 ? proveRing(polygons[0][0], CLEARANCE_DEG) : RingProof.NONE;
+  const invalid = checkValidity(polygons, validator, proof !== RingProof.NONE);
   if (invalid !== null) {
     findings.push(invalid);
     return { geometry, areaHa: null };
   }
   const areaHa = roundAreaHa(geodesicAreaHa(geometry));
-  add(findings, checkTruncation(polygons, validator));
+  add(findings, checkTruncation(polygons, validator, proof === RingProof.NONE ? undefined : proof === RingProof.SIMPLE_AND_CLEAR));
   add(findings, checkAreaPlausible(areaHa));
   add(findings, checkAreaMatches(declared, areaHa));
   return { geometry, areaHa };

@@ -42,13 +42,40 @@ function apart(i: number, j: number): boolean {
   return a !== 0 && a === turn(cx, cy, dx, dy, bx, by);
 }
 
+/** `proveRing`'s verdicts. */
+export const RingProof = {
+  /** Not shown simple (or not asked): GEOS decides. */
+  NONE: 0,
+  /** Simple. */
+  SIMPLE: 1,
+  /** Simple, and every corner keeps the asked clearance from every side it is not an end of. */
+  SIMPLE_AND_CLEAR: 3,
+} as const;
+export type RingProof = (typeof RingProof)[keyof typeof RingProof];
+
+/** Squared distance from (px, py) to side s (corners s→s+1), or +∞ when outside the side's box grown by `reach`. */
+function distance2(px: number, py: number, s: number, reach: number): number {
+  const ax = xs[s], ay = ys[s], bx = xs[s + 1], by = ys[s + 1];
+  if ((px + reach < ax && px + reach < bx) || (px - reach > ax && px - reach > bx)) return Infinity;
+  if ((py + reach < ay && py + reach < by) || (py - reach > ay && py - reach > by)) return Infinity;
+  const dx = bx - ax, dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  let t = len2 === 0 ? 0 : ((px - ax) * dx + (py - ay) * dy) / len2;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const ex = ax + t * dx - px, ey = ay + t * dy - py;
+  return ex * ex + ey * ey;
+}
+
 /**
- * True when the closed ring (last position equals the first) is provably simple. Sides are
- * swept west to east, so only sides whose x ranges overlap are compared.
+ * Whether the closed ring (last position equals the first) is provably simple, and, when
+ * `clearance` > 0, whether every corner is also farther than `clearance` from every side it
+ * is not an end of (what the truncation check needs; same test as its all-pairs loop).
+ * Sides are swept west to east, so only sides whose x ranges come within `clearance` of
+ * each other are compared: a corner near a side lies in the x range of its own two sides.
  */
-export function provablySimpleRing(ring: Position[]): boolean {
+export function proveRing(ring: Position[], clearance = 0): RingProof {
   const sides = ring.length - 1;
-  if (sides < 3 || sides > MAX_SIDES) return false;
+  if (sides < 3 || sides > MAX_SIDES) return RingProof.NONE;
   for (let i = 0; i <= sides; i++) {
     xs[i] = ring[i][0];
     ys[i] = ring[i][1];
@@ -56,9 +83,9 @@ export function provablySimpleRing(ring: Position[]): boolean {
   for (let i = 0; i < sides; i++) {
     const k = i + 2 > sides ? 1 : i + 2;
     const ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1], cx = xs[k], cy = ys[k];
-    if (ax === bx && ay === by) return false; // a repeated corner
+    if (ax === bx && ay === by) return RingProof.NONE; // a repeated corner
     // Neighbouring sides meet only at their corner unless b→c turns straight back along a→b.
-    if (turn(ax, ay, bx, by, cx, cy) === 0 && (bx - ax) * (cx - bx) + (by - ay) * (cy - by) <= 0) return false;
+    if (turn(ax, ay, bx, by, cx, cy) === 0 && (bx - ax) * (cx - bx) + (by - ay) * (cy - by) <= 0) return RingProof.NONE;
     west[i] = Math.min(ax, bx);
     east[i] = Math.max(ax, bx);
     // Insertion sort of the sides by their west end.
@@ -69,15 +96,34 @@ export function provablySimpleRing(ring: Position[]): boolean {
     }
     order[at] = i;
   }
+  let clear = clearance > 0;
+  let reach = clear ? clearance : 0; // back to 0 once a corner is found too near
+  const clearance2 = clearance * clearance;
   for (let a = 0; a < sides; a++) {
     const i = order[a];
+    const reachEast = east[i] + reach;
     for (let b = a + 1; b < sides; b++) {
       const j = order[b];
-      if (west[j] > east[i]) break;
+      if (west[j] > reachEast) break;
+      if (clear) {
+        // Each corner is checked as the start of its side: corner i against side j unless
+        // side j ends at it, and corner j against side i likewise.
+        if ((j !== (i === 0 ? sides - 1 : i - 1) && distance2(xs[i], ys[i], j, reach) < clearance2)
+          || (i !== (j === 0 ? sides - 1 : j - 1) && distance2(xs[j], ys[j], i, reach) < clearance2)) {
+          clear = false;
+          reach = 0;
+        }
+      }
+      if (west[j] > east[i]) continue;
       const d = i > j ? i - j : j - i;
       if (d === 1 || d === sides - 1) continue; // neighbours share a corner
-      if (!apart(i < j ? i : j, i < j ? j : i)) return false;
+      if (!apart(i < j ? i : j, i < j ? j : i)) return RingProof.NONE;
     }
   }
-  return true;
+  return clear ? RingProof.SIMPLE_AND_CLEAR : RingProof.SIMPLE;
+}
+
+/** True when the closed ring (last position equals the first) is provably simple. */
+export function provablySimpleRing(ring: Position[]): boolean {
+  return proveRing(ring) !== RingProof.NONE;
 }

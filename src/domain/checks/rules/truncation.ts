@@ -15,7 +15,7 @@ import { formatPosition, type Finding } from './finding.js';
  * (the gap between two segments is always measured at an endpoint of one of them), so a
  * valid polygon stays valid. 3e-6° (~0.3 m) leaves a margin over 2δ ≈ 2.83e-6°.
  */
-const CLEARANCE_DEG = 3e-6;
+export const CLEARANCE_DEG = 3e-6;
 const CLEARANCE2 = CLEARANCE_DEG * CLEARANCE_DEG;
 /** Above this many vertices the O(n²) proof costs more than asking GEOS. */
 const MAX_PROOF_VERTICES = 200;
@@ -61,7 +61,7 @@ function flatten(polygons: Position[][][]): number {
 }
 
 /** True when every vertex keeps CLEARANCE_DEG from every side it is not an endpoint of. */
-function hasClearance(polygons: Position[][][]): boolean {
+export function hasClearance(polygons: Position[][][]): boolean {
   const total = flatten(polygons);
   const { xs: x, ys: y, ends, rings } = scratch;
   if (total - rings > MAX_PROOF_VERTICES) return false;
@@ -98,9 +98,13 @@ function hasClearance(polygons: Position[][][]): boolean {
   return true;
 }
 
-/** The finding when the polygons become invalid once cut to 6 decimals, else null. */
-export function checkTruncation(polygons: Position[][][], validator: PolygonValidator): Finding | null {
-  if (!changesWhenTruncated(polygons) || hasClearance(polygons)) return null;
+/**
+ * The finding when the polygons become invalid once cut to 6 decimals, else null.
+ * `clear` is the clearance proof's answer when the caller already has it (simple-ring.ts
+ * sweeps a lone ring for both at once); without it the all-pairs proof runs here.
+ */
+export function checkTruncation(polygons: Position[][][], validator: PolygonValidator, clear?: boolean): Finding | null {
+  if (clear === true || !changesWhenTruncated(polygons) || (clear === undefined && hasClearance(polygons))) return null;
   const validity = validator.validate(polygons, { truncate: true });
   if (validity.valid) return null;
   const where = validity.location ? ` at ${formatPosition(validity.location)}` : '';

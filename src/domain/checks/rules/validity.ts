@@ -4,7 +4,6 @@
  */
 import type { Position } from '../../features/types.js';
 import type { PolygonValidator, Validity } from '../geos-validator.js';
-import { provablySimpleRing } from '../simple-ring.js';
 import { formatPosition, type Finding } from './finding.js';
 
 /** What to do about each GEOS reason (GEOS 3.13 IsValidOp wording). */
@@ -49,9 +48,10 @@ export function validityFinding(validity: Validity, multi = false): Finding | nu
 
 /**
  * Checks polygons with GEOS; callers pass only buildable, non-degenerate polygons. A lone
- * ring without holes that is provably simple (most plots) is valid without the call.
+ * ring without holes that the caller proved simple (simple-ring.ts; most plots) is valid
+ * without the call.
  */
-export function checkValidity(polygons: Position[][][], validator: PolygonValidator): Finding | null {
-  if (polygons.length === 1 && polygons[0].length === 1 && provablySimpleRing(polygons[0][0])) return null;
+export function checkValidity(polygons: Position[][][], validator: PolygonValidator, provenSimple = false): Finding | null {
+  if (provenSimple) return null;
   return validityFinding(validator.validate(polygons), polygons.length > 1);
 }
