@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { createFeatureChecker } from '../../src/domain/checks/check-feature.js';
 import { AppError } from '../../src/domain/errors.js';
-import type { CheckOutcome } from '../../src/domain/staging/check-outcome.js';
+import { unpackOutcomes, type CheckOutcome } from '../../src/domain/staging/check-outcome.js';
 import { CheckPool } from '../../src/domain/staging/check-pool.js';
 import { readStagedLine } from '../../src/domain/staging/staged-feature.js';
 import { readGeoJson } from '../../src/domain/readers/geojson-reader.js';
@@ -40,7 +40,7 @@ async function outcomesOf(pool: CheckPool, text: string): Promise<CheckOutcome[]
   const source = Readable.from([Buffer.from(text)]);
   const features = readGeoJson(source, { maxFeatureBytes: 1 << 20, deferParse: true });
   const all: CheckOutcome[] = [];
-  for await (const batch of pool.outcomes(features, { seeds: SEEDS })) all.push(...batch);
+  for await (const batch of pool.outcomes(features, { seeds: SEEDS })) all.push(...unpackOutcomes(batch));
   return all;
 }
 
@@ -60,6 +60,16 @@ describe('CheckPool', async () => {
     assert.deepEqual(withWorker, without);
     assert.ok(withWorker.some((o) => !o.valid), 'the bow-ties are invalid');
     assert.ok(withWorker.some((o) => o.issues.some((i) => i.code === 'Z_DROPPED')));
+  });
+
+  it('carries plot IDs of any text, and none, through the packed outcomes', async () => {
+    const ids = ['PL-é-🌳', 'a\tb\nc', '"quoted"', 'x'.repeat(500), null, 'Ω'];
+    const texts = ids.map((id, i) => `{"type":"Feature","properties":{${id === null ? '' : `"plot_id":${JSON.stringify(id)},`}"n":${i}},"geometry":{"type":"Polygon","coordinates":${JSON.stringify(square(i))}}}`);
+    const file = fileOf([...texts, ...texts]);
+    for (const outcomes of [await outcomesOf(pooled, file), await outcomesOf(alone, file)]) {
+      assert.deepEqual(outcomes.map((o) => o.plotId), [...ids, ...ids]);
+      for (const o of outcomes) assert.equal(readStagedLine(o.stagedLine!).plotId, o.plotId);
+    }
   });
 
   it("stores the file's own geometry text only when the checks keep the geometry as parsed", async () => {

@@ -19,6 +19,7 @@ import { IssueLog } from '../../src/domain/checks/cross-feature/issue-log.js';
 import { Pacer } from '../../src/domain/checks/cross-feature/pacer.js';
 import { hashIdBytes, PlotIdTable } from '../../src/domain/checks/cross-feature/plot-ids.js';
 import { plotSorter, Word, writePlotRecord } from '../../src/domain/checks/cross-feature/plot-records.js';
+import { packSummary, SUMMARY_WIDTH } from '../../src/domain/checks/cross-feature/plot-summary.js';
 import { RecordSorter } from '../../src/domain/sorting/record-sorter.js';
 import { StagedLines } from '../../src/domain/checks/cross-feature/staged-lines.js';
 import type { CheckedFeature, Issue, PlotGeometry, Position } from '../../src/domain/features/types.js';
@@ -199,9 +200,11 @@ describe('DUPLICATE_PLOT', () => {
   it('confirms hash groups by reading the geometries, so forged hash collisions report nothing false', async () => {
     const { features, lines, path } = stage([{ geometry: rect(0, 0) }, { geometry: rect(1, 1) }, { geometry: rect(0, 0) }, { geometry: rect(1, 1) }]);
     const plots = plotSorter(join(dir, `forged-${files}.runs`), 3);
-    const sameHash = new Uint32Array([42, 7]); // every plot gets the same 64-bit hash and spatial key
+    const summary = new Float64Array(SUMMARY_WIDTH);
     features.forEach((f, i) => {
-      writePlotRecord(plots.block, plots.at, f.index, lines[i]!.offset, lines[i]!.length, f.bbox!, 1, sameHash, true);
+      // Every plot gets the same 64-bit hash (42, 7) and spatial key.
+      packSummary({ hash1: 42, hash2: 7, bbox: f.bbox!, planarArea: 1, polygonal: true }, summary, 0);
+      writePlotRecord(plots.block, plots.at, f.index, lines[i]!.offset, lines[i]!.length, summary, 0);
       plots.block.words[plots.at + Word.key] = 0;
       plots.commit();
     });

@@ -1,7 +1,7 @@
 import { CrossFeatureChecker } from '../checks/cross-feature/index.js';
 import type { Issue, ReadFeature } from '../features/types.js';
 import type { BlobWriter } from '../ports.js';
-import type { OutcomeSource } from './check-outcome.js';
+import { Field, HAS_PLOT, OUTCOME_WIDTH, VALID, type CheckedBatch, type OutcomeSource } from './check-outcome.js';
 import { flaggedIssueLine } from './flagged-feature.js';
 import { IssueTally } from './issue-tally.js';
 import { LineSink } from './line-sink.js';
@@ -27,6 +27,37 @@ export interface CheckTotals {
 }
 
 /**
+ * Writes one batch's staged lines to the features blob as they came (one write), hands each
+ * feature to the checks between features and the flagged ones to the report; returns how
+ * many features were valid.
+ */
+async function collect(batch: CheckedBatch, features: BlobWriter, between: CrossFeatureChecker, tally: IssueTally, flagged: LineSink): Promise<number> {
+  const { numbers: n, bytes, linesEnd } = batch;
+  let line = features.bytes; // where this batch's first line starts in the blob
+  if (linesEnd > 0) await features.write(Buffer.from(bytes.buffer, bytes.byteOffset, linesEnd));
+  let id = linesEnd, valid = 0, f = 0;
+  for (let k = 0; k < batch.count; k++) {
+    const at = k * OUTCOME_WIDTH;
+    if (f < batch.flagged.length && batch.flagged[f].k === k) {
+      for (const issue of batch.flagged[f].issues) await tally.record(issue);
+      await flagged.push(batch.flagged[f++].flaggedLine);
+    }
+    const flags = n[at + Field.flags];
+    const idBytes = n[at + Field.idBytes];
+    let staged = null;
+    if ((flags & VALID) !== 0) {
+      valid++;
+      const length = n[at + Field.lineBytes];
+      if ((flags & HAS_PLOT) !== 0) staged = { offset: line, length };
+      line += length + 1;
+    }
+    between.addPacked(n[at + Field.index], idBytes < 0 ? null : bytes, id, id + Math.max(idBytes, 0), staged, n, at + Field.summary);
+    if (idBytes > 0) id += idBytes;
+  }
+  return valid;
+}
+
+/**
  * The shared feature pipeline every reader feeds: each feature is checked on its own as it
  * streams in (its issues to the report, loadable ones to the features blob), then one
  * pass between features (duplicates, overlaps, repeated IDs) reads back what was stored.
@@ -35,26 +66,15 @@ export async function checkFeatures(
   features: AsyncIterable<ReadFeature>, checker: OutcomeSource, writers: CheckWriters,
   options: { idColumn?: string; issueLimit: number; scratchDir: string },
 ): Promise<CheckTotals> {
-  const loadable = new LineSink(writers.features);
   const flagged = new LineSink(writers.flagged);
   const tally = new IssueTally(new LineSink(writers.report), options.issueLimit);
   const between = await CrossFeatureChecker.create({ scratchDir: options.scratchDir });
   let featureCount = 0, validCount = 0, overlapCheckComplete = true;
   try {
     for await (const batch of checker.outcomes(features, { idColumn: options.idColumn, seeds: between.seeds })) {
-      for (const outcome of batch) {
-        featureCount++;
-        for (const issue of outcome.issues) await tally.record(issue);
-        if (outcome.flaggedLine !== null) await flagged.push(outcome.flaggedLine);
-        let line = null;
-        if (outcome.stagedLine !== null) {
-          validCount++;
-          line = await loadable.push(outcome.stagedLine);
-        }
-        between.add(outcome, line, outcome.plot);
-      }
+      featureCount += batch.count;
+      validCount += await collect(batch, writers.features, between, tally, flagged);
     }
-    await loadable.flush();
     await writers.features.flush();
     for await (const issue of between.issues(writers.features.path)) {
       await tally.record(issue);

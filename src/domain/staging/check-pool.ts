@@ -2,8 +2,8 @@
  * Runs the single-feature checks on every core while staging: the thread that reads the
  * upload packs features into batches (unparsed GeoJSON stays bytes, so parsing moves too)
  * and hands each to a worker thread with its own GEOS, or, when every worker already holds
- * its share, checks the batch itself. Outcomes come back in file order and are only
- * strings and numbers (check-outcome.ts). Batches in flight are bounded, which bounds
+ * its share, checks the batch itself. Outcomes come back in file order, packed in two moved
+ * buffers per batch (check-outcome.ts). Batches in flight are bounded, which bounds
  * memory; a worker that dies fails the batches it held and is replaced on the next batch.
  */
 import type { Worker } from 'node:worker_threads';
@@ -13,7 +13,7 @@ import type { ReadFeature } from '../features/types.js';
 import { startWorker } from '../workers/start-worker.js';
 import { fromWireError } from '../workers/wire-error.js';
 import {
-  BatchBuilder, checkBatch, type CheckOutcome, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
+  BatchBuilder, checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
 } from './check-outcome.js';
 import type { CheckReply, CheckRequest } from './check-worker.js';
 
@@ -39,8 +39,14 @@ export interface CheckPoolOptions {
   idleMs?: number;
 }
 
+/**
+ * Batches this thread may have checked beyond the workers' share before it waits for the
+ * oldest: it goes on checking while a worker's reply waits in its event loop.
+ */
+const AHEAD = 2;
+
 interface Waiting {
-  resolve: (outcomes: CheckOutcome[]) => void;
+  resolve: (outcomes: CheckedBatch) => void;
   reject: (err: Error) => void;
 }
 
@@ -49,11 +55,17 @@ class PoolWorker {
   readonly waiting = new Map<number, Waiting>();
   private readonly worker: Worker;
   private readonly ready: Promise<void>;
+  /** Batches the worker has finished, counted by the worker itself (check-worker.ts). */
+  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
+  private sent = 0;
   dead = false;
 
   constructor(youngGenerationMb: number) {
     // The old generation is capped too: a batch is small, so more would mean a leak, not a big file.
-    this.worker = startWorker(import.meta.url, 'check-worker', { resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: youngGenerationMb } });
+    this.worker = startWorker(import.meta.url, 'check-worker', {
+      workerData: { finished: this.finished },
+      resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: youngGenerationMb },
+    });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.once('message', () => resolve());
@@ -66,7 +78,7 @@ class PoolWorker {
       if (waiting === undefined) return;
       this.waiting.delete(reply.id);
       if ('error' in reply) waiting.reject(fromWireError(reply.error, 'A check worker'));
-      else waiting.resolve(reply.outcomes);
+      else waiting.resolve(reply.batch);
     });
     const fail = (err: Error): void => {
       this.dead = true;
@@ -77,8 +89,18 @@ class PoolWorker {
     this.worker.on('exit', (code) => fail(new Error(`A check worker stopped (exit code ${code}).`)));
   }
 
-  check(request: CheckRequest): Promise<CheckOutcome[]> {
-    return new Promise<CheckOutcome[]>((resolve, reject) => {
+  /**
+   * Batches sent and not yet finished. Read from the shared counter, not from the replies:
+   * those wait in this thread's event loop while it is busy checking a batch itself, and
+   * the worker would sit idle with nothing queued.
+   */
+  get unfinished(): number {
+    return this.sent - Atomics.load(this.finished, 0);
+  }
+
+  check(request: CheckRequest): Promise<CheckedBatch> {
+    this.sent++;
+    return new Promise<CheckedBatch>((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
       this.ready.then(
         () => this.worker.postMessage(request, [request.batch.bytes.buffer as ArrayBuffer]),
@@ -95,7 +117,7 @@ class PoolWorker {
 
 /** A batch's outcomes on their way, and whether they have arrived. */
 interface Pending {
-  outcomes: Promise<CheckOutcome[]>;
+  outcomes: Promise<CheckedBatch>;
   settled: boolean;
 }
 
@@ -117,9 +139,9 @@ export class CheckPool implements OutcomeSource {
     this.youngGenerationMb = options.workerYoungGenerationMb ?? 16;
   }
 
-  async *outcomes(features: AsyncIterable<ReadFeature>, options: OutcomeOptions): AsyncGenerator<CheckOutcome[]> {
-    // Every worker's share in flight, and two more that this thread checked while the oldest was still out.
-    const maxPending = this.options.workers * this.perWorker + 2;
+  async *outcomes(features: AsyncIterable<ReadFeature>, options: OutcomeOptions): AsyncGenerator<CheckedBatch> {
+    // Every worker's share in flight, and a few more that this thread checked while the oldest was still out.
+    const maxPending = this.options.workers * this.perWorker + AHEAD;
     const pending: Pending[] = [];
     const builder = new BatchBuilder();
     this.active++;
@@ -164,7 +186,7 @@ export class CheckPool implements OutcomeSource {
     for (let i = this.workers.length - 1; i >= 0; i--) if (this.workers[i].dead) this.workers.splice(i, 1);
     while (this.workers.length < this.options.workers) this.workers.push(new PoolWorker(this.youngGenerationMb));
     let target: PoolWorker | undefined;
-    for (const w of this.workers) if (w.waiting.size < this.perWorker && (target === undefined || w.waiting.size < target.waiting.size)) target = w;
+    for (const w of this.workers) if (w.unfinished < this.perWorker && (target === undefined || w.unfinished < target.unfinished)) target = w;
     if (target === undefined) {
       try {
         return { outcomes: Promise.resolve(checkBatch(this.options.inline, this.summariser, batch, options)), settled: true };

@@ -1,12 +1,12 @@
 /**
  * A worker thread of the check pool (check-pool.ts): owns one feature checker (its own GEOS)
- * and turns each batch it is sent into check outcomes.
+ * and turns each batch it is sent into packed check outcomes.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createFeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser } from '../checks/cross-feature/index.js';
 import { toWireError, type WireError } from '../workers/wire-error.js';
-import { checkBatch, type CheckOutcome, type FeatureBatch, type OutcomeOptions } from './check-outcome.js';
+import { checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions } from './check-outcome.js';
 
 export interface CheckRequest {
   id: number;
@@ -14,19 +14,25 @@ export interface CheckRequest {
   options: OutcomeOptions;
 }
 
-export type CheckReply = { id: number; outcomes: CheckOutcome[] } | { id: number; error: WireError };
+export type CheckReply = { id: number; batch: CheckedBatch } | { id: number; error: WireError };
 
 const port = parentPort!;
+/** Finished batches, read by the pool to see how many this worker still holds (check-pool.ts). */
+const finished = (workerData as { finished: Int32Array }).finished;
 const checker = await createFeatureChecker();
 const summariser = new PlotSummariser();
 
 port.on('message', (request: CheckRequest) => {
-  let reply: CheckReply;
+  let batch: CheckedBatch;
   try {
-    reply = { id: request.id, outcomes: checkBatch(checker, summariser, request.batch, request.options) };
+    batch = checkBatch(checker, summariser, request.batch, request.options);
   } catch (err) {
-    reply = { id: request.id, error: toWireError(err) };
+    port.postMessage({ id: request.id, error: toWireError(err) } satisfies CheckReply);
+    Atomics.add(finished, 0, 1);
+    return;
   }
-  port.postMessage(reply);
+  // The two buffers move to the collecting thread rather than being copied.
+  port.postMessage({ id: request.id, batch } satisfies CheckReply, [batch.bytes.buffer as ArrayBuffer, batch.numbers.buffer as ArrayBuffer]);
+  Atomics.add(finished, 0, 1);
 });
 port.postMessage({ ready: true });

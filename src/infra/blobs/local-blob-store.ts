@@ -11,6 +11,9 @@ function assertKey(key: string): void {
   }
 }
 
+/** Bytes a blob writer queues for the disk before write() waits (backpressure). */
+const WRITE_QUEUE_BYTES = 4 * 1024 * 1024;
+
 class LocalBlobWriter implements BlobWriter {
   bytes = 0;
   private closed = false;
@@ -73,7 +76,9 @@ export class LocalBlobStore implements BlobStore {
 
   async createWriter(): Promise<BlobWriter> {
     const tmpPath = path.join(this.tmpDir, randomUUID());
-    const out = createWriteStream(tmpPath, { flags: 'wx' });
+    // Writers take 64-256 KB chunks: with the default 16 KB mark every write would wait for
+    // the disk (a thread-pool round trip each), idling the thread that stages the file.
+    const out = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: WRITE_QUEUE_BYTES });
     await new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
     return new LocalBlobWriter(this, tmpPath, out);
   }

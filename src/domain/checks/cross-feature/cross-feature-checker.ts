@@ -14,7 +14,7 @@ import { makeIssue } from '../catalogue.js';
 import { findDuplicatePlots } from './duplicate-plots.js';
 import { GeosOverlap } from './geos-overlap.js';
 import { randomSeed } from './geometry-key.js';
-import type { HashSeeds, PlotSummary } from './plot-summary.js';
+import { packSummary, SUMMARY_WIDTH, type HashSeeds, type PlotSummary } from './plot-summary.js';
 import { Finding, IssueLog, type FindingRecord } from './issue-log.js';
 import { findOverlappingPlots, type OverlapStats } from './overlapping-plots.js';
 import { Pacer } from './pacer.js';
@@ -57,7 +57,7 @@ export class CrossFeatureChecker {
   private readonly ids: PlotIdTable;
   private readonly log: IssueLog;
   private readonly batchPlots: number;
-  private readonly hash = new Uint32Array(2);
+  private readonly summary = new Float64Array(SUMMARY_WIDTH);
   /** Seeds of this file's geometry hashes: summaries given to add() must use them. */
   readonly seeds: HashSeeds = [randomSeed(), randomSeed()];
   private readonly overlapShare: number;
@@ -93,14 +93,32 @@ export class CrossFeatureChecker {
    * when the feature is loadable (valid); both are null otherwise.
    */
   add(feature: { index: number; plotId: string | null }, line: StagedLine | null, plot: PlotSummary | null): void {
-    if (this.state !== 'adding') throw new Error('CrossFeatureChecker.add() after issues() or close()');
-    if (feature.index <= this.lastIndex) throw new RangeError(`Features must be added in file order (feature ${feature.index} after ${this.lastIndex}).`);
-    this.lastIndex = feature.index;
+    this.next(feature.index);
     this.ids.add(feature.index, feature.plotId);
     if (line === null || plot === null) return;
-    this.hash[0] = plot.hash1;
-    this.hash[1] = plot.hash2;
-    writePlotRecord(this.plots.block, this.plots.at, feature.index, line.offset, line.length, plot.bbox, plot.planarArea, this.hash, plot.polygonal);
+    packSummary(plot, this.summary, 0);
+    this.record(feature.index, line, this.summary, 0);
+  }
+
+  /**
+   * add() for a feature whose plot ID is UTF-8 `id[from, to)` (null: none) and whose summary
+   * is packed at `s` of `summary` (plot-summary.ts; ignored when `line` is null): no string
+   * or object per feature on the thread that collects the file.
+   */
+  addPacked(index: number, id: Uint8Array | null, from: number, to: number, line: StagedLine | null, summary: Float64Array, s: number): void {
+    this.next(index);
+    this.ids.addBytes(index, id, from, to);
+    if (line !== null) this.record(index, line, summary, s);
+  }
+
+  private next(index: number): void {
+    if (this.state !== 'adding') throw new Error('CrossFeatureChecker.add() after issues() or close()');
+    if (index <= this.lastIndex) throw new RangeError(`Features must be added in file order (feature ${index} after ${this.lastIndex}).`);
+    this.lastIndex = index;
+  }
+
+  private record(index: number, line: StagedLine, summary: Float64Array, s: number): void {
+    writePlotRecord(this.plots.block, this.plots.at, index, line.offset, line.length, summary, s);
     this.plots.commit();
   }
 

@@ -33,14 +33,19 @@ export class PlotIdTable {
 
   /** Records the plot ID (or null) of feature `index`; indices must increase. */
   add(index: number, id: string | null): void {
+    if (id === null || id === '') return this.addBytes(index, null, 0, 0);
+    if (this.scratch.length < id.length * 3) this.scratch = Buffer.alloc(id.length * 3);
+    this.addBytes(index, this.scratch, 0, this.scratch.write(id, 0, 'utf8'));
+  }
+
+  /** Records the plot ID of feature `index` as UTF-8 bytes[from, to) (none when null or empty); indices must increase. */
+  addBytes(index: number, bytes: Uint8Array | null, from: number, to: number): void {
     while (this.count < index) this.writeEnd(); // features skipped over have no ID
-    if (id !== null && id !== '') {
-      if (this.scratch.length < id.length * 3) this.scratch = Buffer.alloc(id.length * 3);
-      const n = this.scratch.write(id, 0, 'utf8');
-      this.bytes.append(this.scratch, 0, n);
+    if (bytes !== null && to > from) {
+      this.bytes.append(bytes, from, to);
       const at = this.sorter.at;
       const words = this.sorter.block.words;
-      words[at] = hashIdBytes(this.scratch, 0, n, this.seed);
+      words[at] = hashIdBytes(bytes, from, to, this.seed);
       words[at + 1] = index;
       this.sorter.commit();
     }

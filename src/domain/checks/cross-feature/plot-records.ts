@@ -5,9 +5,9 @@
  * neighbours follow each other, so the overlap search can work one spatial partition at a
  * time.
  */
-import type { BBox } from '../../features/types.js';
 import { spatialKey } from '../../sorting/morton.js';
 import { RecordSorter, type RecordBlock } from '../../sorting/record-sorter.js';
+import { Summary } from './plot-summary.js';
 
 /** Word positions in a plot record. */
 export const Word = {
@@ -42,22 +42,23 @@ export function plotSorter(path: string, runRecords: number): RecordSorter {
   });
 }
 
-/** Writes one plot's record at word `at` of `block`. */
-export function writePlotRecord(block: RecordBlock, at: number, feature: number, offset: number, length: number, bbox: BBox, planarArea: number, hash: Uint32Array, polygonal: boolean): void {
+/** Writes one plot's record at word `at` of `block`, from its summary at `s` of `summary` (plot-summary.ts). */
+export function writePlotRecord(block: RecordBlock, at: number, feature: number, offset: number, length: number, summary: Float64Array, s: number): void {
   const { words, floats } = block;
-  floats[at + Word.box] = float32Down(bbox[0]);
-  floats[at + Word.box + 1] = float32Down(bbox[1]);
-  floats[at + Word.box + 2] = float32Up(bbox[2]);
-  floats[at + Word.box + 3] = float32Up(bbox[3]);
-  words[at + Word.key] = spatialKey((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2);
-  words[at + Word.hash1] = hash[0];
-  words[at + Word.hash2] = hash[1];
+  const box = s + Summary.box;
+  floats[at + Word.box] = float32Down(summary[box]);
+  floats[at + Word.box + 1] = float32Down(summary[box + 1]);
+  floats[at + Word.box + 2] = float32Up(summary[box + 2]);
+  floats[at + Word.box + 3] = float32Up(summary[box + 3]);
+  words[at + Word.key] = spatialKey((summary[box] + summary[box + 2]) / 2, (summary[box + 1] + summary[box + 3]) / 2);
+  words[at + Word.hash1] = summary[s + Summary.hash1];
+  words[at + Word.hash2] = summary[s + Summary.hash2];
   words[at + Word.feature] = feature;
   words[at + Word.offsetLow] = offset % TWO_32;
   words[at + Word.offsetHigh] = Math.floor(offset / TWO_32);
   words[at + Word.length] = length;
-  floats[at + Word.area] = planarArea;
-  words[at + Word.flags] = polygonal ? POLYGONAL : 0;
+  floats[at + Word.area] = summary[s + Summary.planarArea];
+  words[at + Word.flags] = summary[s + Summary.polygonal] === 1 ? POLYGONAL : 0;
 }
 
 /** The staged-line offset stored in a record. */

@@ -22,6 +22,23 @@ export interface PlotSummary {
 /** The two seeds of one file's geometry hashes (every summary of a file must use the same). */
 export type HashSeeds = readonly [number, number];
 
+/**
+ * A PlotSummary as SUMMARY_WIDTH numbers of a Float64Array, so a batch of them crosses
+ * between threads as one buffer: hash1, hash2, minLon, minLat, maxLon, maxLat, planar
+ * area, polygonal (1 or 0).
+ */
+export const Summary = { hash1: 0, hash2: 1, box: 2, planarArea: 6, polygonal: 7 } as const;
+export const SUMMARY_WIDTH = 8;
+
+/** Writes `plot` into `out` at `at`, in the Summary layout. */
+export function packSummary(plot: PlotSummary, out: Float64Array, at: number): void {
+  out[at + Summary.hash1] = plot.hash1;
+  out[at + Summary.hash2] = plot.hash2;
+  out.set(plot.bbox, at + Summary.box);
+  out[at + Summary.planarArea] = plot.planarArea;
+  out[at + Summary.polygonal] = plot.polygonal ? 1 : 0;
+}
+
 /** Summarises plots; keeps one scratch buffer, so reuse one per thread. */
 export class PlotSummariser {
   private readonly words = new WordBuffer();
@@ -33,5 +50,10 @@ export class PlotSummariser {
     const polygons = polygonsOf(geometry);
     const polygonal = polygons.length > 0;
     return { hash1: this.hash[0], hash2: this.hash[1], bbox: bbox ?? bboxOf(geometry), planarArea: polygonal ? planarArea(polygons) : 0, polygonal };
+  }
+
+  /** The summary straight into `out` at `at` (Summary layout). */
+  summariseInto(geometry: PlotGeometry, bbox: BBox | null, seeds: HashSeeds, out: Float64Array, at: number): void {
+    packSummary(this.summarise(geometry, bbox, seeds), out, at);
   }
 }
