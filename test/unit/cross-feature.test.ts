@@ -20,6 +20,9 @@ import { Pacer } from '../../src/domain/checks/cross-feature/pacer.js';
 import { hashIdBytes, PlotIdTable } from '../../src/domain/checks/cross-feature/plot-ids.js';
 import { plotSorter, Word, writePlotRecord } from '../../src/domain/checks/cross-feature/plot-records.js';
 import { packSummary, SUMMARY_WIDTH } from '../../src/domain/checks/cross-feature/plot-summary.js';
+import { runOverlapJob, type OverlapHelper } from '../../src/domain/checks/cross-feature/overlap-job.js';
+import { createFeatureChecker } from '../../src/domain/checks/check-feature.js';
+import { CheckPool } from '../../src/domain/staging/check-pool.js';
 import { RecordSorter } from '../../src/domain/sorting/record-sorter.js';
 import { StagedLines } from '../../src/domain/checks/cross-feature/staged-lines.js';
 import type { CheckedFeature, Issue, PlotGeometry, Position } from '../../src/domain/features/types.js';
@@ -461,6 +464,20 @@ describe('bounded memory: external sorts and spatial partitions', () => {
     assert.ok(external.filter((i) => i.code === 'DUPLICATE_PLOT').length > 20);
     assert.ok(external.filter((i) => i.code === 'DUPLICATE_PLOT_ID').length > 20);
     assert.deepEqual(external, inMemory);
+
+    // Half the overlap search on a check-pool worker thread, on this thread through the same
+    // job, or left to this thread when the helper fails: the same issues every time.
+    const pool = new CheckPool({ workers: 1, inline: await createFeatureChecker() });
+    try {
+      let jobs = 0;
+      const counted: OverlapHelper = (job) => { jobs++; return pool.overlapHelper!(job); };
+      assert.deepEqual(await check(drafts, { batchPlots: 16, overlapHelper: counted }), inMemory);
+      assert.equal(jobs, 1);
+    } finally {
+      await pool.close();
+    }
+    assert.deepEqual(await check(drafts, { batchPlots: 16, overlapHelper: runOverlapJob }), inMemory);
+    assert.deepEqual(await check(drafts, { batchPlots: 16, overlapHelper: () => Promise.reject(new Error('the helper thread died')) }), inMemory);
   });
 
   it('removes its scratch files when closed', async () => {

@@ -44,7 +44,7 @@ interface GeometryOutcome {
   geometry: PlotGeometry | null;
   areaHa: number | null;
   /** The file's own text of the geometry, when it stays exactly as parsed. */
-  text?: string;
+  text?: string | Uint8Array;
 }
 
 const UNUSABLE: GeometryOutcome = Object.freeze({ geometry: null, areaHa: null });

@@ -33,8 +33,10 @@ export interface SourceFeature {
    * The geometry object's text exactly as the file wrote it, when the reader saw it and it is
    * plain (a `type` and `coordinates` member only, no tab or line break). Staging stores this
    * text when the checks keep the geometry as parsed, instead of writing the numbers again.
+   * Either a string or its UTF-8 bytes (a view of the buffer the feature was parsed from, so
+   * staging copies the bytes without decoding them; valid only while that buffer is).
    */
-  geometryText?: string;
+  geometryText?: string | Uint8Array;
   /** A reader-level problem with this one feature (e.g. a CSV row with a bad number). */
   readProblem?: { code: 'COORDINATES_MALFORMED' | 'GEOMETRY_MISSING' | 'GEOMETRY_TYPE_UNSUPPORTED'; message: string };
 }
@@ -79,8 +81,8 @@ export interface CheckedFeature {
   plotId: string | null;
   /** The 2D geometry that will be stored (null when missing or unusable). */
   geometry: PlotGeometry | null;
-  /** That geometry as the file wrote it (GeoJSON text), when the checks kept it exactly as parsed. */
-  geometryText?: string;
+  /** That geometry as the file wrote it (GeoJSON text or its UTF-8 bytes), when the checks kept it exactly as parsed. */
+  geometryText?: string | Uint8Array;
   properties: Record<string, unknown>;
   issues: Issue[];
   /** True when no issue has severity "error". */

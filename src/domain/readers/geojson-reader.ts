@@ -59,18 +59,22 @@ function deferred(event: FrameEvent): DeferredFeature {
 export function parseDeferredFeature(feature: DeferredFeature): SourceFeature {
   const { bytes, offset, line } = feature.deferred;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return toFeature({ kind: 'element', key: 'features', index: feature.index, bytes: { buf, start: 0, end: buf.length }, offset, line }, WGS84);
+  return toFeature({ kind: 'element', key: 'features', index: feature.index, bytes: { buf, start: 0, end: buf.length }, offset, line }, WGS84, true);
 }
 
-/** One element of `features` → SourceFeature (the scanner guarantees it starts with "{"). */
-function toFeature(event: FrameEvent, crs: CrsTransform): SourceFeature {
+/**
+ * One element of `features` → SourceFeature (the scanner guarantees it starts with "{").
+ * With `bytesView` the geometry text stays a view of the event's bytes (the caller checks
+ * the feature before those bytes go).
+ */
+function toFeature(event: FrameEvent, crs: CrsTransform, bytesView = false): SourceFeature {
   const { buf, start, end } = event.bytes;
   const feature = parse(event, `the feature at index ${event.index}`) as Record<string, unknown>;
   if (!crs.isWgs84) return build(event.index, reprojectGeometry(feature.geometry, crs), feature.properties, feature.id, undefined);
   const text = scanFeatureText(buf, start, end);
   const out = build(event.index, feature.geometry, feature.properties, feature.id, text.precision);
   const g = text.geometry;
-  if (g !== undefined && g.members === 2 && isOneLine(buf, g.start, g.end)) out.geometryText = buf.toString('utf8', g.start, g.end);
+  if (g !== undefined && g.members === 2 && isOneLine(buf, g.start, g.end)) out.geometryText = bytesView ? buf.subarray(g.start, g.end) : buf.toString('utf8', g.start, g.end);
   return out;
 }
 

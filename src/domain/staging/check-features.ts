@@ -68,7 +68,9 @@ export async function checkFeatures(
 ): Promise<CheckTotals> {
   const flagged = new LineSink(writers.flagged);
   const tally = new IssueTally(new LineSink(writers.report), options.issueLimit);
-  const between = await CrossFeatureChecker.create({ scratchDir: options.scratchDir });
+  const between = await CrossFeatureChecker.create({ scratchDir: options.scratchDir, overlapHelper: checker.overlapHelper });
+  // The checker's threads stay up through the pass between features, which may use one.
+  const release = checker.hold();
   let featureCount = 0, validCount = 0, overlapCheckComplete = true;
   try {
     for await (const batch of checker.outcomes(features, { idColumn: options.idColumn, seeds: between.seeds })) {
@@ -82,6 +84,7 @@ export async function checkFeatures(
     }
     overlapCheckComplete = between.overlapCheckComplete;
   } finally {
+    release();
     between.close();
   }
   await Promise.all([flagged.flush(), tally.flush()]);

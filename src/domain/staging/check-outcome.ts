@@ -1,10 +1,11 @@
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser, type HashSeeds, type PlotSummary } from '../checks/cross-feature/index.js';
+import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import { Summary, SUMMARY_WIDTH } from '../checks/cross-feature/plot-summary.js';
-import type { BBox, Issue, ReadFeature, SourceFeature } from '../features/types.js';
+import type { BBox, CheckedFeature, Issue, ReadFeature, SourceFeature } from '../features/types.js';
 import { parseDeferredFeature } from '../readers/geojson-reader.js';
 import { flaggedFeatureLine } from './flagged-feature.js';
-import { stagedFeatureLine } from './staged-feature.js';
+import { stagedFeatureLine, stagedLineHead } from './staged-feature.js';
 
 /**
  * One checked feature as tests and callers that want objects see it (unpackOutcomes): the
@@ -85,7 +86,7 @@ class OutcomePacker {
     let flags = 0;
     if (checked.valid) {
       flags |= VALID;
-      n[at + Field.lineBytes] = this.appendLine(stagedFeatureLine(checked));
+      n[at + Field.lineBytes] = this.appendLine(checked);
       if (checked.geometry !== null) {
         flags |= HAS_PLOT;
         summariser.summariseInto(checked.geometry, checked.bbox, options.seeds, n, at + Field.summary);
@@ -103,7 +104,22 @@ class OutcomePacker {
     return { count: this.count, numbers: this.numbers, bytes: this.bytes.subarray(0, linesEnd + this.idsUsed), linesEnd, flagged: this.flagged };
   }
 
-  private appendLine(line: string): number {
+  /** Appends the feature's staged line and a line feed; returns the line's byte length. */
+  private appendLine(checked: CheckedFeature): number {
+    const text = checked.geometryText;
+    if (!(text instanceof Uint8Array)) return this.appendText(stagedFeatureLine(checked));
+    // The file's own geometry bytes are copied as they are, never decoded and encoded again.
+    const head = stagedLineHead(checked);
+    this.reserve(3 * head.length + text.length + 1);
+    const headBytes = this.bytes.write(head, this.used, 'utf8');
+    this.bytes.set(text, this.used + headBytes);
+    const length = headBytes + text.length;
+    this.bytes[this.used + length] = 0x0a;
+    this.used += length + 1;
+    return length;
+  }
+
+  private appendText(line: string): number {
     this.reserve(3 * line.length + 1);
     const length = this.bytes.write(line, this.used, 'utf8');
     this.bytes[this.used + length] = 0x0a;
@@ -164,33 +180,42 @@ export function unpackOutcomes(batch: CheckedBatch): CheckOutcome[] {
 }
 
 /**
- * A batch of features to check, in a form that crosses to a worker thread cheaply: parsed
- * features as they are, and unparsed GeoJSON features as byte ranges of one buffer (moved,
- * not copied, with the message).
+ * A batch of features to check, in a form that crosses to a worker thread cheaply:
+ * unparsed GeoJSON features as byte ranges of one buffer (moved, not copied, with the
+ * message) placed by numbers in a Float64Array, and features other readers parsed as they are.
  */
 export interface FeatureBatch {
-  features: Array<SourceFeature | PackedFeature>;
+  count: number;
+  /** PLACE_WIDTH numbers per feature: file index, start in `bytes` (-1: parsed, in `parsed`), byte length, file offset, line. */
+  places: Float64Array;
   bytes: Uint8Array;
+  /** Parsed features by position in the batch; null when every feature is packed. */
+  parsed: Array<SourceFeature | null> | null;
 }
 
-/** An unparsed feature's place in its batch's bytes, and in the file. */
-interface PackedFeature { index: number; at: number; length: number; offset: number; line: number }
-
+const PLACE_WIDTH = 5;
 const FIRST_BATCH_BYTES = 256 * 1024;
 
-/** Collects features into a FeatureBatch, copying deferred features' bytes (the reader reuses its buffers). */
+/** Collects up to `capacity` features into a FeatureBatch, copying deferred features' bytes (the reader reuses its buffers). */
 export class BatchBuilder {
-  private features: FeatureBatch['features'] = [];
+  private places: Float64Array;
+  private parsed: Array<SourceFeature | null> | null = null;
   private bytes = Buffer.allocUnsafeSlow(FIRST_BATCH_BYTES);
   private used = 0;
+  size = 0;
 
-  get size(): number {
-    return this.features.length;
+  constructor(private readonly capacity: number) {
+    this.places = new Float64Array(capacity * PLACE_WIDTH);
   }
 
   add(feature: ReadFeature): void {
+    if (this.size === this.capacity) throw new RangeError('The batch is full.');
+    const at = this.size * PLACE_WIDTH;
+    this.places[at] = feature.index;
     if (!('deferred' in feature)) {
-      this.features.push(feature);
+      this.parsed ??= new Array<SourceFeature | null>(this.capacity).fill(null);
+      this.parsed[this.size++] = feature;
+      this.places[at + 1] = -1;
       return;
     }
     const { bytes, offset, line } = feature.deferred;
@@ -200,16 +225,22 @@ export class BatchBuilder {
       this.bytes = grown;
     }
     this.bytes.set(bytes, this.used);
-    this.features.push({ index: feature.index, at: this.used, length: bytes.length, offset, line });
+    this.places[at + 1] = this.used;
+    this.places[at + 2] = bytes.length;
+    this.places[at + 3] = offset;
+    this.places[at + 4] = line;
     this.used += bytes.length;
+    this.size++;
   }
 
-  /** The batch so far; the builder starts a new one (with its own buffer, since this one may be moved). */
+  /** The batch so far; the builder starts a new one (with its own buffers, since these may be moved). */
   take(): FeatureBatch {
-    const batch = { features: this.features, bytes: this.bytes.subarray(0, this.used) };
-    this.features = [];
+    const batch = { count: this.size, places: this.places, bytes: this.bytes.subarray(0, this.used), parsed: this.parsed };
+    this.places = new Float64Array(this.capacity * PLACE_WIDTH);
+    this.parsed = null;
     this.bytes = Buffer.allocUnsafeSlow(this.bytes.length);
     this.used = 0;
+    this.size = 0;
     return batch;
   }
 }
@@ -217,12 +248,14 @@ export class BatchBuilder {
 /** Checks every feature of a batch, in order (on whichever thread holds the checker). */
 export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions): CheckedBatch {
   // Staged lines are about as long as the features' own text.
-  const packer = new OutcomePacker(batch.features.length, batch.bytes.length + 64 * 1024);
-  for (let k = 0; k < batch.features.length; k++) {
-    const f = batch.features[k];
-    const feature = 'at' in f
-      ? parseDeferredFeature({ index: f.index, deferred: { bytes: batch.bytes.subarray(f.at, f.at + f.length), offset: f.offset, line: f.line } })
-      : f;
+  const packer = new OutcomePacker(batch.count, batch.bytes.length + 64 * 1024);
+  const { places, bytes } = batch;
+  for (let k = 0; k < batch.count; k++) {
+    const p = k * PLACE_WIDTH;
+    const from = places[p + 1];
+    const feature = from < 0 ? batch.parsed![k]! : parseDeferredFeature({
+      index: places[p], deferred: { bytes: bytes.subarray(from, from + places[p + 2]), offset: places[p + 3], line: places[p + 4] },
+    });
     packer.add(k, checker, summariser, feature, options);
   }
   return packer.finish();
@@ -231,5 +264,9 @@ export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, 
 /** Turns a file's features into outcomes, in file order, a batch at a time. */
 export interface OutcomeSource {
   outcomes(features: AsyncIterable<ReadFeature>, options: OutcomeOptions): AsyncGenerator<CheckedBatch>;
+  /** Another thread for half of the overlap search between features, when there is one. */
+  readonly overlapHelper?: OverlapHelper;
+  /** Keeps the source's threads ready for one file, from its first feature to its last check between features; call the result when done. */
+  hold(): () => void;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import {
   BatchBuilder, checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
 } from './check-outcome.js';
 import type { CheckReply, CheckRequest } from './check-worker.js';
+import type { OverlapHelper, OverlapJob, OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
 
 export interface CheckPoolOptions {
   /** Worker threads (0: every batch on the calling thread). */
@@ -46,7 +47,7 @@ export interface CheckPoolOptions {
 const AHEAD = 2;
 
 interface Waiting {
-  resolve: (outcomes: CheckedBatch) => void;
+  resolve: (reply: CheckedBatch | OverlapJobResult) => void;
   reject: (err: Error) => void;
 }
 
@@ -78,7 +79,7 @@ class PoolWorker {
       if (waiting === undefined) return;
       this.waiting.delete(reply.id);
       if ('error' in reply) waiting.reject(fromWireError(reply.error, 'A check worker'));
-      else waiting.resolve(reply.batch);
+      else waiting.resolve('batch' in reply ? reply.batch : reply.overlaps);
     });
     const fail = (err: Error): void => {
       this.dead = true;
@@ -98,12 +99,21 @@ class PoolWorker {
     return this.sent - Atomics.load(this.finished, 0);
   }
 
-  check(request: CheckRequest): Promise<CheckedBatch> {
+  check(request: CheckRequest & { batch: FeatureBatch }): Promise<CheckedBatch> {
     this.sent++;
-    return new Promise<CheckedBatch>((resolve, reject) => {
+    return this.send(request, [request.batch.bytes.buffer as ArrayBuffer, request.batch.places.buffer as ArrayBuffer]) as Promise<CheckedBatch>;
+  }
+
+  /** A share of an overlap search (not counted among the batches: it does not hold up routing for long). */
+  overlaps(id: number, job: OverlapJob): Promise<OverlapJobResult> {
+    return this.send({ id, overlaps: job }, []) as Promise<OverlapJobResult>;
+  }
+
+  private send(request: CheckRequest, transfer: ArrayBuffer[]): Promise<CheckedBatch | OverlapJobResult> {
+    return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
       this.ready.then(
-        () => this.worker.postMessage(request, [request.batch.bytes.buffer as ArrayBuffer]),
+        () => this.worker.postMessage(request, transfer),
         (err: Error) => { this.waiting.delete(request.id); reject(err); },
       );
     });
@@ -143,10 +153,8 @@ export class CheckPool implements OutcomeSource {
     // Every worker's share in flight, and a few more that this thread checked while the oldest was still out.
     const maxPending = this.options.workers * this.perWorker + AHEAD;
     const pending: Pending[] = [];
-    const builder = new BatchBuilder();
-    this.active++;
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    const builder = new BatchBuilder(this.batchFeatures);
+    this.busy();
     try {
       for await (const feature of features) {
         builder.add(feature);
@@ -158,11 +166,53 @@ export class CheckPool implements OutcomeSource {
       if (builder.size > 0) pending.push(this.route(builder.take(), options));
       while (pending.length > 0) yield await pending.shift()!.outcomes;
     } finally {
-      if (--this.active === 0 && this.workers.length > 0) {
-        this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 500);
-        this.idleTimer.unref();
-      }
+      this.done();
     }
+  }
+
+  /**
+   * Runs a share of a file's overlap search on a worker (CrossFeatureChecker's helper), so
+   * it runs beside the share the collecting thread does. Undefined without workers.
+   */
+  get overlapHelper(): OverlapHelper | undefined {
+    if (this.options.workers === 0) return undefined;
+    return async (job) => {
+      this.busy();
+      try {
+        return await this.worker().overlaps(this.nextId++, job);
+      } finally {
+        this.done();
+      }
+    };
+  }
+
+  hold(): () => void {
+    this.busy();
+    let held = true;
+    return () => {
+      if (held) this.done();
+      held = false;
+    };
+  }
+
+  private busy(): void {
+    this.active++;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  private done(): void {
+    if (--this.active === 0 && this.workers.length > 0) {
+      this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 500);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** The least busy live worker, starting or replacing workers as needed. */
+  private worker(): PoolWorker {
+    for (let i = this.workers.length - 1; i >= 0; i--) if (this.workers[i].dead) this.workers.splice(i, 1);
+    while (this.workers.length < this.options.workers) this.workers.push(new PoolWorker(this.youngGenerationMb));
+    return this.workers.reduce((best, w) => (w.unfinished < best.unfinished ? w : best));
   }
 
   async close(): Promise<void> {
@@ -183,10 +233,8 @@ export class CheckPool implements OutcomeSource {
 
   /** To a worker with room (starting or replacing workers as needed), else checked here and now. */
   private route(batch: FeatureBatch, options: OutcomeOptions): Pending {
-    for (let i = this.workers.length - 1; i >= 0; i--) if (this.workers[i].dead) this.workers.splice(i, 1);
-    while (this.workers.length < this.options.workers) this.workers.push(new PoolWorker(this.youngGenerationMb));
-    let target: PoolWorker | undefined;
-    for (const w of this.workers) if (w.unfinished < this.perWorker && (target === undefined || w.unfinished < target.unfinished)) target = w;
+    const least = this.options.workers === 0 ? undefined : this.worker();
+    const target = least !== undefined && least.unfinished < this.perWorker ? least : undefined;
     if (target === undefined) {
       try {
         return { outcomes: Promise.resolve(checkBatch(this.options.inline, this.summariser, batch, options)), settled: true };

@@ -1,20 +1,18 @@
 /**
  * A worker thread of the check pool (check-pool.ts): owns one feature checker (its own GEOS)
- * and turns each batch it is sent into packed check outcomes.
+ * and turns each batch it is sent into packed check outcomes; it also takes a share of a
+ * file's overlap search when asked (cross-feature/overlap-job.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser } from '../checks/cross-feature/index.js';
+import { runOverlapJob, type OverlapJob, type OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
 import { toWireError, type WireError } from '../workers/wire-error.js';
 import { checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions } from './check-outcome.js';
 
-export interface CheckRequest {
-  id: number;
-  batch: FeatureBatch;
-  options: OutcomeOptions;
-}
+export type CheckRequest = { id: number; batch: FeatureBatch; options: OutcomeOptions } | { id: number; overlaps: OverlapJob };
 
-export type CheckReply = { id: number; batch: CheckedBatch } | { id: number; error: WireError };
+export type CheckReply = { id: number; batch: CheckedBatch } | { id: number; overlaps: OverlapJobResult } | { id: number; error: WireError };
 
 const port = parentPort!;
 /** Finished batches, read by the pool to see how many this worker still holds (check-pool.ts). */
@@ -23,6 +21,13 @@ const checker = await createFeatureChecker();
 const summariser = new PlotSummariser();
 
 port.on('message', (request: CheckRequest) => {
+  if ('overlaps' in request) {
+    runOverlapJob(request.overlaps).then(
+      (result) => port.postMessage({ id: request.id, overlaps: result } satisfies CheckReply, [result.findings.buffer as ArrayBuffer]),
+      (err: unknown) => port.postMessage({ id: request.id, error: toWireError(err) } satisfies CheckReply),
+    );
+    return;
+  }
   let batch: CheckedBatch;
   try {
     batch = checkBatch(checker, summariser, request.batch, request.options);

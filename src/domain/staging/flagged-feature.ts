@@ -1,4 +1,5 @@
 import type { CheckedFeature, Issue, Severity } from '../features/types.js';
+import { textOf } from './staged-feature.js';
 
 /**
  * One line of the flagged-features blob: a GeoJSON Feature a user can open in QGIS, with
@@ -19,7 +20,7 @@ export function flaggedFeatureLine(feature: CheckedFeature): string {
     canopy_messages: feature.issues.map((i) => i.message).join(' | '),
   };
   // The file's own geometry text when the checks kept it (see CheckedFeature.geometryText).
-  if (feature.geometryText !== undefined) return `{"type":"Feature","geometry":${feature.geometryText},"properties":${JSON.stringify(properties)}}`;
+  if (feature.geometryText !== undefined) return `{"type":"Feature","geometry":${textOf(feature.geometryText)},"properties":${JSON.stringify(properties)}}`;
   return JSON.stringify({ type: 'Feature', geometry, properties });
 }
 

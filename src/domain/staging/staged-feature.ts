@@ -28,9 +28,18 @@ export interface StagedFeature {
 }
 
 export function stagedFeatureLine(f: CheckedFeature): string {
+  return stagedLineHead(f) + (f.geometryText === undefined ? JSON.stringify(f.geometry) : textOf(f.geometryText));
+}
+
+/** A staged line up to its last field, the geometry (its tab included). */
+export function stagedLineHead(f: CheckedFeature): string {
   const b = f.bbox;
-  return `${f.index}\t${JSON.stringify(f.plotId)}\t${f.areaHa ?? ''}\t${b === null ? '' : `${b[0]},${b[1]},${b[2]},${b[3]}`}\t` +
-    `${JSON.stringify(f.properties)}\t${f.geometryText ?? JSON.stringify(f.geometry)}`;
+  return `${f.index}\t${JSON.stringify(f.plotId)}\t${f.areaHa ?? ''}\t${b === null ? '' : `${b[0]},${b[1]},${b[2]},${b[3]}`}\t${JSON.stringify(f.properties)}\t`;
+}
+
+/** Text held as a string or as its UTF-8 bytes, as a string. */
+export function textOf(text: string | Uint8Array): string {
+  return typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
 }
 
 /** The fields of one staged line; geometry and properties stay text. */

@@ -10,14 +10,24 @@ export class AppendFile {
   private readonly fd: number;
   private readonly buffer: Buffer;
   private buffered = 0;
+  /** False for a file another AppendFile wrote (reopen): close() leaves it to its writer. */
+  private readonly owned: boolean;
 
-  constructor(private readonly path: string, bufferBytes = 256 * 1024) {
-    this.fd = openSync(path, 'w+');
-    this.buffer = Buffer.alloc(bufferBytes);
+  constructor(private readonly path: string, bufferBytes = 256 * 1024, reopenLength?: number) {
+    this.owned = reopenLength === undefined;
+    this.fd = openSync(path, this.owned ? 'w+' : 'r');
+    this.buffer = Buffer.alloc(this.owned ? bufferBytes : 0);
+    this.length = reopenLength ?? 0;
+  }
+
+  /** Opens, for reading only, the first `length` bytes of a file an AppendFile wrote and flushed (another thread may read it so). */
+  static reopen(path: string, length: number): AppendFile {
+    return new AppendFile(path, 0, length);
   }
 
   /** Appends `bytes[from, to)`. */
   append(bytes: Uint8Array, from = 0, to = bytes.length): void {
+    if (!this.owned) throw new Error(`Scratch file ${this.path} was reopened for reading only.`);
     while (from < to) {
       if (this.buffered === this.buffer.length) this.flush();
       const n = Math.min(to - from, this.buffer.length - this.buffered);
@@ -48,6 +58,6 @@ export class AppendFile {
 
   close(): void {
     closeSync(this.fd);
-    rmSync(this.path, { force: true });
+    if (this.owned) rmSync(this.path, { force: true });
   }
 }

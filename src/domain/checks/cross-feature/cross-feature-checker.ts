@@ -16,7 +16,8 @@ import { GeosOverlap } from './geos-overlap.js';
 import { randomSeed } from './geometry-key.js';
 import { packSummary, SUMMARY_WIDTH, type HashSeeds, type PlotSummary } from './plot-summary.js';
 import { Finding, IssueLog, type FindingRecord } from './issue-log.js';
-import { findOverlappingPlots, type OverlapStats } from './overlapping-plots.js';
+import { FINDING_WIDTH, type OverlapHelper, type OverlapJobResult } from './overlap-job.js';
+import { findOverlappingPlots, type OverlapSearch, type OverlapStats } from './overlapping-plots.js';
 import { Pacer } from './pacer.js';
 import { PlotIdTable } from './plot-ids.js';
 import { PlotPartitions } from './plot-partitions.js';
@@ -37,6 +38,11 @@ export interface CrossFeatureOptions {
   maxOverlapMeasures?: number;
   /** Folder for the scratch files (a private subfolder is made and removed); default the OS temp folder. */
   scratchDir?: string;
+  /**
+   * Another thread that takes half of the overlap search (every other partition) while
+   * this one does the rest; without one, or when it fails, this thread does it all.
+   */
+  overlapHelper?: OverlapHelper;
   /**
    * Plots per external-sort run and per overlap partition (default 65,536: ~3.4 MB a run,
    * ~2.4 MB a loaded partition). Memory does not depend on the file's size, only on this.
@@ -63,6 +69,7 @@ export class CrossFeatureChecker {
   private readonly overlapShare: number;
   private readonly maxOverlapPairs: number;
   private readonly maxOverlapMeasures: number;
+  private readonly overlapHelper: OverlapHelper | undefined;
   private lastIndex = -1;
   private state: 'adding' | 'reporting' | 'closed' = 'adding';
   /** What the overlap search did (after issues()); null when there was nothing to pair. */
@@ -76,6 +83,7 @@ export class CrossFeatureChecker {
     this.maxOverlapMeasures = options.maxOverlapMeasures ?? 1_000_000;
     if (!(this.overlapShare >= 0 && this.overlapShare < 1)) throw new RangeError('overlapShare must lie in [0, 1).');
     this.batchPlots = options.batchPlots ?? 65_536;
+    this.overlapHelper = options.overlapHelper;
     this.dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'cross-feature-'));
     this.plots = plotSorter(join(this.dir, 'plots.runs'), this.batchPlots);
     this.ids = new PlotIdTable(randomSeed(), this.dir, 2 * this.batchPlots);
@@ -137,9 +145,7 @@ export class CrossFeatureChecker {
       const partitions = new PlotPartitions(join(this.dir, 'partitions.bin'), this.batchPlots);
       try {
         await findDuplicatePlots(this.plots.open(), lines, log, pacer, (block, at) => partitions.add(block, at));
-        this.overlapStats = await findOverlappingPlots(partitions, lines, this.geos, log, pacer, {
-          share: this.overlapShare, maxPairs: this.maxOverlapPairs, maxMeasured: this.maxOverlapMeasures,
-        });
+        this.overlapStats = await this.findOverlaps(partitions, lines, featuresPath, pacer);
         this.linesRead = lines.reads;
       } finally {
         lines.close();
@@ -147,6 +153,23 @@ export class CrossFeatureChecker {
       }
     }
     for (const record of log.sorted()) yield this.toIssue(record);
+  }
+
+  /** The overlap search, shared with the helper thread when there is one and more than one partition. */
+  private async findOverlaps(partitions: PlotPartitions, lines: StagedLines, featuresPath: string, pacer: Pacer): Promise<OverlapStats> {
+    const search: OverlapSearch = { share: this.overlapShare, maxPairs: this.maxOverlapPairs, maxMeasured: this.maxOverlapMeasures };
+    if (this.overlapHelper === undefined || partitions.count < 2) return findOverlappingPlots(partitions, lines, this.geos, this.log, pacer, search);
+    const away = this.overlapHelper({ partitions: partitions.layout(), featuresPath, search: { ...search, homes: { of: 2, index: 1 } } })
+      .then((result): OverlapJobResult | null => result, () => null);
+    const here = await findOverlappingPlots(partitions, lines, this.geos, this.log, pacer, { ...search, homes: { of: 2, index: 0 } });
+    const there = await away;
+    // A helper that failed (its thread died, say) leaves its half to this thread.
+    const other = there?.stats ?? await findOverlappingPlots(partitions, lines, this.geos, this.log, pacer, { ...search, homes: { of: 2, index: 1 } });
+    const f = there?.findings ?? new Float64Array(0);
+    for (let at = 0; at < f.length; at += FINDING_WIDTH) {
+      this.log.add(Finding.Overlap, f[at], f[at + 1], f[at + 2], Number.isNaN(f[at + 3]) ? undefined : [f[at + 3], f[at + 4]]);
+    }
+    return { complete: here.complete && other.complete, boxPairs: here.boxPairs + other.boxPairs, geosPairs: here.geosPairs + other.geosPairs };
   }
 
   /** False when the overlap check stopped early at maxOverlapPairs or maxOverlapMeasures (known after issues()). */

@@ -78,7 +78,15 @@ export interface OverlapSearch {
   maxPairs: number;
   /** Stop after GEOS has measured this many pairs (~50 µs each). */
   maxMeasured: number;
+  /**
+   * Search only from the partitions p with p % of === index (each pair is found from the
+   * lower of its two partitions), so two threads can share one search; default all.
+   */
+  homes?: { of: number; index: number };
 }
+
+/** Where the search logs what it finds (an IssueLog, or a collector on another thread). */
+export type OverlapLog = Pick<IssueLog, 'add'>;
 
 /** What one overlap search did. */
 export interface OverlapStats {
@@ -91,12 +99,13 @@ export interface OverlapStats {
 }
 
 /** Logs each overlap on the later plot of the pair (in file order). */
-export async function findOverlappingPlots(partitions: PlotPartitions, lines: StagedLines, geos: GeosOverlap, log: IssueLog, pacer: Pacer, search: OverlapSearch): Promise<OverlapStats> {
+export async function findOverlappingPlots(partitions: PlotPartitions, lines: StagedLines, geos: GeosOverlap, log: OverlapLog, pacer: Pacer, search: OverlapSearch): Promise<OverlapStats> {
+  const { of, index } = search.homes ?? { of: 1, index: 0 };
   const judge = new PairJudge(new PlotCache(lines, geos), geos, log, search);
   const home = new PlotTable();
   const away = new PlotTable();
   try {
-    for (let p = 0; p < partitions.count; p++) {
+    for (let p = index; p < partitions.count; p += of) {
       partitions.load(p, home);
       const tree = new PackedRTree(identity(home.count), home.count, home.box);
       const { box } = home;
@@ -137,7 +146,7 @@ class PairJudge {
   /** Bounds only rule a pair out when clearly under the share (float32 areas, float noise). */
   private readonly margin: number;
 
-  constructor(readonly cache: PlotCache, private readonly geos: GeosOverlap, private readonly log: IssueLog, private readonly search: OverlapSearch) {
+  constructor(readonly cache: PlotCache, private readonly geos: GeosOverlap, private readonly log: OverlapLog, private readonly search: OverlapSearch) {
     this.margin = search.share * (1 - 1e-6);
   }
 

@@ -11,18 +11,43 @@ import type { PlotTable } from './plot-table.js';
 
 const RECORD_BYTES = PLOT_WIDTH * 4;
 
+/** Everything another thread needs to read a finished set of partitions (PlotPartitions.reader). */
+export interface PartitionsLayout {
+  path: string;
+  size: number;
+  starts: number[];
+  boxes: number[];
+  records: number;
+}
+
 export class PlotPartitions {
   /** Partition p holds records [starts[p], starts[p + 1]) of the file. */
-  private readonly starts: number[] = [0];
+  private starts: number[] = [0];
   /** minLon, minLat, maxLon, maxLat of each partition, in order. */
   private boxes: number[] = [];
   private records = 0;
   private readonly file: AppendFile;
   private readonly block: RecordBlock;
 
-  constructor(path: string, private readonly size: number) {
-    this.file = new AppendFile(path);
+  constructor(private readonly path: string, private readonly size: number, reopen?: PartitionsLayout) {
+    this.file = reopen === undefined ? new AppendFile(path) : AppendFile.reopen(path, reopen.records * RECORD_BYTES);
     this.block = new RecordBlock(size * PLOT_WIDTH);
+    if (reopen !== undefined) {
+      this.starts = reopen.starts;
+      this.boxes = reopen.boxes;
+      this.records = reopen.records;
+    }
+  }
+
+  /** The partitions written so far, flushed to their file, for a reader elsewhere. */
+  layout(): PartitionsLayout {
+    this.file.flush();
+    return { path: this.path, size: this.size, starts: this.starts, boxes: this.boxes, records: this.records };
+  }
+
+  /** Read-only partitions over a layout another PlotPartitions wrote; close() leaves the file to its writer. */
+  static reader(layout: PartitionsLayout): PlotPartitions {
+    return new PlotPartitions(layout.path, layout.size, layout);
   }
 
   /** Appends the plot record at word `at` of `block` (records must come in spatial order). */
