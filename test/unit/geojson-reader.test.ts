@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { describe, it } from 'node:test';
 import { FileUnreadableError, PayloadTooLargeError, UnsupportedCrsError } from '../../src/domain/errors.js';
 import type { SourceFeature } from '../../src/domain/features/types.js';
-import { readGeoJson } from '../../src/domain/readers/geojson-reader.js';
+import { parseDeferredFeature, readGeoJson } from '../../src/domain/readers/geojson-reader.js';
 
 const LIMIT = { maxFeatureBytes: 1_000_000 };
 
@@ -176,6 +176,44 @@ describe('readGeoJson: fuzzing against JSON.parse', () => {
         assert.deepEqual(actual.map(({ index, geometry, properties }) => ({ index, geometry, properties })), expected, label);
       }
     }
+  });
+});
+
+describe('readGeoJson: the geometry text kept for staging', () => {
+  const real = '{"type":"Polygon","coordinates":[[[-5.1234567,6.1234567],[-5.1,6.2345678],[-5.2345678,6.3456789],[-5.1234567,6.1234567]]]}';
+  const decoy = '{"type":"Point","coordinates":[1.1234567,2.1234567]}';
+  const cases: Array<[string, string, string | undefined]> = [
+    ['geometry last', `{"type":"Feature","properties":{"a":1},"geometry":${real}}`, real],
+    ['geometry first', `{"type":"Feature","geometry":${real},"properties":{"a":1}}`, real],
+    ['spaces around it', `{"type":"Feature","properties":{},"geometry" : ${real} }`, real],
+    ['a nested "geometry" key before an escaped real key', `{"type":"Feature","properties":{"geometry":${decoy}},"geo\\u006detry":${real}}`, undefined],
+    ['a "geometry" string value before an escaped real key', `{"type":"Feature","properties":{"k":"geometry"},"geo\\u006detry":${real}}`, undefined],
+    ['a repeated geometry key (the last one counts)', `{"type":"Feature","geometry":${decoy},"properties":{},"geometry":${real}}`, undefined],
+    ['a third member in the geometry', `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1.1234567,2.1234567],"bbox":[1,2,1,2]}}`, undefined],
+    ['an escape in the geometry', `{"type":"Feature","properties":{},"geometry":{"type":"Poi\\u006et","coordinates":[1.1234567,2.1234567]}}`, undefined],
+    ['a line break in the geometry', `{"type":"Feature","properties":{},"geometry":{"type":"Point",\n"coordinates":[1.1234567,2.1234567]}}`, undefined],
+  ];
+  // undefined: kept or not, but never any text other than the geometry's own.
+  for (const [name, text, expected] of cases) {
+    it(`finds it, or declines, with ${name}`, async () => {
+      const doc = `{"type":"FeatureCollection","features":[${text}]}`;
+      const [feature] = await read(doc);
+      const deferred = parseDeferredFeature({ index: 0, deferred: { bytes: Buffer.from(text), offset: 0, line: 1 } });
+      for (const got of [feature.geometryText, deferred.geometryText]) {
+        const asText = got === undefined || typeof got === 'string' ? got : Buffer.from(got).toString('utf8');
+        if (expected !== undefined) assert.equal(asText, expected);
+        // Whatever is kept must be the geometry JSON.parse gave, never a decoy's text.
+        if (asText !== undefined) assert.deepEqual(JSON.parse(asText), feature.geometry);
+      }
+      assert.deepEqual(deferred.geometry, feature.geometry);
+    });
+  }
+
+  it('still reads trailing zeros from the text when the parsed numbers alone would warn', async () => {
+    const zeros = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[5.500000,6.250000]}}]}`;
+    assert.deepEqual((await read(zeros))[0].precision, { coordinates: 2, belowSix: 0 });
+    const short = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[5.5,6.25]}}]}`;
+    assert.deepEqual((await read(short))[0].precision, { coordinates: 2, belowSix: 2 });
   });
 });
 

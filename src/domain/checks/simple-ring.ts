@@ -28,9 +28,10 @@ function turn(ax: number, ay: number, bx: number, by: number, cx: number, cy: nu
 // Scratch for one ring at a time (checks run synchronously, one ring after another).
 const xs = new Float64Array(MAX_SIDES + 1);
 const ys = new Float64Array(MAX_SIDES + 1);
-const west = new Float64Array(MAX_SIDES);
 const east = new Float64Array(MAX_SIDES);
 const order = new Int32Array(MAX_SIDES);
+/** The west ends of the sides in `order`, sorted. */
+const sortedWest = new Float64Array(MAX_SIDES);
 
 /** True when sides i and j (corners i→i+1, j→j+1 in xs/ys) provably have no point in common; their x ranges meet. */
 function apart(i: number, j: number): boolean {
@@ -86,15 +87,17 @@ export function proveRing(ring: Position[], clearance = 0): RingProof {
     if (ax === bx && ay === by) return RingProof.NONE; // a repeated corner
     // Neighbouring sides meet only at their corner unless b→c turns straight back along a→b.
     if (turn(ax, ay, bx, by, cx, cy) === 0 && (bx - ax) * (cx - bx) + (by - ay) * (cy - by) <= 0) return RingProof.NONE;
-    west[i] = Math.min(ax, bx);
+    const w = Math.min(ax, bx);
     east[i] = Math.max(ax, bx);
-    // Insertion sort of the sides by their west end.
+    // Insertion sort of the sides by their west end (kept beside the order, one load a step).
     let at = i;
-    while (at > 0 && west[order[at - 1]] > west[i]) {
+    while (at > 0 && sortedWest[at - 1] > w) {
       order[at] = order[at - 1];
+      sortedWest[at] = sortedWest[at - 1];
       at--;
     }
     order[at] = i;
+    sortedWest[at] = w;
   }
   let clear = clearance > 0;
   let reach = clear ? clearance : 0; // back to 0 once a corner is found too near
@@ -104,7 +107,7 @@ export function proveRing(ring: Position[], clearance = 0): RingProof {
     const reachEast = east[i] + reach;
     for (let b = a + 1; b < sides; b++) {
       const j = order[b];
-      if (west[j] > reachEast) break;
+      if (sortedWest[b] > reachEast) break;
       if (clear) {
         // Each corner is checked as the start of its side: corner i against side j unless
         // side j ends at it, and corner j against side i likewise.
@@ -114,7 +117,7 @@ export function proveRing(ring: Position[], clearance = 0): RingProof {
           reach = 0;
         }
       }
-      if (west[j] > east[i]) continue;
+      if (sortedWest[b] > east[i]) continue;
       const d = i > j ? i - j : j - i;
       if (d === 1 || d === sides - 1) continue; // neighbours share a corner
       if (!apart(i < j ? i : j, i < j ? j : i)) return RingProof.NONE;

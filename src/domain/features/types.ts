@@ -26,7 +26,8 @@ export interface SourceFeature {
   /**
    * How precise the coordinates were in the file's own text, when the reader saw the text
    * (JSON.parse loses trailing zeros): how many coordinate numbers, and how many of them had
-   * fewer than 6 decimal digits.
+   * fewer than 6 decimal digits (or, when the parsed numbers already show that at most half
+   * can have, an upper bound counted from them: readers/coordinate-precision.ts).
    */
   precision?: { coordinates: number; belowSix: number };
   /**

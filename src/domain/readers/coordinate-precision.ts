@@ -219,3 +219,37 @@ export function coordinatesPrecision(buf: Buffer, start: number, end: number, ge
   }
   return result(acc);
 }
+
+/**
+ * An upper bound on how many coordinates of a parsed Point, MultiPoint, Polygon or
+ * MultiPolygon had fewer than 6 decimals in the text: a number whose shortest form has 6 or
+ * more decimals was written with at least as many (only one with 5 or fewer may have lost
+ * trailing zeros). When the bound is at most half the count, LOW_PRECISION cannot apply and
+ * the text need not be read. Undefined for anything else (the text scan decides).
+ */
+export function precisionBound(geometry: unknown): PrecisionCount | undefined {
+  if (typeof geometry !== 'object' || geometry === null) return undefined;
+  const { type, coordinates } = geometry as { type?: unknown; coordinates?: unknown };
+  const depth = type === 'Point' ? 0 : type === 'MultiPoint' ? 1 : type === 'Polygon' ? 2 : type === 'MultiPolygon' ? 3 : -1;
+  if (depth < 0) return undefined;
+  const acc: PrecisionCount = { coordinates: 0, belowSix: 0 };
+  return boundInto(coordinates, depth, acc) ? acc : undefined;
+}
+
+function boundInto(value: unknown, depth: number, acc: PrecisionCount): boolean {
+  if (!Array.isArray(value)) return false;
+  if (depth > 0) {
+    for (let i = 0; i < value.length; i++) if (!boundInto(value[i], depth - 1, acc)) return false;
+    return true;
+  }
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (typeof v !== 'number') return false;
+    acc.coordinates++;
+    // Counts every number with at most 5 decimals in its shortest form (then v·1e5 lies
+    // within rounding of a whole number), and a few more: still an upper bound.
+    const scaled = v * 1e5;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-3) acc.belowSix++;
+  }
+  return true;
+}

@@ -1,6 +1,6 @@
 import { FileUnreadableError, PayloadTooLargeError } from '../errors.js';
 import type { DeferredFeature, ReadFeature, SourceFeature } from '../features/types.js';
-import { coordinatesPrecision, geometryPrecision, scanFeatureText, type PrecisionCount } from './coordinate-precision.js';
+import { coordinatesPrecision, geometryPrecision, precisionBound, scanFeatureText, type PrecisionCount } from './coordinate-precision.js';
 import { findJsonError } from './json-error-position.js';
 import { JsonFrameScanner, type FrameEvent } from './json-frame-scanner.js';
 import { geojsonCrs } from './wgs84-crs.js';
@@ -71,20 +71,64 @@ function toFeature(event: FrameEvent, crs: CrsTransform, bytesView = false): Sou
   const { buf, start, end } = event.bytes;
   const feature = parse(event, `the feature at index ${event.index}`) as Record<string, unknown>;
   if (!crs.isWgs84) return build(event.index, reprojectGeometry(feature.geometry, crs), feature.properties, feature.id, undefined);
-  const text = scanFeatureText(buf, start, end);
-  const out = build(event.index, feature.geometry, feature.properties, feature.id, text.precision);
-  const g = text.geometry;
-  if (g !== undefined && g.members === 2 && isOneLine(buf, g.start, g.end)) out.geometryText = bytesView ? buf.subarray(g.start, g.end) : buf.toString('utf8', g.start, g.end);
+  // Most files have enough decimals that the parsed numbers settle LOW_PRECISION, and end
+  // each feature with its geometry, found from the end: then the text need not be scanned.
+  let precision = precisionBound(feature.geometry);
+  let g = precision !== undefined && precision.belowSix * 2 <= precision.coordinates ? trailingGeometry(buf, start, end, feature) : undefined;
+  if (g === undefined) {
+    const text = scanFeatureText(buf, start, end);
+    precision = text.precision;
+    g = text.geometry !== undefined && text.geometry.members === 2 ? text.geometry : undefined;
+  }
+  const out = build(event.index, feature.geometry, feature.properties, feature.id, precision);
+  if (g !== undefined && isOneLine(buf, g.start, g.end)) out.geometryText = bytesView ? buf.subarray(g.start, g.end) : buf.toString('utf8', g.start, g.end);
   return out;
+}
+
+const GEOMETRY_KEY = Buffer.from('"geometry"');
+const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Where the text of the feature's geometry lies when it is the feature's last member and a
+ * plain object of `type` and `coordinates` only, found with a few native searches instead
+ * of a pass over the coordinates; undefined otherwise (the caller scans the text). The
+ * span must hold exactly the three strings of such an object and no escape, so a
+ * "geometry" key elsewhere (nested, or the real key escaped) can never be taken for it.
+ */
+function trailingGeometry(buf: Buffer, start: number, end: number, feature: Record<string, unknown>): { start: number; end: number } | undefined {
+  let last: string | undefined;
+  for (const key in feature) last = key;
+  const geometry = feature.geometry;
+  if (last !== 'geometry' || !isPlainObject(geometry)) return undefined;
+  let members = 0;
+  for (const key in geometry) if (++members > 2 || (key !== 'type' && key !== 'coordinates')) return undefined;
+  if (members !== 2) return undefined;
+  let e = end - 1;
+  while (e > start && isWhitespace(buf[e])) e--;
+  if (buf[e] !== 0x7d) return undefined; // the feature's closing brace
+  e--;
+  while (e > start && isWhitespace(buf[e])) e--;
+  if (buf[e] !== 0x7d) return undefined; // the geometry's
+  const valueEnd = e + 1;
+  const key = buf.lastIndexOf(GEOMETRY_KEY, e);
+  if (key < start) return undefined;
+  let i = key + GEOMETRY_KEY.length;
+  while (i < valueEnd && isWhitespace(buf[i])) i++;
+  if (buf[i] !== 0x3a) return undefined;
+  i++;
+  while (i < valueEnd && isWhitespace(buf[i])) i++;
+  if (buf[i] !== 0x7b) return undefined;
+  const span = buf.subarray(i, valueEnd); // searches stop at the span's end, not the chunk's
+  if (span.indexOf(0x5c) >= 0) return undefined;
+  let quotes = 0;
+  for (let q = span.indexOf(0x22); q >= 0; q = span.indexOf(0x22, q + 1)) if (++quotes > 6) return undefined;
+  return quotes === 6 ? { start: i, end: valueEnd } : undefined;
 }
 
 /** True when bytes [start, end) hold no tab, line feed or carriage return. */
 function isOneLine(buf: Buffer, start: number, end: number): boolean {
-  for (const c of [0x0a, 0x0d, 0x09]) {
-    const at = buf.indexOf(c, start);
-    if (at >= 0 && at < end) return false;
-  }
-  return true;
+  const span = buf.subarray(start, end);
+  return span.indexOf(0x0a) < 0 && span.indexOf(0x0d) < 0 && span.indexOf(0x09) < 0;
 }
 
 function build(index: number, geometry: unknown, properties: unknown, id: unknown, precision: PrecisionCount | undefined): SourceFeature {
