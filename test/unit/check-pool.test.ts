@@ -54,7 +54,10 @@ describe('CheckPool', async () => {
 
   it('gives the same outcomes, in file order, with a worker as on this thread alone', async () => {
     const text = fileOf(featureTexts());
+    await pooled.start();
+    const before = pooled.workerBatches;
     const [withWorker, without] = [await outcomesOf(pooled, text), await outcomesOf(alone, text)];
+    assert.ok(pooled.workerBatches - before >= 5, `the worker took ${pooled.workerBatches - before} of 38 batches`);
     assert.equal(withWorker.length, 300);
     assert.deepEqual(withWorker.map((o) => o.index), Array.from({ length: 300 }, (_, i) => i));
     assert.deepEqual(withWorker, without);
@@ -62,7 +65,20 @@ describe('CheckPool', async () => {
     assert.ok(withWorker.some((o) => o.issues.some((i) => i.code === 'Z_DROPPED')));
   });
 
+  it('checks on this thread while its worker is still starting', async () => {
+    const cold = new CheckPool({ workers: 1, inline: await createFeatureChecker(), batchFeatures: 8 });
+    try {
+      // The whole file is in memory, so it is read and checked long before a worker starts;
+      // nothing may wait for one.
+      const text = fileOf(featureTexts());
+      assert.deepEqual(await outcomesOf(cold, text), await outcomesOf(alone, text));
+    } finally {
+      await cold.close();
+    }
+  });
+
   it('carries plot IDs of any text, and none, through the packed outcomes', async () => {
+    await pooled.start();
     const ids = ['PL-é-🌳', 'a\tb\nc', '"quoted"', 'x'.repeat(500), null, 'Ω'];
     const texts = ids.map((id, i) => `{"type":"Feature","properties":{${id === null ? '' : `"plot_id":${JSON.stringify(id)},`}"n":${i}},"geometry":{"type":"Polygon","coordinates":${JSON.stringify(square(i))}}}`);
     const file = fileOf([...texts, ...texts]);
@@ -103,6 +119,7 @@ describe('CheckPool', async () => {
     const texts = featureTexts();
     texts[150] = texts[150].replace('"farmer"', '"farmer" 12');
     const text = fileOf(texts);
+    await pooled.start();
     const fromWorker = await outcomesOf(pooled, text).then(() => null, (err: unknown) => err);
     const fromHere = await outcomesOf(alone, text).then(() => null, (err: unknown) => err);
     assert.ok(fromWorker instanceof AppError && fromHere instanceof AppError);

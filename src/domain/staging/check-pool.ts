@@ -55,11 +55,13 @@ interface Waiting {
 class PoolWorker {
   readonly waiting = new Map<number, Waiting>();
   private readonly worker: Worker;
-  private readonly ready: Promise<void>;
+  private readonly started: Promise<void>;
   /** Batches the worker has finished, counted by the worker itself (check-worker.ts). */
   private readonly finished = new Int32Array(new SharedArrayBuffer(4));
   private sent = 0;
   dead = false;
+  /** True once the worker has started (its GEOS and modules loaded, ~0.3 s): until then batches are checked by the pool's thread. */
+  ready = false;
 
   constructor(youngGenerationMb: number) {
     // The old generation is capped too: a batch is small, so more would mean a leak, not a big file.
@@ -68,11 +70,11 @@ class PoolWorker {
       resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: youngGenerationMb },
     });
     this.worker.unref();
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.worker.once('message', () => resolve());
+    this.started = new Promise<void>((resolve, reject) => {
+      this.worker.once('message', () => { this.ready = true; resolve(); });
       this.worker.once('error', reject);
     });
-    this.ready.catch(() => undefined);
+    this.started.catch(() => undefined);
     this.worker.on('message', (reply: CheckReply | { ready: true }) => {
       if (!('id' in reply)) return;
       const waiting = this.waiting.get(reply.id);
@@ -88,6 +90,15 @@ class PoolWorker {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`A check worker stopped (exit code ${code}).`)));
+  }
+
+  whenStarted(): Promise<void> {
+    return this.started;
+  }
+
+  /** Batches sent to this worker. */
+  get batches(): number {
+    return this.sent;
   }
 
   /**
@@ -112,7 +123,7 @@ class PoolWorker {
   private send(request: CheckRequest, transfer: ArrayBuffer[]): Promise<CheckedBatch | OverlapJobResult> {
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
-      this.ready.then(
+      this.started.then(
         () => this.worker.postMessage(request, transfer),
         (err: Error) => { this.waiting.delete(request.id); reject(err); },
       );
@@ -138,6 +149,8 @@ export class CheckPool implements OutcomeSource {
   private readonly perWorker: number;
   private readonly youngGenerationMb: number;
   private nextId = 0;
+  /** Batches sent to workers that have since stopped. */
+  private retiredBatches = 0;
   /** Files being staged through this pool right now. */
   private active = 0;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -155,6 +168,7 @@ export class CheckPool implements OutcomeSource {
     const pending: Pending[] = [];
     const builder = new BatchBuilder(this.batchFeatures);
     this.busy();
+    if (this.options.workers > 0) this.worker(); // starting now, while the first batches fill
     try {
       for await (const feature of features) {
         builder.add(feature);
@@ -210,7 +224,9 @@ export class CheckPool implements OutcomeSource {
 
   /** The least busy live worker, starting or replacing workers as needed. */
   private worker(): PoolWorker {
-    for (let i = this.workers.length - 1; i >= 0; i--) if (this.workers[i].dead) this.workers.splice(i, 1);
+    for (let i = this.workers.length - 1; i >= 0; i--) {
+      if (this.workers[i].dead) this.retiredBatches += this.workers.splice(i, 1)[0].batches;
+    }
     while (this.workers.length < this.options.workers) this.workers.push(new PoolWorker(this.youngGenerationMb));
     return this.workers.reduce((best, w) => (w.unfinished < best.unfinished ? w : best));
   }
@@ -221,6 +237,18 @@ export class CheckPool implements OutcomeSource {
     this.options.inline.close();
   }
 
+  /** Starts the workers (if not running) and resolves once they take batches; the idle timer still applies. */
+  async start(): Promise<void> {
+    if (this.options.workers === 0) return;
+    this.worker();
+    await Promise.all(this.workers.map((w) => w.whenStarted()));
+  }
+
+  /** Batches sent to worker threads so far (the rest were checked on the calling thread). */
+  get workerBatches(): number {
+    return this.workers.reduce((n, w) => n + w.batches, 0) + this.retiredBatches;
+  }
+
   /** How many worker threads are running now. */
   get runningWorkers(): number {
     return this.workers.length;
@@ -228,13 +256,16 @@ export class CheckPool implements OutcomeSource {
 
   private async stopWorkers(): Promise<void> {
     this.idleTimer = null;
-    await Promise.all(this.workers.splice(0).map((w) => w.close()));
+    const stopping = this.workers.splice(0);
+    for (const w of stopping) this.retiredBatches += w.batches;
+    await Promise.all(stopping.map((w) => w.close()));
   }
 
   /** To a worker with room (starting or replacing workers as needed), else checked here and now. */
   private route(batch: FeatureBatch, options: OutcomeOptions): Pending {
     const least = this.options.workers === 0 ? undefined : this.worker();
-    const target = least !== undefined && least.unfinished < this.perWorker ? least : undefined;
+    // A worker still starting would leave this thread waiting for its first batch.
+    const target = least !== undefined && least.ready && least.unfinished < this.perWorker ? least : undefined;
     if (target === undefined) {
       try {
         return { outcomes: Promise.resolve(checkBatch(this.options.inline, this.summariser, batch, options)), settled: true };
