@@ -33,9 +33,11 @@ export interface CheckPoolOptions {
    */
   workerYoungGenerationMb?: number;
   /**
-   * Workers stop after this many ms with no file being staged (default 500), so the tens
-   * of MB each holds (its own GEOS, country borders, heap) are not kept through uploads;
-   * the next stage starts them again (~0.2 s).
+   * Workers stop after this many ms with no file being staged (default 0: as soon as the
+   * last file's checks are done), so the tens of MB each holds (its own GEOS, country
+   * borders, heap) are not kept into the upload that usually follows (measured at 1M: upload
+   * peak RSS 286 MB with 500 ms, 272 MB with 0). The next stage starts them again (~0.3 s),
+   * checking on its own thread meanwhile.
    */
   idleMs?: number;
 }
@@ -217,7 +219,7 @@ export class CheckPool implements OutcomeSource {
 
   private done(): void {
     if (--this.active === 0 && this.workers.length > 0) {
-      this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 500);
+      this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 0);
       this.idleTimer.unref();
     }
   }

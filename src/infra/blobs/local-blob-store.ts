@@ -11,8 +11,8 @@ function assertKey(key: string): void {
   }
 }
 
-/** Bytes a blob writer queues for the disk before write() waits (backpressure). */
-const WRITE_QUEUE_BYTES = 4 * 1024 * 1024;
+/** Bytes a blob writer queues for the disk before write() waits (backpressure); staging has four writers open. */
+const WRITE_QUEUE_BYTES = 1024 * 1024;
 
 class LocalBlobWriter implements BlobWriter {
   bytes = 0;
