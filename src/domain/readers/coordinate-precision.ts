@@ -3,6 +3,7 @@
  * trailing zeros ("5.100000" becomes 5.1), so the LOW_PRECISION check needs the digits
  * as written. Each function is one pass over the bytes it is given, with no allocation.
  */
+import { hasAtMostDecimals } from '../checks/truncate.js';
 
 export interface PrecisionCount { coordinates: number; belowSix: number }
 
@@ -246,10 +247,7 @@ function boundInto(value: unknown, depth: number, acc: PrecisionCount): boolean 
     const v: unknown = value[i];
     if (typeof v !== 'number') return false;
     acc.coordinates++;
-    // Counts every number with at most 5 decimals in its shortest form (then v·1e5 lies
-    // within rounding of a whole number), and a few more: still an upper bound.
-    const scaled = v * 1e5;
-    if (Math.abs(scaled - Math.round(scaled)) < 1e-3) acc.belowSix++;
+    if (hasAtMostDecimals(v, 1e5)) acc.belowSix++;
   }
   return true;
 }

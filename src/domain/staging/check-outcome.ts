@@ -113,15 +113,16 @@ class OutcomePacker {
     this.reserve(3 * head.length + text.length + 1);
     const headBytes = this.bytes.write(head, this.used, 'utf8');
     this.bytes.set(text, this.used + headBytes);
-    const length = headBytes + text.length;
-    this.bytes[this.used + length] = 0x0a;
-    this.used += length + 1;
-    return length;
+    return this.endLine(headBytes + text.length);
   }
 
   private appendText(line: string): number {
     this.reserve(3 * line.length + 1);
-    const length = this.bytes.write(line, this.used, 'utf8');
+    return this.endLine(this.bytes.write(line, this.used, 'utf8'));
+  }
+
+  /** Ends the line of `length` bytes just written with a line feed; returns `length`. */
+  private endLine(length: number): number {
     this.bytes[this.used + length] = 0x0a;
     this.used += length + 1;
     return length;

@@ -44,16 +44,26 @@ export class PlotSummariser {
   private readonly words = new WordBuffer();
   private readonly hash = new Uint32Array(2);
 
+  private readonly packed = new Float64Array(SUMMARY_WIDTH);
+
   summarise(geometry: PlotGeometry, bbox: BBox | null, seeds: HashSeeds): PlotSummary {
+    const p = this.packed;
+    this.summariseInto(geometry, bbox, seeds, p, 0);
+    return {
+      hash1: p[Summary.hash1], hash2: p[Summary.hash2], bbox: [p[Summary.box], p[Summary.box + 1], p[Summary.box + 2], p[Summary.box + 3]],
+      planarArea: p[Summary.planarArea], polygonal: p[Summary.polygonal] === 1,
+    };
+  }
+
+  /** The summary straight into `out` at `at` (Summary layout), without an object per plot. */
+  summariseInto(geometry: PlotGeometry, bbox: BBox | null, seeds: HashSeeds, out: Float64Array, at: number): void {
     normaliseGeometry(geometry, this.words);
     hashWords(this.words.words, this.words.length, seeds[0], seeds[1], this.hash);
     const polygons = polygonsOf(geometry);
-    const polygonal = polygons.length > 0;
-    return { hash1: this.hash[0], hash2: this.hash[1], bbox: bbox ?? bboxOf(geometry), planarArea: polygonal ? planarArea(polygons) : 0, polygonal };
-  }
-
-  /** The summary straight into `out` at `at` (Summary layout). */
-  summariseInto(geometry: PlotGeometry, bbox: BBox | null, seeds: HashSeeds, out: Float64Array, at: number): void {
-    packSummary(this.summarise(geometry, bbox, seeds), out, at);
+    out[at + Summary.hash1] = this.hash[0];
+    out[at + Summary.hash2] = this.hash[1];
+    out.set(bbox ?? bboxOf(geometry), at + Summary.box);
+    out[at + Summary.planarArea] = polygons.length > 0 ? planarArea(polygons) : 0;
+    out[at + Summary.polygonal] = polygons.length > 0 ? 1 : 0;
   }
 }
