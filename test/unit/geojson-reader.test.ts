@@ -192,12 +192,22 @@ describe('readGeoJson: the geometry text kept for staging', () => {
     ['a third member in the geometry', `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1.1234567,2.1234567],"bbox":[1,2,1,2]}}`, undefined],
     ['an escape in the geometry', `{"type":"Feature","properties":{},"geometry":{"type":"Poi\\u006et","coordinates":[1.1234567,2.1234567]}}`, undefined],
     ['a line break in the geometry', `{"type":"Feature","properties":{},"geometry":{"type":"Point",\n"coordinates":[1.1234567,2.1234567]}}`, undefined],
+    ['a last member named with an escaped quote before "geometry"', `{"type":"Feature","geometry":null,"x\\"geometry":${real}}`, undefined],
+    ['a last member named "geometry" inside a longer name', `{"type":"Feature","geometry":null,"my"geometry":${real}}`, undefined],
+    ['a plain geometry as the last member of the properties', `{"type":"Feature","geometry":null,"properties":{"geometry":${real}}}`, undefined],
   ];
   // undefined: kept or not, but never any text other than the geometry's own.
   for (const [name, text, expected] of cases) {
     it(`finds it, or declines, with ${name}`, async () => {
       const doc = `{"type":"FeatureCollection","features":[${text}]}`;
+      let parsed: { geometry?: unknown } | undefined;
+      try { parsed = JSON.parse(text) as { geometry?: unknown }; } catch { /* the reader must refuse it too */ }
+      if (parsed === undefined) {
+        await assert.rejects(read(doc), FileUnreadableError);
+        return;
+      }
       const [feature] = await read(doc);
+      assert.deepEqual(feature.geometry, parsed.geometry ?? null);
       const deferred = parseDeferredFeature({ index: 0, deferred: { bytes: Buffer.from(text), offset: 0, line: 1 } });
       for (const got of [feature.geometryText, deferred.geometryText]) {
         const asText = got === undefined || typeof got === 'string' ? got : Buffer.from(got).toString('utf8');

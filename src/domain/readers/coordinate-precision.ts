@@ -3,7 +3,6 @@
  * trailing zeros ("5.100000" becomes 5.1), so the LOW_PRECISION check needs the digits
  * as written. Each function is one pass over the bytes it is given, with no allocation.
  */
-import { hasAtMostDecimals } from '../checks/truncate.js';
 
 export interface PrecisionCount { coordinates: number; belowSix: number }
 
@@ -219,35 +218,4 @@ export function coordinatesPrecision(buf: Buffer, start: number, end: number, ge
     if (geometries) scanGeometries(buf, start, end, acc); else scanCoordinates(buf, start, end, acc);
   }
   return result(acc);
-}
-
-/**
- * An upper bound on how many coordinates of a parsed Point, MultiPoint, Polygon or
- * MultiPolygon had fewer than 6 decimals in the text: a number whose shortest form has 6 or
- * more decimals was written with at least as many (only one with 5 or fewer may have lost
- * trailing zeros). When the bound is at most half the count, LOW_PRECISION cannot apply and
- * the text need not be read. Undefined for anything else (the text scan decides).
- */
-export function precisionBound(geometry: unknown): PrecisionCount | undefined {
-  if (typeof geometry !== 'object' || geometry === null) return undefined;
-  const { type, coordinates } = geometry as { type?: unknown; coordinates?: unknown };
-  const depth = type === 'Point' ? 0 : type === 'MultiPoint' ? 1 : type === 'Polygon' ? 2 : type === 'MultiPolygon' ? 3 : -1;
-  if (depth < 0) return undefined;
-  const acc: PrecisionCount = { coordinates: 0, belowSix: 0 };
-  return boundInto(coordinates, depth, acc) ? acc : undefined;
-}
-
-function boundInto(value: unknown, depth: number, acc: PrecisionCount): boolean {
-  if (!Array.isArray(value)) return false;
-  if (depth > 0) {
-    for (let i = 0; i < value.length; i++) if (!boundInto(value[i], depth - 1, acc)) return false;
-    return true;
-  }
-  for (let i = 0; i < value.length; i++) {
-    const v: unknown = value[i];
-    if (typeof v !== 'number') return false;
-    acc.coordinates++;
-    if (hasAtMostDecimals(v, 1e5)) acc.belowSix++;
-  }
-  return true;
 }

@@ -1,6 +1,7 @@
 import { FileUnreadableError, PayloadTooLargeError } from '../errors.js';
 import type { DeferredFeature, ReadFeature, SourceFeature } from '../features/types.js';
-import { coordinatesPrecision, geometryPrecision, precisionBound, scanFeatureText, type PrecisionCount } from './coordinate-precision.js';
+import { coordinatesPrecision, geometryPrecision, scanFeatureText, type PrecisionCount } from './coordinate-precision.js';
+import { parsePlainGeometry } from './plain-geometry.js';
 import { findJsonError } from './json-error-position.js';
 import { JsonFrameScanner, type FrameEvent } from './json-frame-scanner.js';
 import { geojsonCrs } from './wgs84-crs.js';
@@ -69,40 +70,60 @@ export function parseDeferredFeature(feature: DeferredFeature): SourceFeature {
  */
 function toFeature(event: FrameEvent, crs: CrsTransform, bytesView = false): SourceFeature {
   const { buf, start, end } = event.bytes;
+  if (crs.isWgs84) {
+    const plain = plainFeature(event, bytesView);
+    if (plain !== undefined) return plain;
+  }
   const feature = parse(event, `the feature at index ${event.index}`) as Record<string, unknown>;
   if (!crs.isWgs84) return build(event.index, reprojectGeometry(feature.geometry, crs), feature.properties, feature.id, undefined);
-  // Most files have enough decimals that the parsed numbers settle LOW_PRECISION, and end
-  // each feature with its geometry, found from the end: then the text need not be scanned.
-  let precision = precisionBound(feature.geometry);
-  let g = precision !== undefined && precision.belowSix * 2 <= precision.coordinates ? trailingGeometry(buf, start, end, feature) : undefined;
-  if (g === undefined) {
-    const text = scanFeatureText(buf, start, end);
-    precision = text.precision;
-    g = text.geometry !== undefined && text.geometry.members === 2 ? text.geometry : undefined;
-  }
-  const out = build(event.index, feature.geometry, feature.properties, feature.id, precision);
-  if (g !== undefined && isOneLine(buf, g.start, g.end)) out.geometryText = bytesView ? buf.subarray(g.start, g.end) : buf.toString('utf8', g.start, g.end);
+  const text = scanFeatureText(buf, start, end);
+  const out = build(event.index, feature.geometry, feature.properties, feature.id, text.precision);
+  const g = text.geometry;
+  if (g !== undefined && g.members === 2 && isOneLine(buf, g.start, g.end)) out.geometryText = geometryText(buf, g, bytesView);
   return out;
+}
+
+/**
+ * The common case read in one pass over the coordinates: a feature whose last member is a
+ * plain geometry (plain-geometry.ts). The geometry is read by the fast reader and the rest
+ * by JSON.parse with `null` in the geometry's place; undefined when the feature is not
+ * like that, or not valid JSON (the caller parses it all and words the error).
+ */
+function plainFeature(event: FrameEvent, bytesView: boolean): SourceFeature | undefined {
+  const { buf, start, end } = event.bytes;
+  const g = trailingGeometry(buf, start, end);
+  if (g === undefined) return undefined;
+  const plain = parsePlainGeometry(buf, g.start, g.end);
+  if (plain === undefined) return undefined;
+  let rest: unknown;
+  try {
+    // [g.end, end) is whitespace and the feature's closing brace.
+    rest = JSON.parse(buf.toString('utf8', start, g.start) + 'null' + buf.toString('latin1', g.end, end));
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(rest) || rest.geometry !== null) return undefined;
+  const out = build(event.index, plain.geometry, rest.properties, rest.id, plain.precision);
+  if (isOneLine(buf, g.start, g.end)) out.geometryText = geometryText(buf, g, bytesView);
+  return out;
+}
+
+function geometryText(buf: Buffer, g: { start: number; end: number }, bytesView: boolean): string | Uint8Array {
+  return bytesView ? buf.subarray(g.start, g.end) : buf.toString('utf8', g.start, g.end);
 }
 
 const GEOMETRY_KEY = Buffer.from('"geometry"');
 const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /**
- * Where the text of the feature's geometry lies when it is the feature's last member and a
- * plain object of `type` and `coordinates` only, found with a few native searches instead
- * of a pass over the coordinates; undefined otherwise (the caller scans the text). The
- * span must hold exactly the three strings of such an object and no escape, so a
- * "geometry" key elsewhere (nested, or the real key escaped) can never be taken for it.
+ * Where the feature's last member's object value lies when that member is "geometry", found
+ * from the end with a few native searches; undefined otherwise. Whatever the bytes, the
+ * caller's JSON.parse of the feature with `null` put in this span settles it: the null then
+ * stands right before the feature's closing brace, so it is the value of its last member, and
+ * that member's name is the string ending in `geometry"` before the colon — the quote found
+ * here opens it, since the byte before is no backslash and a string holds no bare quote.
  */
-function trailingGeometry(buf: Buffer, start: number, end: number, feature: Record<string, unknown>): { start: number; end: number } | undefined {
-  let last: string | undefined;
-  for (const key in feature) last = key;
-  const geometry = feature.geometry;
-  if (last !== 'geometry' || !isPlainObject(geometry)) return undefined;
-  let members = 0;
-  for (const key in geometry) if (++members > 2 || (key !== 'type' && key !== 'coordinates')) return undefined;
-  if (members !== 2) return undefined;
+function trailingGeometry(buf: Buffer, start: number, end: number): { start: number; end: number } | undefined {
   let e = end - 1;
   while (e > start && isWhitespace(buf[e])) e--;
   if (buf[e] !== 0x7d) return undefined; // the feature's closing brace
@@ -111,18 +132,13 @@ function trailingGeometry(buf: Buffer, start: number, end: number, feature: Reco
   if (buf[e] !== 0x7d) return undefined; // the geometry's
   const valueEnd = e + 1;
   const key = buf.lastIndexOf(GEOMETRY_KEY, e);
-  if (key < start) return undefined;
+  if (key <= start || buf[key - 1] === 0x5c) return undefined;
   let i = key + GEOMETRY_KEY.length;
   while (i < valueEnd && isWhitespace(buf[i])) i++;
   if (buf[i] !== 0x3a) return undefined;
   i++;
   while (i < valueEnd && isWhitespace(buf[i])) i++;
-  if (buf[i] !== 0x7b) return undefined;
-  const span = buf.subarray(i, valueEnd); // searches stop at the span's end, not the chunk's
-  if (span.indexOf(0x5c) >= 0) return undefined;
-  let quotes = 0;
-  for (let q = span.indexOf(0x22); q >= 0; q = span.indexOf(0x22, q + 1)) if (++quotes > 6) return undefined;
-  return quotes === 6 ? { start: i, end: valueEnd } : undefined;
+  return buf[i] === 0x7b ? { start: i, end: valueEnd } : undefined;
 }
 
 /** True when bytes [start, end) hold no tab, line feed or carriage return. */
