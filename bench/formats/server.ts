@@ -24,7 +24,19 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** A fresh Canopy server (dist/cli/main.js serve) on its own port and data folder. */
+/**
+ * The Node.js options `npm start` gives the server (package.json's start script, between
+ * `node` and the script), so the benchmark runs the server as users start it.
+ */
+export function startOptions(root: string): string[] {
+  const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split(/\s+/);
+  const script = words.indexOf('dist/cli/main.js');
+  if (words[0] !== 'node' || script < 0) throw new Error(`package.json's start script is not "node [options] dist/cli/main.js …": ${start}`);
+  return words.slice(1, script);
+}
+
+/** A fresh Canopy server (dist/cli/main.js serve, with npm start's Node.js options) on its own port and data folder. */
 export class BenchServer {
   readonly url: string;
   private token = '';
@@ -34,7 +46,7 @@ export class BenchServer {
 
   static async start(root: string, dataDir: string, extraArgs: string[] = []): Promise<BenchServer> {
     const port = 18_000 + Math.floor(Math.random() * 1000);
-    const child = spawn(process.execPath, [...extraArgs, path.join(root, 'dist/cli/main.js'), 'serve'], {
+    const child = spawn(process.execPath, [...startOptions(root), ...extraArgs, path.join(root, 'dist/cli/main.js'), 'serve'], {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CANOPY_DATA_DIR: dataDir, CANOPY_LOG_LEVEL: 'warn',
         CANOPY_ADMIN_EMAIL: ADMIN.email, CANOPY_ADMIN_PASSWORD: ADMIN.password },
       stdio: ['ignore', 'inherit', 'inherit'],
