@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckedFeature } from '../../src/domain/features/types.js';
-import { readStagedLine, stagedFeatureLine, stagedGeometry } from '../../src/domain/staging/staged-feature.js';
+import { readStagedLine, stagedFeatureLine, stagedGeometry, writeNumber } from '../../src/domain/staging/staged-feature.js';
 
 function checked(over: Partial<CheckedFeature>): CheckedFeature {
   return {
@@ -51,5 +51,30 @@ describe('staged feature lines', () => {
     assert.deepEqual(JSON.parse(back.geometryJson), f.geometry);
     assert.deepEqual(JSON.parse(back.propertiesJson), f.properties);
     assert.deepEqual(stagedGeometry(legacy), f.geometry);
+  });
+
+  it('write numbers that read back as exactly the same double', () => {
+    const out = Buffer.alloc(64);
+    const text = (v: number) => out.toString('latin1', 0, writeNumber(v, out, 0));
+    const fixed = [0, -0, 1, -1, 7, 10, 0.5, -0.5, 0.1, 0.3, 1e-7, 5.0013443, -8.4986606, 179.9999999, -180, 8.67588022879789,
+      1.2345678901234567, 0.1 + 0.2, 123456789.123456, 2 ** 53, 2 ** 53 + 2, 1e21, 1e-300, 5e-324, Number.MAX_VALUE, -Number.MIN_VALUE];
+    for (const v of fixed) {
+      if (Object.is(v, -0)) assert.equal(text(v), '0'); // as String(-0)
+      else assert.equal(Number(text(v)), v, `${v} → ${text(v)}`);
+    }
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let run = 0; run < 50_000; run++) {
+      // Coordinates and areas as files and the area check make them, and raw doubles.
+      const decimals = Math.floor(random() * 18);
+      const raw = (random() - 0.5) * 10 ** Math.floor(random() * 12 - 4);
+      const v = run % 3 === 0 ? raw : Number(raw.toFixed(Math.min(decimals, 100)));
+      const t = text(v);
+      assert.ok(Number(t) === v, `${v} → ${t}`);
+      // Where String() has no exponent and few decimals, the text is the same as String()'s.
+      if (!String(v).includes('e') && (String(v).split('.')[1] ?? '').length <= 15) assert.equal(t, String(v));
+    }
+    assert.equal(text(Infinity), 'Infinity');
+    assert.equal(text(Number.NaN), 'NaN');
   });
 });

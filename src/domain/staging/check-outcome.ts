@@ -5,7 +5,7 @@ import { Summary, SUMMARY_WIDTH } from '../checks/cross-feature/plot-summary.js'
 import type { BBox, CheckedFeature, Issue, ReadFeature, SourceFeature } from '../features/types.js';
 import { parseDeferredFeature } from '../readers/geojson-reader.js';
 import { flaggedFeatureLine } from './flagged-feature.js';
-import { stagedFeatureLine, stagedLineHead } from './staged-feature.js';
+import { stagedHeadRoom, writeStagedLineHead } from './staged-feature.js';
 
 /**
  * One checked feature as tests and callers that want objects see it (unpackOutcomes): the
@@ -107,18 +107,18 @@ class OutcomePacker {
   /** Appends the feature's staged line and a line feed; returns the line's byte length. */
   private appendLine(checked: CheckedFeature): number {
     const text = checked.geometryText;
-    if (!(text instanceof Uint8Array)) return this.appendText(stagedFeatureLine(checked));
     // The file's own geometry bytes are copied as they are, never decoded and encoded again.
-    const head = stagedLineHead(checked);
-    this.reserve(3 * head.length + text.length + 1);
-    const headBytes = this.bytes.write(head, this.used, 'utf8');
-    this.bytes.set(text, this.used + headBytes);
-    return this.endLine(headBytes + text.length);
-  }
-
-  private appendText(line: string): number {
-    this.reserve(3 * line.length + 1);
-    return this.endLine(this.bytes.write(line, this.used, 'utf8'));
+    const geometry = text instanceof Uint8Array ? text : text ?? JSON.stringify(checked.geometry);
+    const plotId = JSON.stringify(checked.plotId);
+    const properties = JSON.stringify(checked.properties);
+    this.reserve(stagedHeadRoom(plotId, properties) + (typeof geometry === 'string' ? 3 * geometry.length : geometry.length) + 1);
+    let end = writeStagedLineHead(checked, plotId, properties, this.bytes, this.used);
+    if (typeof geometry === 'string') end += this.bytes.write(geometry, end, 'utf8');
+    else {
+      this.bytes.set(geometry, end);
+      end += geometry.length;
+    }
+    return this.endLine(end - this.used);
   }
 
   /** Ends the line of `length` bytes just written with a line feed; returns `length`. */

@@ -28,13 +28,76 @@ export interface StagedFeature {
 }
 
 export function stagedFeatureLine(f: CheckedFeature): string {
-  return stagedLineHead(f) + (f.geometryText === undefined ? JSON.stringify(f.geometry) : textOf(f.geometryText));
+  const plotId = JSON.stringify(f.plotId);
+  const properties = JSON.stringify(f.properties);
+  const head = Buffer.allocUnsafe(stagedHeadRoom(plotId, properties));
+  const end = writeStagedLineHead(f, plotId, properties, head, 0);
+  return head.toString('utf8', 0, end) + (f.geometryText === undefined ? JSON.stringify(f.geometry) : textOf(f.geometryText));
 }
 
-/** A staged line up to its last field, the geometry (its tab included). */
-export function stagedLineHead(f: CheckedFeature): string {
+/** Bytes a staged line's head may take, given its plot ID and properties as JSON. */
+export function stagedHeadRoom(plotIdJson: string, propertiesJson: string): number {
+  // Six tabs, an index and five numbers of at most 24 characters each (String() of a double).
+  return 3 * (plotIdJson.length + propertiesJson.length) + 6 + 16 + 5 * 24;
+}
+
+/**
+ * Writes a staged line up to its last field, the geometry (its tab included), into `out`
+ * at `at` (with stagedHeadRoom bytes free there); returns where it ends. Numbers are written
+ * straight as bytes (writeNumber), the two JSON fields are given.
+ */
+export function writeStagedLineHead(f: CheckedFeature, plotIdJson: string, propertiesJson: string, out: Buffer, at: number): number {
+  at = writeNumber(f.index, out, at);
+  out[at++] = TAB;
+  at += out.write(plotIdJson, at, 'utf8');
+  out[at++] = TAB;
+  if (f.areaHa !== null) at = writeNumber(f.areaHa, out, at);
+  out[at++] = TAB;
   const b = f.bbox;
-  return `${f.index}\t${JSON.stringify(f.plotId)}\t${f.areaHa ?? ''}\t${b === null ? '' : `${b[0]},${b[1]},${b[2]},${b[3]}`}\t${JSON.stringify(f.properties)}\t`;
+  if (b !== null) {
+    for (let k = 0; k < 4; k++) {
+      if (k > 0) out[at++] = COMMA;
+      at = writeNumber(b[k], out, at);
+    }
+  }
+  out[at++] = TAB;
+  at += out.write(propertiesJson, at, 'utf8');
+  out[at++] = TAB;
+  return at;
+}
+
+const TAB = 0x09, COMMA = 0x2c, ZERO = 0x30;
+/** Powers of ten that are exact doubles, for decimals up to FAST_DECIMALS. */
+const POW10 = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
+const FAST_DECIMALS = 15;
+const digits = new Uint8Array(24);
+
+/**
+ * Writes a decimal text of `v` that Number() reads back as exactly `v` (what String(v) gives
+ * whenever v has at most 15 decimals and |v| < 2^53, without V8's shortest-form search): with
+ * d the fewest decimals for which r = round(|v|·10^d) gives r / 10^d === |v|, the text is r
+ * with a point d digits from its end. Both that division and Number()'s reading of the text
+ * are the correctly rounded value of r/10^d, so they are the same double. Anything else is
+ * written as String(v).
+ */
+export function writeNumber(v: number, out: Buffer, at: number): number {
+  const a = Math.abs(v);
+  let d = 0;
+  while (d <= FAST_DECIMALS && a * POW10[d] < 9007199254740992 && Math.round(a * POW10[d]) / POW10[d] !== a) d++;
+  if (d > FAST_DECIMALS || !(a * POW10[d] < 9007199254740992)) return at + out.write(String(v), at, 'latin1');
+  let r = Math.round(a * POW10[d]);
+  if (v < 0 && r !== 0) out[at++] = 0x2d;
+  let n = 0;
+  do {
+    const digit = r % 10;
+    digits[n++] = ZERO + digit;
+    r = (r - digit) / 10;
+  } while (r > 0 || n <= d); // at least one digit before the point
+  for (let k = n - 1; k >= 0; k--) {
+    if (k === d - 1) out[at++] = 0x2e;
+    out[at++] = digits[k];
+  }
+  return at;
 }
 
 /** Text held as a string or as its UTF-8 bytes, as a string. */
