@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { FileUnreadableError, PayloadTooLargeError, UnsupportedCrsError } from '../../src/domain/errors.js';
 import type { SourceFeature } from '../../src/domain/features/types.js';
 import { parseDeferredFeature, readGeoJson } from '../../src/domain/readers/geojson-reader.js';
+import { JsonFrameScanner, type FrameEvent } from '../../src/domain/readers/json-frame-scanner.js';
 
 const LIMIT = { maxFeatureBytes: 1_000_000 };
 
@@ -195,6 +196,10 @@ describe('readGeoJson: the geometry text kept for staging', () => {
     ['a last member named with an escaped quote before "geometry"', `{"type":"Feature","geometry":null,"x\\"geometry":${real}}`, undefined],
     ['a last member named "geometry" inside a longer name', `{"type":"Feature","geometry":null,"my"geometry":${real}}`, undefined],
     ['a plain geometry as the last member of the properties', `{"type":"Feature","geometry":null,"properties":{"geometry":${real}}}`, undefined],
+    ['geometry in the middle', `{"type":"Feature","geometry":${real},"properties":{"a":1},"id":3}`, real],
+    ['geometry first, then repeated as null', `{"type":"Feature","geometry":${real},"properties":{},"geometry":null}`, undefined],
+    ['geometry first, then repeated with an escaped name', `{"type":"Feature","geometry":${real},"geo\\u006detry":${decoy}}`, undefined],
+    ['a "geometry" string value before the properties', `{"type":"geometry","properties":${real},"geometry":null}`, undefined],
   ];
   // undefined: kept or not, but never any text other than the geometry's own.
   for (const [name, text, expected] of cases) {
@@ -225,6 +230,35 @@ describe('readGeoJson: the geometry text kept for staging', () => {
     const short = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[5.5,6.25]}}]}`;
     assert.deepEqual((await read(short))[0].precision, { coordinates: 2, belowSix: 2 });
   });
+});
+
+describe('JsonFrameScanner: where each feature\'s geometry is', () => {
+  const real = '{"type":"Point","coordinates":[1.5,2.5]}';
+  const cases: Array<[string, string | undefined]> = [
+    [`{"type":"Feature","properties":{"a":[1,{"b":2}]},"geometry":${real}}`, real],
+    [`{"type":"Feature","geometry":${real},"properties":{"geometry":{"x":1}}}`, real],
+    [`{"geometry" :\n ${real} ,"id":"geometry"}`, real],
+    [`{"geometry":{"type":"Point","coordinates":[0,0]},"properties":{},"geometry":${real}}`, real],
+    [`{"geometry":${real},"geometry":[1,2]}`, undefined],
+    [`{"properties":{"geometry":${real}}}`, undefined],
+    [`{"type":"geometry","properties":${real}}`, undefined],
+    [`{"geo\\u006detry":${real}}`, undefined],
+    [`{"note":"\\"geometry\\":{","geometry":null}`, undefined],
+  ];
+  for (const [feature, expected] of cases) {
+    it(`finds ${expected === undefined ? 'none' : 'it'} in ${feature}`, () => {
+      const doc = Buffer.from(`{"features":[${feature}]}`);
+      // Whole, and cut at every byte: a hint may be lost at a cut, never wrong.
+      for (let cut = 0; cut <= doc.length; cut++) {
+        const scanner = new JsonFrameScanner(1_000_000);
+        const events: FrameEvent[] = [];
+        for (const piece of cut === 0 ? [doc] : [doc.subarray(0, cut), doc.subarray(cut)]) scanner.push(piece, events);
+        const [element] = events.filter((e) => e.kind === 'element');
+        const found = element.geometryStart < 0 ? undefined : element.bytes.buf.toString('utf8', element.geometryStart, element.geometryEnd);
+        if (cut === 0 || found !== undefined) assert.equal(found, expected, `cut at ${cut}`);
+      }
+    });
+  }
 });
 
 describe('readGeoJson: precision from the text', () => {

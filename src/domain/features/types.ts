@@ -55,6 +55,8 @@ export interface DeferredFeature {
     /** Byte offset and line of its first byte in the file, for error messages. */
     offset: number;
     line: number;
+    /** Where in `bytes` the reader's scan saw the feature's geometry object (FrameEvent's hint), when it did. */
+    geometry?: { start: number; end: number };
   };
 }
 

@@ -185,7 +185,11 @@ export function scanFeatureText(buf: Buffer, start: number, end: number): Featur
   const acc: Found = { coordinates: 0, belowSix: 0, seen: false };
   let geometry: FeatureText['geometry'];
   eachMember(buf, start, end, (kf, kt, at) => {
-    if (buf[at] !== 0x7b || !keyIs(buf, kf, kt, 'geometry')) return skipValue(buf, at, end);
+    if (!keyIs(buf, kf, kt, 'geometry')) return skipValue(buf, at, end);
+    if (buf[at] !== 0x7b) {
+      geometry = undefined; // a repeated name: the last one counts
+      return skipValue(buf, at, end);
+    }
     let members = 0;
     const after = eachMember(buf, at, end, (gkf, gkt, gat) => {
       members++;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { FileUnreadableError, PayloadTooLargeError } from '../errors.js';
 import type { DeferredFeature, ReadFeature, SourceFeature } from '../features/types.js';
 import { coordinatesPrecision, geometryPrecision, scanFeatureText, type PrecisionCount } from './coordinate-precision.js';
@@ -53,14 +54,21 @@ export async function* readGeoJson(
 
 function deferred(event: FrameEvent): DeferredFeature {
   const { buf, start, end } = event.bytes;
-  return { index: event.index, deferred: { bytes: buf.subarray(start, end), offset: event.offset, line: event.line } };
+  const out: DeferredFeature = { index: event.index, deferred: { bytes: buf.subarray(start, end), offset: event.offset, line: event.line } };
+  if (event.geometryStart >= 0) out.deferred.geometry = { start: event.geometryStart - start, end: event.geometryEnd - start };
+  return out;
 }
 
 /** Parses a feature that readGeoJson left unparsed (WGS 84 only), exactly as it would have. */
 export function parseDeferredFeature(feature: DeferredFeature): SourceFeature {
-  const { bytes, offset, line } = feature.deferred;
+  const { bytes, offset, line, geometry } = feature.deferred;
+  return parseFeatureBytes(feature.index, bytes, offset, line, geometry?.start ?? -1, geometry?.end ?? -1);
+}
+
+/** parseDeferredFeature with the deferred feature's fields as arguments (no object per feature). */
+export function parseFeatureBytes(index: number, bytes: Uint8Array, offset: number, line: number, geometryStart: number, geometryEnd: number): SourceFeature {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return toFeature({ kind: 'element', key: 'features', index: feature.index, bytes: { buf, start: 0, end: buf.length }, offset, line }, WGS84, true);
+  return toFeature({ kind: 'element', key: 'features', index, bytes: { buf, start: 0, end: buf.length }, offset, line, geometryStart, geometryEnd }, WGS84, true);
 }
 
 /**
@@ -79,66 +87,55 @@ function toFeature(event: FrameEvent, crs: CrsTransform, bytesView = false): Sou
   const text = scanFeatureText(buf, start, end);
   const out = build(event.index, feature.geometry, feature.properties, feature.id, text.precision);
   const g = text.geometry;
-  if (g !== undefined && g.members === 2 && isOneLine(buf, g.start, g.end)) out.geometryText = geometryText(buf, g, bytesView);
+  // The scan knows names only as raw bytes: the text is kept only once shown to be the geometry's.
+  if (g !== undefined && g.members === 2 && isOneLine(buf, g.start, g.end) && parseAround(buf, start, end, g) !== undefined) {
+    out.geometryText = geometryText(buf, g, bytesView);
+  }
   return out;
 }
 
 /**
- * The common case read in one pass over the coordinates: a feature whose last member is a
- * plain geometry (plain-geometry.ts). The geometry is read by the fast reader and the rest
- * by JSON.parse with `null` in the geometry's place; undefined when the feature is not
- * like that, or not valid JSON (the caller parses it all and words the error).
+ * The common case read in one pass over the coordinates: a feature whose geometry (found by
+ * the scan, FrameEvent.geometryStart) is plain (plain-geometry.ts). The geometry is read by
+ * the fast reader and the rest by JSON.parse (parseAround); undefined when the feature is
+ * not like that, or not valid JSON (the caller parses it all and words the error).
  */
 function plainFeature(event: FrameEvent, bytesView: boolean): SourceFeature | undefined {
   const { buf, start, end } = event.bytes;
-  const g = trailingGeometry(buf, start, end);
-  if (g === undefined) return undefined;
+  const g = { start: event.geometryStart, end: event.geometryEnd };
+  if (g.start < start || g.end > end || g.start >= g.end) return undefined;
   const plain = parsePlainGeometry(buf, g.start, g.end);
   if (plain === undefined) return undefined;
-  let rest: unknown;
-  try {
-    // [g.end, end) is whitespace and the feature's closing brace.
-    rest = JSON.parse(buf.toString('utf8', start, g.start) + 'null' + buf.toString('latin1', g.end, end));
-  } catch {
-    return undefined;
-  }
-  if (!isPlainObject(rest) || rest.geometry !== null) return undefined;
+  const rest = parseAround(buf, start, end, g);
+  if (rest === undefined) return undefined;
   const out = build(event.index, plain.geometry, rest.properties, rest.id, plain.precision);
   if (isOneLine(buf, g.start, g.end)) out.geometryText = geometryText(buf, g, bytesView);
   return out;
 }
 
-function geometryText(buf: Buffer, g: { start: number; end: number }, bytesView: boolean): string | Uint8Array {
-  return bytesView ? buf.subarray(g.start, g.end) : buf.toString('utf8', g.start, g.end);
+/**
+ * The feature [start, end) parsed with a sentinel string in place of the JSON value at `g`,
+ * when the sentinel comes back as its `geometry`; else undefined (and when not valid JSON).
+ * That settles whatever the bytes: the span then held the value JSON.parse gives the
+ * feature's geometry (the last one, if the name repeats, however it is spelled), and, `g`
+ * being valid JSON, the feature parses the same with it in place.
+ */
+function parseAround(buf: Buffer, start: number, end: number, g: { start: number; end: number }): Record<string, unknown> | undefined {
+  let rest: unknown;
+  try {
+    rest = JSON.parse(buf.toString('utf8', start, g.start) + SENTINEL_JSON + buf.toString('utf8', g.end, end));
+  } catch {
+    return undefined;
+  }
+  return isPlainObject(rest) && rest.geometry === SENTINEL ? rest : undefined;
 }
 
-const GEOMETRY_KEY = Buffer.from('"geometry"');
-const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/** A string no file holds (it cannot be guessed: new for each process), put where the geometry was. */
+const SENTINEL = `\u0000canopy-geometry-${randomBytes(16).toString('hex')}`;
+const SENTINEL_JSON = JSON.stringify(SENTINEL);
 
-/**
- * Where the feature's last member's object value lies when that member is "geometry", found
- * from the end with a few native searches; undefined otherwise. Whatever the bytes, the
- * caller's JSON.parse of the feature with `null` put in this span settles it: the null then
- * stands right before the feature's closing brace, so it is the value of its last member, and
- * that member's name is the string ending in `geometry"` before the colon — the quote found
- * here opens it, since the byte before is no backslash and a string holds no bare quote.
- */
-function trailingGeometry(buf: Buffer, start: number, end: number): { start: number; end: number } | undefined {
-  let e = end - 1;
-  while (e > start && isWhitespace(buf[e])) e--;
-  if (buf[e] !== 0x7d) return undefined; // the feature's closing brace
-  e--;
-  while (e > start && isWhitespace(buf[e])) e--;
-  if (buf[e] !== 0x7d) return undefined; // the geometry's
-  const valueEnd = e + 1;
-  const key = buf.lastIndexOf(GEOMETRY_KEY, e);
-  if (key <= start || buf[key - 1] === 0x5c) return undefined;
-  let i = key + GEOMETRY_KEY.length;
-  while (i < valueEnd && isWhitespace(buf[i])) i++;
-  if (buf[i] !== 0x3a) return undefined;
-  i++;
-  while (i < valueEnd && isWhitespace(buf[i])) i++;
-  return buf[i] === 0x7b ? { start: i, end: valueEnd } : undefined;
+function geometryText(buf: Buffer, g: { start: number; end: number }, bytesView: boolean): string | Uint8Array {
+  return bytesView ? buf.subarray(g.start, g.end) : buf.toString('utf8', g.start, g.end);
 }
 
 /** True when bytes [start, end) hold no tab, line feed or carriage return. */

@@ -16,6 +16,14 @@ export interface FrameEvent {
   bytes: ByteSlice;
   offset: number;
   line: number;
+  /**
+   * Elements only: where in `bytes.buf` the object value of the feature's last top-level
+   * member named `"geometry"` (as raw bytes) lies, [geometryStart, geometryEnd); -1 when
+   * there is none, it is not an object, or its name or start was cut by a chunk boundary.
+   * A hint found while scanning, not a parse: readers confirm it (geojson-reader.ts).
+   */
+  geometryStart: number;
+  geometryEnd: number;
 }
 
 // States between pieces; CAPTURE covers every piece whose bytes we keep.
@@ -63,6 +71,11 @@ export class JsonFrameScanner {
   private depth = 0;
   private inStr = false;
   private esc = false;
+  // The element's geometry (FrameEvent.geometryStart/End), as file offsets while scanning.
+  private geometryName = false; // the last string at depth 1 was "geometry"
+  private geometryOpen = -1;
+  private geometryStart = -1;
+  private geometryEnd = -1;
 
   constructor(private readonly maxBytes: number) {}
 
@@ -167,6 +180,8 @@ export class JsonFrameScanner {
     this.depth = 1;
     this.inStr = false;
     this.esc = false;
+    this.geometryName = false;
+    this.geometryOpen = this.geometryStart = this.geometryEnd = -1;
     return from;
   }
 
@@ -189,11 +204,23 @@ export class JsonFrameScanner {
           k = OUTSIDE[chunk[i++]];
         }
         if (k === OUT_QUOTE) {
+          const from = i;
           i = this.stringEnd(chunk, i);
-          if (i < 0) { this.inStr = true; break; }
-        } else if (k === OUT_OPEN) depth++;
-        else if (k === OUT_CLOSE) { if (--depth === 0) { end = i; break; } }
-        else line++;
+          if (i < 0) {
+            this.inStr = true;
+            if (depth === 1) this.nameCut();
+            break;
+          }
+          // A member name, or a string value (then the next name comes before any "{").
+          if (depth === 1) this.geometryName = i - from === 9 && isGeometryName(chunk, from);
+        } else if (k === OUT_OPEN) {
+          if (++depth === 2) this.memberOpened(chunk, i);
+        } else if (k === OUT_CLOSE) {
+          if (--depth < 2) {
+            if (depth === 0) { end = i; break; }
+            this.memberClosed(i);
+          }
+        } else line++;
       }
       this.depth = depth; this.line = line;
     } else if (this.cap === Cap.Str) {
@@ -204,6 +231,28 @@ export class JsonFrameScanner {
     if (end < 0) return n;
     this.finish(chunk, end, out);
     return end;
+  }
+
+  /** A member's value opened with the byte before `i`: a later "geometry" member replaces an earlier one, as in JSON.parse. */
+  private memberOpened(chunk: Buffer, i: number): void {
+    if (!this.geometryName) return;
+    this.geometryStart = this.geometryEnd = -1;
+    if (chunk[i - 1] === 0x7b) this.geometryOpen = this.offset + i - 1;
+    this.geometryName = false;
+  }
+
+  /** A member's value closed with the byte before `i`. */
+  private memberClosed(i: number): void {
+    if (this.geometryOpen < 0) return;
+    this.geometryStart = this.geometryOpen;
+    this.geometryEnd = this.offset + i;
+    this.geometryOpen = -1;
+  }
+
+  /** A string at depth 1 goes on in the next chunk: it cannot be read, and may be a later "geometry" name. */
+  private nameCut(): void {
+    this.geometryName = false;
+    this.geometryStart = this.geometryEnd = -1;
   }
 
   /** From inside a string at `i`: the index after its closing quote, or -1 when the chunk ends first. */
@@ -237,10 +286,15 @@ export class JsonFrameScanner {
       this.key = this.decodeKey(bytes);
       this.state = St.Colon;
     } else if (this.target === Target.Member) {
-      out.push({ kind: 'member', key: this.key, index: -1, bytes, offset: this.capOffset, line: this.capLine });
+      out.push({ kind: 'member', key: this.key, index: -1, bytes, offset: this.capOffset, line: this.capLine, geometryStart: -1, geometryEnd: -1 });
       this.state = St.AfterMember;
     } else {
-      out.push({ kind: 'element', key: 'features', index: this.featureCount++, bytes, offset: this.capOffset, line: this.capLine });
+      const found = this.geometryEnd >= 0;
+      const shift = bytes.start - this.capOffset; // file offsets → positions in bytes.buf
+      out.push({
+        kind: 'element', key: 'features', index: this.featureCount++, bytes, offset: this.capOffset, line: this.capLine,
+        geometryStart: found ? this.geometryStart + shift : -1, geometryEnd: found ? this.geometryEnd + shift : -1,
+      });
       this.state = St.AfterElem;
     }
   }
@@ -271,6 +325,14 @@ export class JsonFrameScanner {
   private unreadable(chunk: Buffer, i: number, problem: string): FileUnreadableError {
     return new FileUnreadableError(`Invalid GeoJSON at byte offset ${this.offset + i} (line ${this.line}): ${problem}.`);
   }
+}
+
+const GEOMETRY = [...Buffer.from('geometry"')];
+
+/** True when the 9 bytes at `i` are `geometry"` (the name's letters and its closing quote). */
+function isGeometryName(chunk: Buffer, i: number): boolean {
+  for (let k = 0; k < 9; k++) if (chunk[i + k] !== GEOMETRY[k]) return false;
+  return true;
 }
 
 function describeByte(c: number): string {

@@ -221,17 +221,19 @@ class Parser {
 }
 
 const EMPTY = new Uint8Array(0);
-/** The member names and geometry types met in nearly every feature, so they need no decoding. */
-const NAMES = ['type', 'coordinates', 'Polygon', 'MultiPolygon', 'Point', 'MultiPoint'];
-
+/**
+ * The member names and geometry types met in nearly every feature, so they need no decoding
+ * (their lengths differ, so the length picks the one candidate).
+ */
 function knownName(b: Uint8Array, from: number, to: number): string | undefined {
-  search: for (const name of NAMES) {
-    if (name.length !== to - from) continue;
-    for (let k = 0; k < name.length; k++) if (b[from + k] !== name.charCodeAt(k)) continue search;
-    return name;
-  }
-  return undefined;
+  const n = to - from;
+  const name = n === 4 ? 'type' : n === 11 ? 'coordinates' : n === 7 ? 'Polygon' : n === 12 ? 'MultiPolygon'
+    : n === 5 ? 'Point' : n === 10 ? 'MultiPoint' : undefined;
+  if (name === undefined) return undefined;
+  for (let k = 0; k < n; k++) if (b[from + k] !== name.charCodeAt(k)) return undefined;
+  return name;
 }
+
 const parser = new Parser();
 
 /**

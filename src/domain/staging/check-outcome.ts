@@ -3,7 +3,7 @@ import { PlotSummariser, type HashSeeds, type PlotSummary } from '../checks/cros
 import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import { Summary, SUMMARY_WIDTH } from '../checks/cross-feature/plot-summary.js';
 import type { BBox, CheckedFeature, Issue, ReadFeature, SourceFeature } from '../features/types.js';
-import { parseDeferredFeature } from '../readers/geojson-reader.js';
+import { parseFeatureBytes } from '../readers/geojson-reader.js';
 import { flaggedFeatureLine } from './flagged-feature.js';
 import { stagedHeadRoom, writeStagedLineHead } from './staged-feature.js';
 
@@ -187,14 +187,18 @@ export function unpackOutcomes(batch: CheckedBatch): CheckOutcome[] {
  */
 export interface FeatureBatch {
   count: number;
-  /** PLACE_WIDTH numbers per feature: file index, start in `bytes` (-1: parsed, in `parsed`), byte length, file offset, line. */
+  /**
+   * PLACE_WIDTH numbers per feature: file index, start in `bytes` (-1: parsed, in `parsed`),
+   * byte length, file offset, line, and where its geometry object starts and ends in its
+   * bytes (-1: not seen).
+   */
   places: Float64Array;
   bytes: Uint8Array;
   /** Parsed features by position in the batch; null when every feature is packed. */
   parsed: Array<SourceFeature | null> | null;
 }
 
-const PLACE_WIDTH = 5;
+const PLACE_WIDTH = 7;
 const FIRST_BATCH_BYTES = 256 * 1024;
 
 /** Collects up to `capacity` features into a FeatureBatch, copying deferred features' bytes (the reader reuses its buffers). */
@@ -219,7 +223,7 @@ export class BatchBuilder {
       this.places[at + 1] = -1;
       return;
     }
-    const { bytes, offset, line } = feature.deferred;
+    const { bytes, offset, line, geometry } = feature.deferred;
     if (this.used + bytes.length > this.bytes.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, this.used + bytes.length));
       this.bytes.copy(grown, 0, 0, this.used);
@@ -230,6 +234,8 @@ export class BatchBuilder {
     this.places[at + 2] = bytes.length;
     this.places[at + 3] = offset;
     this.places[at + 4] = line;
+    this.places[at + 5] = geometry === undefined ? -1 : geometry.start;
+    this.places[at + 6] = geometry === undefined ? -1 : geometry.end;
     this.used += bytes.length;
     this.size++;
   }
@@ -254,9 +260,8 @@ export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, 
   for (let k = 0; k < batch.count; k++) {
     const p = k * PLACE_WIDTH;
     const from = places[p + 1];
-    const feature = from < 0 ? batch.parsed![k]! : parseDeferredFeature({
-      index: places[p], deferred: { bytes: bytes.subarray(from, from + places[p + 2]), offset: places[p + 3], line: places[p + 4] },
-    });
+    const feature = from < 0 ? batch.parsed![k]!
+      : parseFeatureBytes(places[p], bytes.subarray(from, from + places[p + 2]), places[p + 3], places[p + 4], places[p + 5], places[p + 6]);
     packer.add(k, checker, summariser, feature, options);
   }
   return packer.finish();
