@@ -10,6 +10,7 @@ import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
 import { PlotMapService } from './domain/tiles/plot-map-service.js';
 import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
+import { setHeapGrowth } from './infra/heap-growth.js';
 import { createSqliteStores, SERVING_CHECKPOINT_BYTES } from './infra/db/sqlite/sqlite-stores.js';
 import { threadedTask } from './task-thread.js';
 
@@ -35,8 +36,14 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.init();
   const stores = createSqliteStores(config.dataDir, { walAutocheckpointBytes: SERVING_CHECKPOINT_BYTES, scratchDir: blobs.scratchDir() });
-  // Checks run in worker threads and on this one (every core by default).
-  const checker = new CheckPool({ workers: config.checkWorkers, inline: await createFeatureChecker() });
+  setHeapGrowth(config.heapGrowthPercent);
+  // Checks run in worker threads and on this one (every core by default); heaps may grow
+  // further while a file is staged, so that the main thread's full collections are fewer.
+  const stagingGrowth = config.stageHeapGrowthPercent > 0 ? config.stageHeapGrowthPercent : config.heapGrowthPercent;
+  const checker = new CheckPool({
+    workers: config.checkWorkers, inline: await createFeatureChecker(),
+    onStagingChange: (staging) => setHeapGrowth(staging ? stagingGrowth : config.heapGrowthPercent),
+  });
   // Each upload task runs in a thread of its own with its own connection (task-thread.ts).
   const inThread = threadedTask(config);
   const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread }, { concurrency: config.taskConcurrency, logger });

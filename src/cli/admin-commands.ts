@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { loadConfig } from '../infra/config.js';
 import { createSqliteStores } from '../infra/db/sqlite/sqlite-stores.js';
@@ -29,8 +28,6 @@ export function registerAdminCommands(program: Command): void {
     .description('start the Canopy server (PORT, CANOPY_DATA_DIR, CANOPY_ADMIN_EMAIL/PASSWORD; see README)')
     .action(async () => {
       const config = loadConfig();
-      // Process-wide (every thread's heap), and read by V8 at each full GC, so it applies from here on.
-      if (config.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
       const server = await startServer(config);
       process.stdout.write(`Canopy is listening on ${server.url} (data folder ${server.services.config.dataDir})\n`);
       let closing = false;

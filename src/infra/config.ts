@@ -28,6 +28,12 @@ export interface Config {
    */
   heapGrowthPercent: number;
   /**
+   * The same while a file is being staged (0: no change). The main thread then allocates
+   * fast and keeps a few MB more each second; at 30 % V8 runs its full collections almost
+   * back to back (1M plots: 60 % stages ~8 % faster for ~10 MB more at the peak).
+   */
+  stageHeapGrowthPercent: number;
+  /**
    * Worker threads that run the single-feature checks while staging, beside the main thread,
    * which checks a batch itself whenever they are all busy (0: every check on the main thread).
    */
@@ -78,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 1000, 1, 1_000_000),
     taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
     heapGrowthPercent: intVar(env, 'CANOPY_HEAP_GROWTH_PERCENT', 30, 0, 1000),
+    stageHeapGrowthPercent: intVar(env, 'CANOPY_STAGE_HEAP_GROWTH_PERCENT', 60, 0, 1000),
     checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',

@@ -115,6 +115,23 @@ describe('CheckPool', async () => {
     }
   });
 
+  it('says when staging starts and when the last file, its checks between features included, is done', async () => {
+    const changes: boolean[] = [];
+    const pool = new CheckPool({ workers: 1, inline: await createFeatureChecker(), batchFeatures: 8, onStagingChange: (s) => changes.push(s) });
+    try {
+      const text = fileOf(featureTexts());
+      const release = pool.hold(); // as checkFeatures holds the pool through the pass between features
+      await Promise.all([outcomesOf(pool, text), outcomesOf(pool, text)]);
+      assert.deepEqual(changes, [true]);
+      release();
+      assert.deepEqual(changes, [true, false]);
+      await outcomesOf(pool, text);
+      assert.deepEqual(changes, [true, false, true, false]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reports broken JSON inside a worker as the same 400 this thread gives', async () => {
     const texts = featureTexts();
     texts[150] = texts[150].replace('"farmer"', '"farmer" 12');

@@ -40,6 +40,12 @@ export interface CheckPoolOptions {
    * checking on its own thread meanwhile.
    */
   idleMs?: number;
+  /**
+   * Told when the pool starts on a file with none other in progress (true), and when the
+   * last one is done, its checks between features included (false): what the process may
+   * tune for staging (services.ts lets heaps grow further meanwhile).
+   */
+  onStagingChange?: (staging: boolean) => void;
 }
 
 /**
@@ -212,13 +218,15 @@ export class CheckPool implements OutcomeSource {
   }
 
   private busy(): void {
-    this.active++;
+    if (this.active++ === 0) this.options.onStagingChange?.(true);
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
   }
 
   private done(): void {
-    if (--this.active === 0 && this.workers.length > 0) {
+    if (--this.active > 0) return;
+    this.options.onStagingChange?.(false);
+    if (this.workers.length > 0) {
       this.idleTimer = setTimeout(() => void this.stopWorkers(), this.options.idleMs ?? 0);
       this.idleTimer.unref();
     }
