@@ -1,12 +1,13 @@
 /**
  * A quick proof, in plain arithmetic, that a lone outer ring is simple, so GEOS need not be
- * asked: every pair of sides that do not share a corner is shown apart (their boxes do not
- * meet, or one lies strictly on one side of the other's line), and no two neighbouring
- * sides fold back onto each other. Each orientation is trusted only beyond the floating-
- * point error bound of its computation (Shewchuk's orient2d filter, with a margin); a pair
- * that cannot be shown apart that way, a repeated corner, or a ring of more than
- * MAX_SIDES sides is "not proven", and GEOS decides, with its reason and location. So a
- * ring proven here is one GEOS finds valid; the test compares the two on random and
+ * asked. Most plots are star-shaped about the mean of their corners, which one pass shows
+ * (`proveStar`). Otherwise every pair of sides that do not share a corner is shown apart
+ * (their boxes do not meet, or one lies strictly on one side of the other's line), and no
+ * two neighbouring sides fold back onto each other. Each orientation is trusted only beyond
+ * the floating-point error bound of its computation (Shewchuk's orient2d filter, with a
+ * margin); a pair that cannot be shown apart that way, a repeated corner, or a ring of more
+ * than MAX_SIDES sides is "not proven", and GEOS decides, with its reason and location. So
+ * a ring proven here is one GEOS finds valid; the test compares the two on random and
  * near-degenerate rings.
  */
 import type { Position } from '../features/types.js';
@@ -67,6 +68,77 @@ function distance2(px: number, py: number, s: number, reach: number): number {
   return ex * ex + ey * ey;
 }
 
+/** Copies the ring into xs/ys and returns its number of sides, or 0 when outside 3..MAX_SIDES. */
+function load(ring: Position[]): number {
+  const sides = ring.length - 1;
+  if (sides < 3 || sides > MAX_SIDES) return 0;
+  for (let i = 0; i <= sides; i++) {
+    xs[i] = ring[i][0];
+    ys[i] = ring[i][1];
+  }
+  return sides;
+}
+
+/** Squared distance from corner k to centre (cx, cy), filled by `proveStar`. */
+const reach2 = new Float64Array(MAX_SIDES + 1);
+/** Relative margin on the star proof's clearance bound: far above its rounding error (~1e-15). */
+const STAR_MARGIN = 1 + 1e-6;
+
+/**
+ * The quick proof for most plots, O(sides): the ring goes once round the mean of its corners,
+ * each side turning the same way about it (every orientation beyond its error bound). Such a
+ * ring is star-shaped about that centre: every side lies in its own cone from the centre, and
+ * the cones of sides that share no corner do not meet, so the ring is simple. A corner's
+ * non-neighbouring sides all lie in the sector outside the rays to its two neighbours, so its
+ * distance to them is at least its distance to those two rays: when every such bound clears
+ * the clearance (with a margin), so does every corner. Returns NONE when either part is not
+ * shown, and the sweep decides, as before.
+ */
+function proveStar(sides: number, clearance: number): RingProof {
+  let cx = 0, cy = 0;
+  for (let i = 0; i < sides; i++) {
+    cx += xs[i];
+    cy += ys[i];
+  }
+  cx /= sides;
+  cy /= sides;
+  for (let i = 0; i <= sides; i++) {
+    const dx = xs[i] - cx, dy = ys[i] - cy;
+    reach2[i] = dx * dx + dy * dy;
+  }
+  const limit2 = clearance * clearance * STAR_MARGIN;
+  let clear = clearance > 0;
+  let way = 0; // +1 anticlockwise about the centre, -1 clockwise
+  let pastHalf = false; // a corner beyond the line from the centre through corner 0
+  for (let i = 0; i < sides; i++) {
+    const ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1];
+    // The side's turn about the centre: twice the area of (centre, a, b).
+    const left = (cx - bx) * (ay - by);
+    const right = (cy - by) * (ax - bx);
+    const det = left - right;
+    const bound = ERROR_BOUND * (Math.abs(left) + Math.abs(right));
+    const sign = det > bound ? 1 : det < -bound ? -1 : 0;
+    if (sign === 0 || (way !== 0 && sign !== way)) return RingProof.NONE;
+    way = sign;
+    if (i > 0) {
+      // Once round and no more: corner i is ahead of corner 0 by less than half a turn until
+      // it is past the half, and never comes back ahead (that would be a second turn).
+      const ahead = turn(cx, cy, xs[0], ys[0], ax, ay) * way;
+      if (ahead === 0 || (ahead > 0 && pastHalf)) return RingProof.NONE;
+      if (ahead < 0) pastHalf = true;
+    }
+    if (clear) {
+      // Distance from a to the ray centre→b is |det| / |b - centre| when the angle at the
+      // centre is under 90°, else |a - centre|; and b to the ray centre→a likewise.
+      const dot = (ax - cx) * (bx - cx) + (ay - cy) * (by - cy);
+      if (dot > 0 ? det * det <= limit2 * Math.max(reach2[i], reach2[i + 1]) : Math.min(reach2[i], reach2[i + 1]) <= limit2) clear = false;
+    }
+  }
+  if (!pastHalf) return RingProof.NONE;
+  if (clearance > 0 && !clear) return RingProof.NONE;
+  return clear ? RingProof.SIMPLE_AND_CLEAR : RingProof.SIMPLE;
+}
+
 /**
  * Whether the closed ring (last position equals the first) is provably simple, and, when
  * `clearance` > 0, whether every corner is also farther than `clearance` from every side it
@@ -75,12 +147,10 @@ function distance2(px: number, py: number, s: number, reach: number): number {
  * each other are compared: a corner near a side lies in the x range of its own two sides.
  */
 export function proveRing(ring: Position[], clearance = 0): RingProof {
-  const sides = ring.length - 1;
-  if (sides < 3 || sides > MAX_SIDES) return RingProof.NONE;
-  for (let i = 0; i <= sides; i++) {
-    xs[i] = ring[i][0];
-    ys[i] = ring[i][1];
-  }
+  const sides = load(ring);
+  if (sides === 0) return RingProof.NONE;
+  const star = proveStar(sides, clearance);
+  if (star !== RingProof.NONE) return star;
   for (let i = 0; i < sides; i++) {
     const k = i + 2 > sides ? 1 : i + 2;
     const ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1], cx = xs[k], cy = ys[k];
@@ -129,4 +199,10 @@ export function proveRing(ring: Position[], clearance = 0): RingProof {
 /** True when the closed ring (last position equals the first) is provably simple. */
 export function provablySimpleRing(ring: Position[]): boolean {
   return proveRing(ring) !== RingProof.NONE;
+}
+
+/** `proveRing`'s star-shaped proof alone, without the sweep behind it (for tests). */
+export function proveStarShaped(ring: Position[], clearance = 0): RingProof {
+  const sides = load(ring);
+  return sides === 0 ? RingProof.NONE : proveStar(sides, clearance);
 }
