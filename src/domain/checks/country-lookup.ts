@@ -6,7 +6,8 @@
  * (Western Sahara is MA); Antarctica is in no country.
  */
 import { borders, feature, iso1A2Code } from '@rapideditor/country-coder';
-import type { BBox } from '../features/types.js';
+import type { BBox, Position } from '../features/types.js';
+import { BorderGrid } from './border-grid.js';
 
 // country-coder writes `withProp` into the options object it is given, so these are ours
 // alone; `country` takes the fast path, `territory` walks the containing features.
@@ -19,8 +20,45 @@ const sovereigns = new Map<string, string>();
 /** Code → the bbox of its land (null: none); at most one entry per ISO code. */
 const boxes = new Map<string, BBox | null>();
 
-/** The country containing [lon, lat] (FR for French Guiana, US for Puerto Rico), or null at sea. */
+/** Cells no border comes near (built at the first look-up, ~15 ms), and the country found in each so far. */
+let grid: BorderGrid | undefined;
+const countryOfCell = new Map<number, string | null>();
+/** A file spread over the whole world could touch millions of cells: start again past this. */
+const MAX_CELLS_KEPT = 1 << 16;
+
+function* borderRings(): Generator<Position[]> {
+  for (const f of borders.features) {
+    const geometry = f.geometry as { type: string; coordinates: Position[][][] } | null;
+    if (geometry === null) continue;
+    const polygons = geometry.type === 'Polygon' ? [geometry.coordinates as unknown as Position[][]] : geometry.coordinates;
+    for (const polygon of polygons) yield* polygon;
+  }
+}
+
+/**
+ * The country containing [lon, lat] (FR for French Guiana, US for Puerto Rico), or null at
+ * sea. Away from every border the answer is the same across a 0.1° cell, so it is looked up
+ * once per cell (border-grid.ts); near a border every position is looked up.
+ */
 export function countryAt(lon: number, lat: number): string | null {
+  grid ??= new BorderGrid(borderRings());
+  const cell = grid.quietCell(lon, lat);
+  if (cell >= 0) {
+    const known = countryOfCell.get(cell);
+    if (known !== undefined) return known;
+  }
+  probe[0] = lon;
+  probe[1] = lat;
+  const code = iso1A2Code(probe, COUNTRY_LEVEL);
+  if (cell >= 0) {
+    if (countryOfCell.size >= MAX_CELLS_KEPT) countryOfCell.clear();
+    countryOfCell.set(cell, code);
+  }
+  return code;
+}
+
+/** The same look-up without the per-cell answers (for tests). */
+export function countryAtUncached(lon: number, lat: number): string | null {
   probe[0] = lon;
   probe[1] = lat;
   return iso1A2Code(probe, COUNTRY_LEVEL);
