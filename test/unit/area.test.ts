@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import geographiclib from 'geographiclib-geodesic';
 import { geodesicAreaHa, ringAreaHa } from '../../src/domain/checks/area.js';
 import type { Position } from '../../src/domain/features/types.js';
+import { prng as random } from '../helpers/prng.js';
 
 const WGS84 = geographiclib.Geodesic.WGS84;
 
@@ -15,17 +16,6 @@ function oracleHa(ring: Position[]): number {
   const polygon = WGS84.Polygon(false);
   for (const [lon, lat] of ring.slice(0, -1)) polygon.AddPoint(lat, lon);
   return Math.abs(polygon.Compute(false, true).area) / 10_000;
-}
-
-/** Small deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A star-shaped plot of about `ha` hectares with 4–30 vertices around (lon, lat). */

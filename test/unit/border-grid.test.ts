@@ -9,16 +9,7 @@ import { borders } from '@rapideditor/country-coder';
 import { BorderGrid } from '../../src/domain/checks/border-grid.js';
 import { countryAt, countryAtUncached } from '../../src/domain/checks/country-lookup.js';
 import type { Position } from '../../src/domain/features/types.js';
-
-function prng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 describe('BorderGrid', () => {
   it('marks the cells an edge passes through and their neighbours, and nothing far from it', () => {

@@ -28,6 +28,7 @@ import { StagedLines } from '../../src/domain/checks/cross-feature/staged-lines.
 import type { CheckedFeature, Issue, PlotGeometry, Position } from '../../src/domain/features/types.js';
 import { stagedFeatureLine } from '../../src/domain/staging/staged-feature.js';
 import { truncate6 } from '../../src/domain/checks/truncate.js';
+import { prng } from '../helpers/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'canopy-cross-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -310,16 +311,6 @@ describe('OVERLAPPING_PLOTS', () => {
 });
 
 describe('the convex-hull bound that spares GEOS', () => {
-  /** Small deterministic PRNG (mulberry32). */
-  function prng(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   function star(random: () => number, cx: number, cy: number): Position[][][] {
     const n = 5 + Math.floor(random() * 40);
     const ring: Position[] = [];

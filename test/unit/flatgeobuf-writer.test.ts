@@ -10,16 +10,7 @@ import { calcTreeSize, generateLevelBounds } from 'flatgeobuf/lib/mjs/packedrtre
 import type { BBox, PlotGeometry, Position } from '../../src/domain/features/types.js';
 import { FlatGeobufWriter, type AssetFeature } from '../../src/infra/asset/flatgeobuf-writer.js';
 import { hilbert, indexByteSize, levelBounds } from '../../src/infra/asset/hilbert-rtree.js';
-
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 const REGION: BBox = [29.5, -3.5, 31.5, -1.0];
 

@@ -9,16 +9,7 @@ import type { Position } from '../../src/domain/features/types.js';
 import { createPolygonValidator, type PolygonValidator } from '../../src/domain/checks/geos-validator.js';
 import { proveRing, proveStarShaped, provablySimpleRing, RingProof } from '../../src/domain/checks/simple-ring.js';
 import { CLEARANCE_DEG, hasClearance } from '../../src/domain/checks/rules/truncation.js';
-
-function prng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 const close = (ring: Position[]): Position[] => [...ring, [ring[0][0], ring[0][1]]];
 
