@@ -20,7 +20,7 @@ const sovereigns = new Map<string, string>();
 /** Code → the bbox of its land (null: none); at most one entry per ISO code. */
 const boxes = new Map<string, BBox | null>();
 
-/** Cells no border comes near (built at the first look-up, ~15 ms), and the country found in each so far. */
+/** Cells no border comes near (built at the first look-up, ~18 ms), and the country found in each so far. */
 let grid: BorderGrid | undefined;
 const countryOfCell = new Map<number, string | null>();
 /** A file spread over the whole world could touch millions of cells: start again past this. */

@@ -17,13 +17,17 @@ const MAX_SIDES = 160;
 /** orient2d's static error bound, (3 + 16ε)ε, times 8 for margin. */
 const ERROR_BOUND = 8 * 3.3306690738754716e-16;
 
-/** Sign of the turn a→b→c: > 0 left, < 0 right, 0 when the arithmetic cannot tell. */
-function turn(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+/** Twice the signed area of a→b→c (> 0 a left turn), or 0 when the arithmetic cannot tell its sign. */
+function turnArea(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
   const left = (ax - cx) * (by - cy);
   const right = (ay - cy) * (bx - cx);
   const det = left - right;
-  const bound = ERROR_BOUND * (Math.abs(left) + Math.abs(right));
-  return det > bound ? 1 : det < -bound ? -1 : 0;
+  return Math.abs(det) > ERROR_BOUND * (Math.abs(left) + Math.abs(right)) ? det : 0;
+}
+
+/** Sign of the turn a→b→c: > 0 left, < 0 right, 0 when the arithmetic cannot tell. */
+function turn(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  return Math.sign(turnArea(ax, ay, bx, by, cx, cy));
 }
 
 // Scratch for one ring at a time (checks run synchronously, one ring after another).
@@ -113,11 +117,8 @@ function proveStar(sides: number, clearance: number): RingProof {
   for (let i = 0; i < sides; i++) {
     const ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1];
     // The side's turn about the centre: twice the area of (centre, a, b).
-    const left = (cx - bx) * (ay - by);
-    const right = (cy - by) * (ax - bx);
-    const det = left - right;
-    const bound = ERROR_BOUND * (Math.abs(left) + Math.abs(right));
-    const sign = det > bound ? 1 : det < -bound ? -1 : 0;
+    const det = turnArea(cx, cy, ax, ay, bx, by);
+    const sign = Math.sign(det);
     if (sign === 0 || (way !== 0 && sign !== way)) return RingProof.NONE;
     way = sign;
     if (i > 0) {
