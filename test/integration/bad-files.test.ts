@@ -12,6 +12,12 @@ const unclosed: Feature = { type: 'Feature', properties: { plot_id: 'unclosed' }
   [-5.2900001, 6.8000001], [-5.2880001, 6.8000001], [-5.2880001, 6.8020001], [-5.2900001, 6.8020001]]] } };
 const outOfRange: Feature = { type: 'Feature', properties: { plot_id: 'far' }, geometry: { type: 'Point', coordinates: [512345.123456, 753421.654321] } };
 
+/** Bow-ties whose plot IDs a spreadsheet would run as formulas. */
+const FORMULAS: Feature[] = ['=HYPERLINK("https://evil.example/","open")', '+SUM(A1:A9)', '-2+3', '@cmd'].map((id, k) => {
+  const ring = (bowTie.geometry as { coordinates: number[][][] }).coordinates[0].map(([x, y]) => [x + 0.01 * (k + 1), y]);
+  return { type: 'Feature', properties: { plot_id: id }, geometry: { type: 'Polygon', coordinates: [ring] } };
+});
+
 /** Two good plots around four bad ones: indexes 1–4 are the bad ones. */
 const MIXED = [squarePlot(-5.31, 6.81, { plot_id: 'good-1' }), bowTie, empty, unclosed, outOfRange, squarePlot(-5.32, 6.82, { plot_id: 'good-2' })];
 
@@ -72,17 +78,27 @@ describe('files with problems', () => {
   });
 
   it('serves the whole report as JSON and CSV', async () => {
-    const staged = await (await stage(server.url, token, featureCollection(MIXED), { name: 'mixed-report' })).json();
+    const staged = await (await stage(server.url, token, featureCollection([...MIXED, ...FORMULAS]), { name: 'mixed-report' })).json();
     const json = await (await api(server.url, token, 'GET', `/collections/${staged.collection_id}/report`)).json();
     assert.equal(json.collection_id, staged.collection_id);
-    assert.equal(json.feature_count, 6);
-    assert.ok(json.issues.length >= 4);
-    assert.deepEqual(json.issue_counts, staged.issue_counts);
+    assert.equal(json.feature_count, 10);
+    const tally: Record<string, number> = {};
+    for (const issue of json.issues as { code: string }[]) tally[issue.code] = (tally[issue.code] ?? 0) + 1;
+    const expected = { SELF_INTERSECTION: 5, GEOMETRY_MISSING: 1, RING_NOT_CLOSED: 1, COORDINATES_OUT_OF_RANGE: 1 };
+    assert.deepEqual(tally, expected, 'one issue per bad feature');
+    assert.deepEqual(json.issue_counts, expected, 'the counts are those of the issues');
+    assert.deepEqual(staged.issue_counts, expected);
     const csv = await (await api(server.url, token, 'GET', `/collections/${staged.collection_id}/report?format=csv`)).text();
     const lines = csv.trim().split('\n');
     assert.equal(lines[0], 'feature,plot_id,code,severity,message,lon,lat');
     assert.equal(lines.length, json.issues.length + 1);
     assert.ok(lines.some((l) => l.startsWith('1,bow-tie,SELF_INTERSECTION,error,')));
+    // A spreadsheet must show these plot IDs as text, not run them as formulas.
+    const ids = new Map(lines.slice(1).map((l) => [Number(l.split(',')[0]), l]));
+    assert.ok(ids.get(6)?.startsWith(`6,"'=HYPERLINK(""https://evil.example/"",""open"")",SELF_INTERSECTION,`), ids.get(6));
+    assert.ok(ids.get(7)?.startsWith("7,'+SUM(A1:A9),SELF_INTERSECTION,"), ids.get(7));
+    assert.ok(ids.get(8)?.startsWith("8,'-2+3,SELF_INTERSECTION,"), ids.get(8));
+    assert.ok(ids.get(9)?.startsWith("9,'@cmd,SELF_INTERSECTION,"), ids.get(9));
 
     const geojson = await (await api(server.url, token, 'GET', `/collections/${staged.collection_id}/report?format=geojson`)).json();
     assert.equal(geojson.type, 'FeatureCollection');

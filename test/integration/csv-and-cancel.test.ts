@@ -67,11 +67,14 @@ describe('deleting a collection while it uploads', () => {
       const token = await server.userToken('deleter@example.org');
       const staged = await (await stage(server.url, token, featureCollection(validPlots(20_000)), { name: 'doomed' })).json();
       const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'doomed' })).json();
-      for (let i = 0; i < 2000; i++) {
+      let running: TaskStatus | null = null;
+      for (let i = 0; i < 2000 && !running; i++) {
         const s = await (await api(server.url, token, 'GET', `/get_task_status?task_id=${tasks.bq_task_id}`)).json() as TaskStatus;
-        if (s.state === 'RUNNING' && s.plots_done > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        assert.ok(s.state === 'READY' || s.state === 'RUNNING', `the load ended (${s.state}) before the delete`);
+        if (s.state === 'RUNNING' && s.plots_done > 0) running = s;
+        else await new Promise((resolve) => setTimeout(resolve, 5));
       }
+      assert.ok(running && running.plots_done < 20_000, 'the load was running when the delete came');
       const del = await api(server.url, token, 'DELETE', `/collections/${staged.collection_id}`);
       assert.equal(del.status, 204);
       assert.equal((await api(server.url, token, 'GET', `/get_task_status?task_id=${tasks.bq_task_id}`)).status, 404);

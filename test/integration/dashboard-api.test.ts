@@ -3,12 +3,26 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { api, ndjson, stage, startTestServer, waitForTasks, type TestServer } from '../helpers/test-server.js';
 import { featureCollection, validPlots, type Feature } from '../helpers/plots.js';
 import { decodeMvt } from '../helpers/mvt-decode.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; "
   + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/** A GET whose body comes back as sent on the wire (no decoding of Content-Encoding). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
 
 /** The XYZ tile holding (lon, lat) at zoom z. */
 function tileAt(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
@@ -111,6 +125,21 @@ describe('dashboard API', () => {
     assert.ok(bytes.length < 8192);
     const empty = await api(server.url, token, 'GET', `/collections/${collectionId}/tiles/6/0/0.pbf`);
     assert.equal(empty.status, 204);
+  });
+
+  it('gzips a tile of over 1 KiB when asked, and sends the same tile raw otherwise', async () => {
+    // Zoom 12: the plots as polygons, with their uuids, well over 1 KiB.
+    const { z, x, y } = tileAt(-5.486, 6.514, 12);
+    const address = `/collections/${collectionId}/tiles/${z}/${x}/${y}.pbf`;
+    // node:http, not fetch: fetch would undo the gzip itself and hide what was sent.
+    const raw = await rawGet(`${server.url}${address}`, { authorization: `Bearer ${token}` });
+    assert.equal(raw.headers['content-encoding'], undefined);
+    assert.ok(raw.body.length >= 1024, `${raw.body.length} bytes: a tile large enough to be gzipped`);
+    const zipped = await rawGet(`${server.url}${address}`, { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip, deflate' });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.ok(zipped.body.length < raw.body.length, 'smaller when gzipped');
+    assert.ok(gunzipSync(zipped.body).equals(raw.body), 'the gzipped bytes are the tile');
+    assert.ok(decodeMvt(new Uint8Array(gunzipSync(zipped.body))).plots.features.length > 0);
   });
 
   it('refuses tile addresses outside the grid', async () => {

@@ -1,11 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import wkx from 'wkx';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { api, ndjson, stage, startTestServer, waitForTasks, type TestServer } from '../helpers/test-server.js';
+import { prng } from '../helpers/prng.js';
 import { buildZip, deflatedZeros } from '../helpers/zip.js';
 
 const DIR = path.join(import.meta.dirname, '../fixtures/equivalence');
@@ -31,6 +31,11 @@ function latLonCsv(features: Feature[]): string {
   return ['plot_id;ProducerCountry;latitude;longitude;Area', ...rows].join('\n') + '\n';
 }
 
+/** One Feature per line (GeoJSONSeq): plain lines, or RFC 8142's record separator before each. */
+function geoJsonSeq(features: Feature[], recordSeparator: boolean): string {
+  return features.map((f) => `${recordSeparator ? '\x1e' : ''}${JSON.stringify({ type: 'Feature', ...f })}\n`).join('');
+}
+
 function geoParquet(features: Feature[], rowGroupSize = 1000): Buffer {
   const geo = { version: '1.1.0', primary_column: 'geometry', columns: { geometry: { encoding: 'WKB', geometry_types: [] } } };
   const buffer = parquetWriteBuffer({
@@ -44,7 +49,7 @@ function geoParquet(features: Feature[], rowGroupSize = 1000): Buffer {
   return Buffer.from(buffer);
 }
 
-interface Staged { collection_id: string; feature_count: number; valid_count: number; issue_counts: Record<string, number> }
+interface Staged { collection_id: string; format: string; feature_count: number; valid_count: number; issue_counts: Record<string, number> }
 
 describe('every supplier format stages the same plots the same way', () => {
   let server: TestServer;
@@ -76,7 +81,7 @@ describe('every supplier format stages the same plots the same way', () => {
     got.areas.forEach((a, i) => assert.ok(Math.abs(a - want.areas[i]) / want.areas[i] < 1e-4, `${name}: area of plot ${i}: ${a} vs ${want.areas[i]}`));
   }
 
-  it('polygons: GeoJSON, CSV with WKT, zipped Shapefile in WGS 84 and in UTM 30N, GeoParquet', async () => {
+  it('polygons: GeoJSON, GeoJSONSeq, CSV with WKT, zipped Shapefile in WGS 84 and in UTM 30N, GeoParquet', async () => {
     const reference = await stageAndRead('eq-geojson', fs.readFileSync(path.join(DIR, 'plots.geojson')), 'plots.geojson', 'application/geo+json');
     assert.equal(reference.staged.feature_count, plots.length);
     for (const code of ['SELF_INTERSECTION', 'HOLES_IGNORED', 'DUPLICATE_VERTEX', 'AREA_MISMATCH', 'AREA_IMPLAUSIBLE', 'OUTSIDE_DECLARED_COUNTRY',
@@ -89,6 +94,11 @@ describe('every supplier format stages the same plots the same way', () => {
     assert.equal(utm.layout.reprojected, true);
     assertSame('shapefile-utm30n', utm, reference);
     assertSame('geoparquet', await stageAndRead('eq-parquet', geoParquet(plots, 7), 'plots.parquet', 'application/geoparquet'), reference);
+    for (const rs of [false, true]) {
+      const seq = await stageAndRead(`eq-geojsonseq${rs ? '-rs' : ''}`, geoJsonSeq(plots, rs), 'plots.geojsonl', 'application/geo+json-seq');
+      assert.equal(seq.staged.format, 'geojsonseq');
+      assertSame(`geojsonseq${rs ? ' (RFC 8142)' : ''}`, seq, reference);
+    }
   });
 
   it('points: GeoJSON, CSV with semicolons and decimal commas, GeoParquet', async () => {
@@ -128,7 +138,9 @@ describe('hostile and broken files get a clear answer, never a 500', () => {
 
   it('refuses a GeoParquet file whose row group is too large to read safely', async () => {
     // Distinct text per row, so the column cannot shrink to a dictionary: about 1 MB uncompressed.
-    const many = Array.from({ length: 3000 }, (_, i) => ({ properties: { plot_id: `R-${i}`, farmer: randomBytes(150).toString('hex') }, geometry: plots[0].geometry }));
+    const random = prng(53);
+    const hex = () => Array.from({ length: 300 }, () => Math.floor(random() * 16).toString(16)).join('');
+    const many = Array.from({ length: 3000 }, (_, i) => ({ properties: { plot_id: `R-${i}`, farmer: hex() }, geometry: plots[0].geometry }));
     const server2 = await startTestServer({ CANOPY_MAX_ROW_GROUP_BYTES: String(256 * 1024) });
     try {
       const token2 = await server2.userToken('rowgroup@example.org');

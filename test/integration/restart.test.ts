@@ -4,12 +4,34 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { api, stage, startTestServer, waitForTasks, type TaskStatus } from '../helpers/test-server.js';
+import { api, stage, startTestServer, waitForTasks, type TaskStatus, type TestServer } from '../helpers/test-server.js';
 import { crash, freePort, spawnServer, stopGracefully, type ServerProcess } from '../helpers/server-process.js';
 import { featureCollection, validPlots } from '../helpers/plots.js';
 
 const ADMIN = { CANOPY_ADMIN_EMAIL: 'ops@example.org', CANOPY_ADMIN_PASSWORD: 'ops-password-1' };
 const PLOTS = 30_000;
+
+/** Every server process a test started: one a failing test leaves running is killed after, so the file ends. */
+const spawned = new Set<ServerProcess>();
+async function start(env: Record<string, string>, port: number): Promise<ServerProcess> {
+  const server = await spawnServer(env, port);
+  spawned.add(server);
+  return server;
+}
+after(async () => {
+  for (const server of spawned) await crash(server);
+});
+
+/** Polls the task until it runs with some plots done (not yet all), failing if it finishes first. */
+async function seenRunning(url: string, token: string, taskId: string): Promise<TaskStatus> {
+  for (let i = 0; i < 10_000; i++) {
+    const status = await (await api(url, token, 'GET', `/get_task_status?task_id=${taskId}`)).json() as TaskStatus;
+    if (status.state === 'RUNNING' && status.plots_done > 0) return status;
+    assert.ok(status.state === 'READY' || status.state === 'RUNNING', `the task ended (${status.state}) before the test could interrupt it`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.fail('the task was never seen running');
+}
 
 async function tokenFor(url: string): Promise<string> {
   const res = await fetch(`${url}/refresh_token`, {
@@ -32,20 +54,13 @@ describe('a server killed mid-upload', () => {
     const port = await freePort();
     // Small batches make the load take many steps, so the kill lands in the middle of it.
     const env = { ...ADMIN, CANOPY_DATA_DIR: dataDir, CANOPY_LOAD_BATCH_SIZE: '100' };
-    server = await spawnServer(env, port);
+    server = await start(env, port);
     let token = await tokenFor(server.url);
     const staged = await (await stage(server.url, token, featureCollection(validPlots(PLOTS)), { name: 'big' })).json();
     assert.equal(staged.valid_count, PLOTS, JSON.stringify(staged).slice(0, 500));
     const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'big' })).json();
 
-    let seen: TaskStatus | null = null;
-    for (let i = 0; i < 10_000; i++) {
-      const status = await (await api(server.url, token, 'GET', `/get_task_status?task_id=${tasks.bq_task_id}`)).json() as TaskStatus;
-      if (status.state === 'RUNNING' && status.plots_done > 0) { seen = status; break; }
-      assert.notEqual(status.state, 'COMPLETED', 'the load finished before the test could interrupt it');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    assert.ok(seen, 'the load was seen running');
+    await seenRunning(server.url, token, tasks.bq_task_id);
     await crash(server);
     server = null;
 
@@ -59,7 +74,7 @@ describe('a server killed mid-upload', () => {
     assert.ok(partial > 0 && partial < PLOTS, `partial load of ${partial} rows`);
     assert.equal(live.live_load_id, null);
 
-    server = await spawnServer(env, port);
+    server = await start(env, port);
     token = await tokenFor(server.url);
     const early = await api(server.url, token, 'GET', `/fetch_plots?filename=big&limit=${PLOTS + 1}`);
     if (early.status === 200) {
@@ -85,23 +100,22 @@ describe('a server stopped cleanly mid-upload', () => {
     try {
       const port = await freePort();
       const env = { ...ADMIN, CANOPY_DATA_DIR: dataDir, CANOPY_LOAD_BATCH_SIZE: '50' };
-      let server = await spawnServer(env, port);
+      let server = await start(env, port);
       let token = await tokenFor(server.url);
       await stage(server.url, token, featureCollection(validPlots(10_000)), { name: 'calm' });
       const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'calm' })).json();
-      for (let i = 0; i < 5000; i++) {
-        const s = await (await api(server.url, token, 'GET', `/get_task_status?task_id=${tasks.bq_task_id}`)).json() as TaskStatus;
-        if (s.state !== 'READY') break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await seenRunning(server.url, token, tasks.bq_task_id);
       await stopGracefully(server);
       const db = new Database(path.join(dataDir, 'canopy.sqlite'), { readonly: true });
-      const rows = db.prepare('SELECT state, attempts FROM tasks').all() as { state: string; attempts: number }[];
+      const rows = db.prepare('SELECT id, state, attempts FROM tasks').all() as { id: string; state: string; attempts: number }[];
+      const plots = (db.prepare('SELECT count(*) AS n FROM plots').get() as { n: number }).n;
       db.close();
       assert.ok(rows.every((r) => r.state !== 'RUNNING'), JSON.stringify(rows));
-      assert.ok(rows.every((r) => r.state === 'COMPLETED' || r.attempts === 0), 'a clean stop costs no attempt');
+      const bq = rows.find((r) => r.id === tasks.bq_task_id);
+      assert.deepEqual(bq, { id: tasks.bq_task_id, state: 'READY', attempts: 0 }, 'the load was handed back, not finished, and the stop cost no attempt');
+      assert.equal(plots, 0, 'its partial rows were dropped');
 
-      server = await spawnServer(env, port);
+      server = await start(env, port);
       token = await tokenFor(server.url);
       const statuses = await waitForTasks(server.url, token, [tasks.bq_task_id, tasks.ee_task_id], 120_000);
       assert.deepEqual(statuses.map((s) => s.state), ['COMPLETED', 'COMPLETED']);
@@ -115,13 +129,15 @@ describe('a server stopped cleanly mid-upload', () => {
 describe('a task interrupted too many times', () => {
   it('is failed with its reason at the next start, and a new upload starts fresh tasks', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-attempts-'));
+    let server: TestServer | null = null;
     try {
-      let server = await startTestServer({}, { dataDir, keepData: true });
+      server = await startTestServer({}, { dataDir, keepData: true });
       let token = await server.userToken('user@example.org');
       const staged = await (await stage(server.url, token, featureCollection(validPlots(4)), { name: 'flaky' })).json();
       const first = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'flaky' })).json();
       await waitForTasks(server.url, token, [first.bq_task_id, first.ee_task_id]);
       await server.close();
+      server = null;
 
       // As if three processes in a row had died while running the plot-store task.
       const db = new Database(path.join(dataDir, 'canopy.sqlite'));
@@ -142,8 +158,8 @@ describe('a task interrupted too many times', () => {
       assert.notEqual(second.bq_task_id, first.bq_task_id);
       const statuses = await waitForTasks(server.url, token, [second.bq_task_id, second.ee_task_id]);
       assert.deepEqual(statuses.map((s) => s.state), ['COMPLETED', 'COMPLETED']);
-      await server.close();
     } finally {
+      await server?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

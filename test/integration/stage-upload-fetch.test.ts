@@ -45,8 +45,11 @@ describe('stage → upload → status → fetch', () => {
     }
 
     // Calling again, by ID or by name, returns the same tasks and loads nothing twice.
+    const before = await server.services.stores.tasks.listByCollection(body.collection_id);
     const again = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'whisp-50', skip_invalid: true })).json();
     assert.deepEqual(again, tasks);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // time for a wrongly started task to be claimed
+    assert.deepEqual(await server.services.stores.tasks.listByCollection(body.collection_id), before, 'no task started, run or changed again');
 
     const fetched = await api(server.url, token, 'GET', `/fetch_plots?filename=${body.collection_id}`);
     assert.equal(fetched.status, 200);
@@ -77,6 +80,21 @@ describe('stage → upload → status → fetch', () => {
     assert.equal(asset.status, 200);
     const bytes = Buffer.from(await asset.arrayBuffer());
     assert.deepEqual([...bytes.subarray(0, 3)], [0x66, 0x67, 0x62], 'FlatGeobuf magic bytes');
+  });
+
+  it('starts one pair of tasks for concurrent upload calls, and loads the plots once', async () => {
+    const staged = await (await stage(server.url, token, featureCollection(validPlots(300, 14, 5)), { name: 'concurrent' })).json();
+    const calls = await Promise.all(Array.from({ length: 6 }, (_, i) => api(server.url, token, 'POST', '/upload_plots', { filename: i % 2 ? 'concurrent' : staged.collection_id })));
+    const answers = await Promise.all(calls.map((r) => r.json()));
+    for (const a of answers) assert.deepEqual(a, answers[0], 'every call gets the same two tasks');
+    const statuses = await waitForTasks(server.url, token, [answers[0].bq_task_id, answers[0].ee_task_id]);
+    assert.deepEqual(statuses.map((s) => s.state), ['COMPLETED', 'COMPLETED']);
+    const tasks = await server.services.stores.tasks.listByCollection(staged.collection_id);
+    assert.deepEqual(tasks.map((t) => t.id).sort(), [answers[0].bq_task_id, answers[0].ee_task_id].sort(), 'no other task was created');
+    assert.ok(tasks.every((t) => t.attempts === 1), 'each ran once');
+    const plots = await ndjson(await api(server.url, token, 'GET', '/fetch_plots?filename=concurrent&limit=1000'));
+    assert.equal(plots.length, 300);
+    assert.equal(new Set(plots.map((p) => p.properties.plotid)).size, 300);
   });
 
   it('filters fetched plots by property and honours limit', async () => {

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { countryAt } from '../../src/domain/checks/country-lookup.js';
 import { checkDeclaredCountry, representativePoint } from '../../src/domain/checks/rules/declared-country.js';
 import type { BBox, PlotGeometry, Position } from '../../src/domain/features/types.js';
+import { bboxOfSquare, ciAndGhPlots, square } from '../helpers/check-workloads.js';
 
 const SOUBRE: Position = [-5.3012347, 6.8012349]; // Côte d'Ivoire
 const KUMASI: Position = [-1.6244123, 6.6885347]; // Ghana
@@ -16,14 +17,6 @@ const GULF: Position = [-4.5012347, 3.5012349]; // open sea, south of Abidjan
 
 function point(p: Position): PlotGeometry {
   return { type: 'Point', coordinates: p };
-}
-
-function square(x: number, y: number, side = 0.0009): Position[][] {
-  return [[[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]];
-}
-
-function bboxOfSquare(x: number, y: number, side = 0.0009): BBox {
-  return [x, y, x + side, y + side];
 }
 
 function codes(properties: Record<string, unknown>, geometry: PlotGeometry | null, bbox: BBox | null = null): string[] {
@@ -138,48 +131,19 @@ describe('checkDeclaredCountry', () => {
   });
 });
 
-describe('throughput', () => {
-  /** 100k 1 ha squares at random centres that country-coder puts in CI or GH, with a seeded generator. */
-  function plots(): { geometry: PlotGeometry; bbox: BBox; country: string }[] {
-    let seed = 42;
-    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const out: { geometry: PlotGeometry; bbox: BBox; country: string }[] = [];
-    while (out.length < 100_000) {
-      const x = -8.6 + random() * 7.6;
-      const y = 4.4 + random() * 6.3;
-      const country = countryAt(x, y);
-      if (country !== 'CI' && country !== 'GH') continue;
-      out.push({ geometry: { type: 'Polygon', coordinates: square(x, y) }, bbox: bboxOfSquare(x, y), country });
-    }
-    return out;
-  }
-
-  function best(run: () => void, n: number): number {
-    let rate = 0;
-    for (let round = 0; round < 3; round++) {
-      const start = process.hrtime.bigint();
-      run();
-      rate = Math.max(rate, n / (Number(process.hrtime.bigint() - start) / 1e9));
-    }
-    return rate;
-  }
-
-  it('checks well over 100k plots per second', () => {
-    const all = plots();
-    const own = all.map((p) => ({ ProducerCountry: p.country }));
+describe('on 100,000 plots across Côte d’Ivoire and Ghana (the set npm run bench:checks times)', () => {
+  it('flags no plot declared in its own country, and only the Ghanaian ones when all are declared CI', () => {
+    const all = ciAndGhPlots(100_000);
     const ci = { ProducerCountry: 'CI' };
     let flagged = 0;
-    const honest = best(() => {
-      for (let i = 0; i < all.length; i++) assert.equal(checkDeclaredCountry(own[i], all[i].geometry, all[i].bbox).length, 0);
-    }, all.length);
-    const mixed = best(() => {
-      flagged = 0;
-      for (const p of all) flagged += checkDeclaredCountry(ci, p.geometry, p.bbox).length;
-    }, all.length);
-    const rate = (r: number) => Math.round(r).toLocaleString('en-US');
-    console.log(`declared-country throughput: ${rate(honest)} plots/s declared in their own country; ${rate(mixed)} plots/s all declared CI (${flagged.toLocaleString('en-US')} of 100,000 flagged) — best of 3 rounds`);
-    // Loose floors so a busy CI machine does not fail; the printed figures are the measure.
-    assert.ok(honest > 100_000, `${honest} plots/s`);
-    assert.ok(mixed > 20_000, `${mixed} plots/s`);
+    for (const p of all) {
+      assert.deepEqual(checkDeclaredCountry({ ProducerCountry: p.country }, p.geometry, p.bbox), []);
+      const found = checkDeclaredCountry(ci, p.geometry, p.bbox);
+      if (p.country === 'CI') assert.deepEqual(found, [], JSON.stringify(p.bbox));
+      flagged += found.length;
+    }
+    const ghanaian = all.filter((p) => p.country === 'GH').length;
+    // A plot within about 2 km of the border is given the benefit of the doubt.
+    assert.ok(flagged <= ghanaian && flagged > ghanaian * 0.95, `${flagged} flagged of ${ghanaian} in Ghana`);
   });
 });

@@ -265,14 +265,11 @@ describe('readGeoParquet: row groups and memory', () => {
     const n = 50_000;
     // Distinct cells: identical ones would be dictionary-encoded into a few bytes.
     const bytes = parquet([{ name: 'geometry', type: 'BYTE_ARRAY', data: Array.from({ length: n }, (_, i) => wkb(square(i / 1e4, 1))) }], { kv: [geo({})], rowGroupSize: n });
-    const started = performance.now();
     const run = await read(bytes, { maxRowGroupBytes: 1024 * 1024 });
-    const elapsed = performance.now() - started;
     const error = errorOf(run, PayloadTooLargeError);
     assert.equal(error.code, 'ROW_GROUP_TOO_LARGE');
     assert.match(error.message, /^Row group 1 of 1 in the Parquet file is \d+\.\d MiB uncompressed \(50,000 rows\), over the limit of 1\.0 MiB per row group; rewrite the file with smaller row groups \(e\.g\. 50,000–100,000 rows/);
     assert.equal(run.features.length, 0);
-    assert.ok(elapsed < 1000, `took ${elapsed} ms`);
     assertScratchEmpty(run);
   });
 

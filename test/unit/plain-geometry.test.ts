@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { geometryPrecision } from '../../src/domain/readers/coordinate-precision.js';
 import { parsePlainGeometry } from '../../src/domain/readers/plain-geometry.js';
+import { prng } from '../helpers/prng.js';
 
 /**
  * Whatever the text, the fast reader either declines it or gives exactly what JSON.parse
@@ -70,6 +71,23 @@ describe('parsePlainGeometry', () => {
       '-179.99999999999997', '89.99999999999999', '1.000000000000000000000000001',
     ];
     for (const n of numbers) assert.equal(agrees(geometry(`[${n},${n}]`)), 'read', n);
+  });
+
+  it('reads arrays of any length: 1 to 1,000 numbers in one position, growing its buffer', () => {
+    for (const n of [1, 63, 64, 65, 128, 129, 1000]) {
+      const numbers = Array.from({ length: n }, (_, i) => String((i - n / 2) / 7));
+      assert.equal(agrees(geometry(`[${numbers.join(',')}]`)), 'read', `${n} numbers`);
+      assert.equal(agrees(geometry(`[[${numbers.join(',')}],[1,2]]`, 'LineString')), 'read', `${n} numbers, then a short position`);
+    }
+  });
+
+  it('reads coordinates at the equator and the prime meridian bit for bit: zeros, signs, tiny fractions', () => {
+    const random = prng(47);
+    const forms = [(v: number) => String(v), (v: number) => v.toFixed(7), (v: number) => v.toExponential(6), (v: number) => v.toFixed(12)];
+    for (let run = 0; run < 5000; run++) {
+      const x = forms[run % 4]((random() - 0.5) * 0.002), y = forms[(run >> 2) % 4]((random() - 0.5) * 0.002);
+      assert.equal(agrees(geometry(`[[[${x},${y}],[-0,0.0],[-0.0000294,0.000068],[${x},${y}]]]`, 'Polygon')), 'read', `${x} ${y}`);
+    }
   });
 
   it('agrees with JSON.parse on 20,000 random coordinates written in many ways', () => {

@@ -15,7 +15,7 @@ export function hasAtMostDecimals(v: number, scale: number): boolean {
 
 function truncateText(v: number): number {
   const s = String(v);
-  if (s.includes('e')) return Math.abs(v) < 1 ? 0 : v; // |v| < 1e-6 or astronomically large
+  if (s.includes('e')) return Math.abs(v) < 1 ? v * 0 : v; // |v| < 1e-6 (a zero of v's sign, as the cut text reads) or astronomically large
   const dot = s.indexOf('.');
   return dot < 0 ? v : Number(s.slice(0, dot + 7));
 }

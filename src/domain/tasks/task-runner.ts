@@ -81,7 +81,13 @@ export class TaskRunner {
   private async run(): Promise<void> {
     while (!this.stopped) {
       let claimed: TaskRecord | null = null;
-      if (this.running.size < this.options.concurrency) claimed = await this.stores.tasks.claimNext(new Date().toISOString());
+      if (this.running.size < this.options.concurrency) {
+        // A database busy beyond its timeout must not end the loop: try again at the next poll.
+        claimed = await this.stores.tasks.claimNext(new Date().toISOString()).catch((err: unknown) => {
+          this.options.logger.error({ err }, 'no task could be claimed; trying again shortly');
+          return null;
+        });
+      }
       if (claimed) {
         this.execute(claimed);
         continue;

@@ -15,6 +15,8 @@ export interface OpenOptions {
    * their own.
    */
   walAutocheckpointBytes?: number;
+  /** How long a write waits for another connection's write lock before SQLITE_BUSY (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
   if (options.walAutocheckpointBytes !== undefined) {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(options.walAutocheckpointBytes / pageSize))}`);

@@ -1,0 +1,124 @@
+/**
+ * One-line bugs that the test suite must catch (`npm run mutate`). Each replaces one exact
+ * piece of source text (it must occur exactly once in its file, or the run stops and says
+ * so: a mutant whose text has gone must be rewritten, not skipped). `tests` are the test
+ * files expected to catch it, run first; when they pass, the whole suite runs, so a mutant
+ * counts as caught only when the suite itself fails.
+ */
+export interface Mutant {
+  /** A short stable name, for `--only`. */
+  id: string;
+  /** What the bug does, in words. */
+  bug: string;
+  file: string;
+  find: string;
+  replace: string;
+  tests: string[];
+}
+
+export const MUTANTS: readonly Mutant[] = [
+  {
+    id: 'ring-error-bound',
+    bug: 'the simple-ring proof trusts every orientation, however small (error bound 0)',
+    file: 'src/domain/checks/simple-ring.ts',
+    find: 'const ERROR_BOUND = 8 * 3.3306690738754716e-16;',
+    replace: 'const ERROR_BOUND = 0;',
+    tests: ['test/unit/zero-lines.test.ts', 'test/unit/simple-ring.test.ts'],
+  },
+  {
+    id: 'truncate-text-fallback',
+    bug: '6-decimal truncation never falls back to the decimal text near a boundary',
+    file: 'src/domain/checks/truncate.ts',
+    find: 'if (frac < 1e-6 || frac > 1 - 1e-6) return truncateText(v);',
+    replace: 'if (frac < 0) return truncateText(v);',
+    tests: ['test/unit/truncate.test.ts'],
+  },
+  {
+    id: 'plain-geometry-buffer',
+    bug: "the plain-geometry reader's number buffer never grows past 64 numbers",
+    file: 'src/domain/readers/plain-geometry.ts',
+    find: 'if (n === this.numbers.length) {',
+    replace: 'if (n === this.numbers.length && n < 64) {',
+    tests: ['test/unit/plain-geometry.test.ts'],
+  },
+  {
+    id: 'warning-count-issues',
+    bug: 'warning_count counts warning issues instead of features with a warning',
+    file: 'src/domain/staging/issue-tally.ts',
+    find: "if (issue.severity === 'warning') this.markWarned(issue.feature);",
+    replace: "if (issue.severity === 'warning') this.warnedCount++;",
+    tests: ['test/integration/counts-and-caps.test.ts'],
+  },
+  {
+    id: 'issue-cap-off-by-one',
+    bug: 'the /stage_plots response lists one issue more than CANOPY_STAGE_ISSUE_LIMIT',
+    file: 'src/domain/staging/issue-tally.ts',
+    find: 'if (this.first.length < this.firstLimit) this.first.push(issue);',
+    replace: 'if (this.first.length <= this.firstLimit) this.first.push(issue);',
+    tests: ['test/integration/counts-and-caps.test.ts'],
+  },
+  {
+    id: 'tile-gzip-raw',
+    bug: 'vector tiles are labelled gzip but sent raw',
+    file: 'src/http/routes/collection-tile.ts',
+    find: 'body = await gzipAsync(body, { level: 6 });',
+    replace: 'await gzipAsync(body, { level: 6 });',
+    tests: ['test/integration/dashboard-api.test.ts'],
+  },
+  {
+    id: 'geojsonseq-reader',
+    bug: 'GeoJSONSeq files are sent to the FeatureCollection reader',
+    file: 'src/domain/readers/open-reader.ts',
+    find: 'return readGeoJsonSeq(chunks, { maxFeatureBytes: options.maxFeatureBytes });',
+    replace: 'return readGeoJson(chunks, { maxFeatureBytes: options.maxFeatureBytes, deferParse: true });',
+    tests: ['test/integration/formats.test.ts'],
+  },
+  {
+    id: 'csv-formula-defusing',
+    bug: 'report CSV cells that start with = + - @ are no longer defused',
+    file: 'src/http/routes/collection-report.ts',
+    find: "if (/^[=+\\-@\\t\\r]/.test(text) && typeof value === 'string') text = `'${text}`;",
+    replace: "if (/^[\\t\\r]/.test(text) && typeof value === 'string') text = `'${text}`;",
+    tests: ['test/integration/bad-files.test.ts'],
+  },
+  {
+    id: 'source-cut-8k',
+    bug: 'the stored source file keeps only its first 8 KiB',
+    file: 'src/domain/staging/source-tap.ts',
+    find: 'await this.writer.write(chunk);',
+    replace: 'await this.writer.write(chunk.subarray(0, Math.max(0, HEAD_BYTES - (this.bytes - chunk.length))));',
+    tests: ['test/integration/source-file.test.ts'],
+  },
+  {
+    id: 'sha256-first-8k',
+    bug: "the source file's SHA-256 covers only its first 8 KiB",
+    file: 'src/domain/staging/source-tap.ts',
+    find: 'this.hash.update(chunk);',
+    replace: 'this.hash.update(chunk.subarray(0, Math.max(0, HEAD_BYTES - (this.bytes - chunk.length))));',
+    tests: ['test/integration/source-file.test.ts'],
+  },
+  {
+    id: 'issue-counts-warnings',
+    bug: 'issue_counts counts each warning twice',
+    file: 'src/domain/staging/issue-tally.ts',
+    find: 'this.counts[issue.code] = (this.counts[issue.code] ?? 0) + 1;',
+    replace: "this.counts[issue.code] = (this.counts[issue.code] ?? 0) + (issue.severity === 'warning' ? 2 : 1);",
+    tests: ['test/integration/bad-files.test.ts', 'test/integration/counts-and-caps.test.ts'],
+  },
+  {
+    id: 'stop-waits-for-tasks',
+    bug: 'a clean stop waits for running tasks to finish instead of handing them back',
+    file: 'src/domain/tasks/task-runner.ts',
+    find: "for (const r of this.running.values()) r.controller.abort(new AppError(503, 'SHUTTING_DOWN', 'The server is stopping.'));",
+    replace: '',
+    tests: ['test/unit/task-runner.test.ts', 'test/integration/restart.test.ts'],
+  },
+  {
+    id: 'cancel-waits-for-tasks',
+    bug: 'cancelling a task (DELETE /collections/{id}) waits for it to finish instead of stopping it',
+    file: 'src/domain/tasks/task-runner.ts',
+    find: "r.controller.abort(new AppError(409, 'CANCELLED', 'The task was cancelled.'));",
+    replace: '',
+    tests: ['test/unit/task-runner.test.ts', 'test/integration/csv-and-cancel.test.ts'],
+  },
+];
