@@ -51,7 +51,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   await stores.plots.discardAbandonedLoads();
   return {
     config, stores, blobs, runner,
-    auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds }),
+    auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits }),
     staging: new StagingService(stores, blobs, checker, {
       maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, maxRowGroupBytes: config.maxRowGroupBytes,
       issueLimit: config.stageIssueLimit,

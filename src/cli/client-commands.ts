@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ApiClient } from './api-client.js';
 import { formatBytes, ProgressBar } from './progress-bar.js';
 
@@ -31,10 +31,15 @@ async function waitForTasks(client: ApiClient, taskIds: string[], intervalMs = 5
   }
 }
 
+/**
+ * The server and token options. Their environment variables are named with env(), never
+ * read into a default: commander prints defaults in --help, and the token is a secret
+ * (the URL may hold a password too).
+ */
 function withClientOptions(command: Command): Command {
   return command
-    .option('--url <url>', 'Canopy server URL', process.env.CANOPY_URL ?? 'http://localhost:8080')
-    .option('--token <token>', 'API token (default: $CANOPY_TOKEN)', process.env.CANOPY_TOKEN);
+    .addOption(new Option('--url <url>', 'Canopy server URL').env('CANOPY_URL').default('http://localhost:8080'))
+    .addOption(new Option('--token <token>', 'API token').env('CANOPY_TOKEN'));
 }
 
 /** `canopy stage`, `canopy upload`, `canopy status`: talk to a server by URL and token. */

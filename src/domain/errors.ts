@@ -44,8 +44,8 @@ export class PayloadTooLargeError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(detail = 'Missing, invalid or expired token. Send "Authorization: Bearer <token>"; get one from POST /refresh_token.') {
-    super(401, 'UNAUTHORIZED', detail);
+  constructor(detail = 'Missing, invalid or expired token. Send "Authorization: Bearer <token>"; get one from POST /refresh_token.', code = 'UNAUTHORIZED') {
+    super(401, code, detail);
   }
 }
 

@@ -12,11 +12,21 @@ export function isCollectionId(value: string): boolean {
 }
 
 /** 24 random RFC 4648 base32 characters (120 bits), like W2GLGAD4TK7LJHPJ4VR6ECLX. */
-export function newTaskId(): string {
+function randomBase32Id(): string {
   const bytes = randomBytes(24);
   let id = '';
   for (let i = 0; i < 24; i++) id += BASE32[bytes[i] & 31];
   return id;
+}
+
+/** A task ID (API.md: IDs). */
+export function newTaskId(): string {
+  return randomBase32Id();
+}
+
+/** A token's public ID, in the contract's ID style (nothing in it derives from the token). */
+export function newTokenId(): string {
+  return randomBase32Id();
 }
 
 export function isTaskId(value: string): boolean {

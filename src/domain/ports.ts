@@ -13,19 +13,32 @@ export interface UserRecord {
   passwordHash: string;
   isAdmin: boolean;
   createdAt: string;
+  /** When an admin disabled the account (it can neither sign in nor use a token); null when active. */
+  disabledAt: string | null;
 }
 
 export interface UserStore {
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
   count(): Promise<number>;
+  /** Every user, by e-mail. */
+  list(): Promise<UserRecord[]>;
   /** Creates the user, or replaces the password and admin flag of an existing one. */
   upsert(user: { email: string; passwordHash: string; isAdmin: boolean }): Promise<UserRecord>;
+  /** Disables (a time) or enables (null) the user; false when there is no such user. */
+  setDisabled(id: string, disabledAt: string | null): Promise<boolean>;
+  /**
+   * Deletes the user and their tokens. Refuses (throws) while they own a collection: their
+   * data goes first (the domain decides how), so nothing is left without an owner.
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 export type TokenKind = 'access' | 'api';
 
 export interface TokenRecord {
+  /** The token's public ID (what lists show and revoking names); neither the token nor its hash. */
+  id: string;
   /** SHA-256 of the token; the token itself is never stored. */
   hash: string;
   userId: string;
@@ -33,12 +46,52 @@ export interface TokenRecord {
   label: string | null;
   createdAt: string;
   expiresAt: string | null;
+  /** When the token last authenticated a request (recorded at most once a minute); null if never. */
+  lastUsedAt: string | null;
 }
+
+/**
+ * Which tokens a revocation covers: one token by its ID (only if it is that user's, of that
+ * kind, when they are given), or all of a user's tokens (of one kind, when given).
+ */
+export type TokenSelector = { id: string; userId?: string; kind?: TokenKind } | { id?: undefined; userId: string; kind?: TokenKind };
 
 export interface TokenStore {
   insert(token: TokenRecord): Promise<void>;
   findByHash(hash: string): Promise<TokenRecord | null>;
+  /** Tokens, oldest first: every user's, or one user's, of one kind or both. */
+  list(filter: { userId?: string; kind?: TokenKind }): Promise<TokenRecord[]>;
+  /** Deletes the selected tokens; returns how many there were. */
+  revoke(selector: TokenSelector): Promise<number>;
+  /** Records that the token was used at `at`. */
+  touch(id: string, at: string): Promise<void>;
   deleteExpired(now: string): Promise<number>;
+}
+
+/** One counter of sign-in attempts: its key, how many attempts its window allows, and the window. */
+export interface AttemptLimit {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Counters of sign-in attempts (the login throttle's memory), shared by every process that
+ * answers sign-ins. `reserve` is atomic: two concurrent calls never both take a counter's
+ * last place.
+ */
+export interface LoginAttemptStore {
+  /**
+   * Counts one attempt against every counter, or against none when any of them is full
+   * (its limit reached in its current window): then it answers how long, in ms, until the
+   * last full counter's window ends. A window starts at a counter's first attempt; an
+   * ended window starts again from zero (the store may forget ended windows at any time).
+   */
+  reserve(limits: AttemptLimit[], now: number): Promise<{ reserved: true } | { reserved: false; retryAfterMs: number }>;
+  /** Takes one counted attempt back from each key (an attempt that turned out not to be a wrong password). */
+  release(keys: string[]): Promise<void>;
+  /** Forgets the keys' counts (a right password). */
+  clear(keys: string[]): Promise<void>;
 }
 
 export interface CollectionRecord {
@@ -213,6 +266,7 @@ export interface BlobStore {
 export interface Stores {
   users: UserStore;
   tokens: TokenStore;
+  loginAttempts: LoginAttemptStore;
   collections: CollectionStore;
   tasks: TaskStore;
   plots: PlotStore;

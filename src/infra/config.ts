@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import type { LoginLimits } from '../domain/auth/login-throttle.js';
 
 /** Everything Canopy reads from its environment, read once at start-up and passed in. */
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   maxRowGroupBytes: number;
   /** Lifetime of a token from POST /refresh_token. */
   accessTokenTtlSeconds: number;
+  /** Sign-in attempts allowed per window, per account and address, account and address (login-throttle.ts). */
+  loginLimits: LoginLimits;
   /** Plots written per plot-store transaction. */
   loadBatchSize: number;
   /** Tasks run at once by the in-process runner. */
@@ -71,6 +74,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminPassword !== null && adminPassword.length < 8) {
     throw new Error('CANOPY_ADMIN_PASSWORD must be at least 8 characters.');
   }
+  const loginLimits: LoginLimits = {
+    perAccountAddress: intVar(env, 'CANOPY_LOGIN_LIMIT_ACCOUNT_ADDRESS', 5, 1, 10_000),
+    perAccount: intVar(env, 'CANOPY_LOGIN_LIMIT_ACCOUNT', 20, 2, 100_000),
+    perAddress: intVar(env, 'CANOPY_LOGIN_LIMIT_ADDRESS', 30, 1, 1_000_000),
+    windowMs: intVar(env, 'CANOPY_LOGIN_WINDOW_SECONDS', 900, 1, 86_400) * 1000,
+  };
+  // Otherwise one address alone could fill the account's counter and lock its owner out.
+  if (loginLimits.perAccount <= loginLimits.perAccountAddress) {
+    throw new Error('CANOPY_LOGIN_LIMIT_ACCOUNT must be greater than CANOPY_LOGIN_LIMIT_ACCOUNT_ADDRESS.');
+  }
   return {
     port: intVar(env, 'PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
@@ -81,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFeatureBytes: intVar(env, 'CANOPY_MAX_FEATURE_BYTES', 16 * MiB, 1024),
     maxRowGroupBytes: intVar(env, 'CANOPY_MAX_ROW_GROUP_BYTES', 128 * MiB, 1024),
     accessTokenTtlSeconds: intVar(env, 'CANOPY_TOKEN_TTL_SECONDS', 3600, 60),
+    loginLimits,
     loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 1000, 1, 1_000_000),
     taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
     heapGrowthPercent: intVar(env, 'CANOPY_HEAP_GROWTH_PERCENT', 30, 0, 1000),

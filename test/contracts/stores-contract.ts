@@ -5,6 +5,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CollectionRecord, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
+import { describeAccountStoresContract } from './account-stores-contract.js';
 
 export interface StoresFactory {
   create(): Promise<Stores>;
@@ -50,6 +51,7 @@ async function collect(ndjson: AsyncIterable<Uint8Array>): Promise<{ properties:
 }
 
 export function describeStoresContract(name: string, factory: StoresFactory): void {
+  describeAccountStoresContract(name, factory);
   describe(`stores contract: ${name}`, () => {
     let stores: Stores;
     let alice: string;
@@ -71,8 +73,8 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
     });
 
     it('tokens: found by hash; expired ones are deleted', async () => {
-      await stores.tokens.insert({ hash: 'a', userId: alice, kind: 'access', label: null, createdAt: '2026-01-01', expiresAt: '2026-01-02' });
-      await stores.tokens.insert({ hash: 'b', userId: alice, kind: 'api', label: 'ci', createdAt: '2026-01-01', expiresAt: null });
+      await stores.tokens.insert({ id: 'A', hash: 'a', userId: alice, kind: 'access', label: null, createdAt: '2026-01-01', expiresAt: '2026-01-02', lastUsedAt: null });
+      await stores.tokens.insert({ id: 'B', hash: 'b', userId: alice, kind: 'api', label: 'ci', createdAt: '2026-01-01', expiresAt: null, lastUsedAt: null });
       assert.equal((await stores.tokens.findByHash('b'))?.label, 'ci');
       assert.equal(await stores.tokens.deleteExpired('2026-06-01'), 1);
       assert.equal(await stores.tokens.findByHash('a'), null);

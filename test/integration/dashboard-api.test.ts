@@ -167,7 +167,8 @@ describe('dashboard API', () => {
     const res = await api(server.url, token, 'POST', '/api_tokens', { label: 'nightly script' });
     assert.equal(res.status, 201);
     const body = await res.json();
-    assert.deepEqual(Object.keys(body).sort(), ['created_at', 'label', 'token', 'token_type']);
+    assert.deepEqual(Object.keys(body).sort(), ['created_at', 'id', 'label', 'token', 'token_type']);
+    assert.match(body.id, /^[A-Z2-7]{24}$/, 'its public ID, for GET and DELETE /api_tokens');
     assert.equal(body.token_type, 'bearer');
     assert.equal(body.label, 'nightly script');
     assert.match(body.token, /^cnp_k_/);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createSqliteStores } from '../../src/infra/db/sqlite/sqlite-stores.js';
 import type { Stores } from '../../src/domain/ports.js';
 import { describeStoresContract } from '../contracts/stores-contract.js';
+import { MIGRATIONS } from '../../src/infra/db/sqlite/schema.js';
 
 const dirs = new Map<Stores, string>();
 
@@ -65,6 +66,37 @@ describe('SQLite plot store: loads published before box groups', () => {
       check.close();
     } finally {
       await stores.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite accounts migration', () => {
+  it('gives the tokens of a database from before token IDs an ID each, and its users no disabled time', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-token-ids-'));
+    try {
+      const raw = new Database(path.join(dir, 'canopy.sqlite'));
+      raw.function('plot_id_hash', (_plotId: unknown) => 0);
+      const before = MIGRATIONS.findIndex((m) => m.includes('login_attempts'));
+      for (const m of MIGRATIONS.slice(0, before)) raw.exec(m);
+      raw.pragma(`user_version = ${before}`);
+      raw.exec(`INSERT INTO users (id, email, password_hash, is_admin, created_at) VALUES ('u1', 'old@example.org', 'h', 0, '2025-01-01');
+        INSERT INTO tokens (hash, user_id, kind, label, created_at, expires_at) VALUES ('h1', 'u1', 'api', 'old script', '2025-01-01', NULL);
+        INSERT INTO tokens (hash, user_id, kind, label, created_at, expires_at) VALUES ('h2', 'u1', 'api', 'other', '2025-01-02', NULL);`);
+      raw.close();
+      const stores = createSqliteStores(dir);
+      try {
+        const tokens = await stores.tokens.list({ userId: 'u1' });
+        assert.deepEqual(tokens.map((t) => t.label), ['old script', 'other']);
+        for (const t of tokens) assert.match(t.id, /^[A-Z2-7]{24}$/);
+        assert.notEqual(tokens[0].id, tokens[1].id);
+        assert.equal(tokens[0].lastUsedAt, null);
+        assert.equal((await stores.users.findById('u1'))?.disabledAt, null);
+        assert.equal(await stores.tokens.revoke({ id: tokens[0].id, userId: 'u1' }), 1);
+      } finally {
+        await stores.close();
+      }
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,49 +1,86 @@
+import { createHash } from 'node:crypto';
 import { ThrottledError } from '../errors.js';
+import type { AttemptLimit, LoginAttemptStore } from '../ports.js';
+import { throttleAddress } from './client-address.js';
 
-interface Window { failures: number; lockedUntil: number; firstFailure: number }
+/** How many sign-in attempts each counter allows per window (config.ts reads them). */
+export interface LoginLimits {
+  /** Attempts at one account from one client address. */
+  perAccountAddress: number;
+  /** Attempts at one account from all addresses together; must exceed perAccountAddress. */
+  perAccount: number;
+  /** Attempts from one client address at all accounts together. */
+  perAddress: number;
+  /** A counter's window: a full counter refuses attempts until its window, begun by its first attempt, ends. */
+  windowMs: number;
+}
+
+/** One sign-in attempt's place in the counters, held from before the password check until its outcome. */
+export interface ReservedAttempt {
+  pair: string;
+  account: string;
+  address: string;
+}
+
+/** Counter keys are hashes: the table of attempts holds no e-mail address or client address. */
+function counterKey(kind: string, value: string): string {
+  return createHash('sha256').update(`${kind}\0${value}`).digest('hex');
+}
 
 /**
- * Slows password guessing: after `maxFailures` wrong passwords for one e-mail (or from one
- * client address) within `windowMs`, further attempts are refused with 429 for a lock time
- * that doubles with each further failure. Kept in memory: a restart forgets, which is fine
- * for a throttle (the slow scrypt hash is the second line).
+ * Slows password guessing with three counters per attempt: the account from this address,
+ * the account from everywhere, and this address at every account. An attempt takes its
+ * place in all three before the password is checked, atomically in the store, so a burst of
+ * concurrent guesses gets no more checks than the limits allow: the rest are refused (429)
+ * without a check.
+ *
+ * Why these three: a burst from one address fills only its own (account, address) counter,
+ * which locks that address out of that account and no one else; the account-wide counter
+ * allows more than one address can spend, so only guesses from several addresses can
+ * lock the account itself, and then for one window at most (minutes, never hours). The
+ * address counter caps one address spraying many accounts. A right password clears its
+ * account's counters and takes back its own place in the address counter (not the
+ * address's earlier failures, which a guesser with an account of their own could
+ * otherwise wipe by signing in between guesses).
  */
 export class LoginThrottle {
-  private readonly windows = new Map<string, Window>();
-
-  constructor(private readonly maxFailures = 5, private readonly windowMs = 15 * 60_000, private readonly baseLockMs = 30_000) {}
-
-  /** Throws ThrottledError when any of the keys is locked. */
-  assertAllowed(keys: string[], now = Date.now()): void {
-    for (const key of keys) {
-      const w = this.windows.get(key);
-      if (w && w.lockedUntil > now) {
-        const seconds = Math.ceil((w.lockedUntil - now) / 1000);
-        throw new ThrottledError(`Too many failed sign-in attempts; try again in ${seconds} seconds.`, seconds);
-      }
+  constructor(private readonly store: LoginAttemptStore, private readonly limits: LoginLimits) {
+    if (limits.perAccount <= limits.perAccountAddress) {
+      throw new RangeError('The per-account sign-in limit must exceed the per-account-and-address limit, or one address could lock an account.');
     }
   }
 
-  recordFailure(keys: string[], now = Date.now()): void {
-    for (const key of keys) {
-      let w = this.windows.get(key);
-      if (!w || now - w.firstFailure > this.windowMs) {
-        w = { failures: 0, lockedUntil: 0, firstFailure: now };
-        this.windows.set(key, w);
-      }
-      w.failures += 1;
-      if (w.failures >= this.maxFailures) {
-        w.lockedUntil = now + this.baseLockMs * 2 ** Math.min(w.failures - this.maxFailures, 10);
-      }
+  /** Takes the attempt's place in every counter, or throws ThrottledError (with the seconds to wait) when one is full. */
+  async reserve(email: string, clientAddress: string, now = Date.now()): Promise<ReservedAttempt> {
+    const account = email.trim().toLowerCase();
+    const address = throttleAddress(clientAddress);
+    const attempt: ReservedAttempt = {
+      pair: counterKey('account+address', `${account}\0${address}`),
+      account: counterKey('account', account),
+      address: counterKey('address', address),
+    };
+    const { perAccountAddress, perAccount, perAddress, windowMs } = this.limits;
+    const limits: AttemptLimit[] = [
+      { key: attempt.pair, limit: perAccountAddress, windowMs },
+      { key: attempt.account, limit: perAccount, windowMs },
+      { key: attempt.address, limit: perAddress, windowMs },
+    ];
+    const outcome = await this.store.reserve(limits, now);
+    if (!outcome.reserved) {
+      const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
+      throw new ThrottledError(`Too many sign-in attempts; try again in ${seconds} seconds.`, seconds);
     }
-    if (this.windows.size > 100_000) this.prune(now);
+    return attempt;
   }
 
-  recordSuccess(keys: string[]): void {
-    for (const key of keys) this.windows.delete(key);
+  /** The password was right: the account's counters start again; the address gives this attempt back. */
+  async succeeded(attempt: ReservedAttempt): Promise<void> {
+    await this.store.clear([attempt.pair, attempt.account]);
+    await this.store.release([attempt.address]);
   }
 
-  private prune(now: number): void {
-    for (const [key, w] of this.windows) if (w.lockedUntil < now && now - w.firstFailure > this.windowMs) this.windows.delete(key);
+  /** The attempt never reached a verdict on the password (a server error): it is given back everywhere. */
+  async abandoned(attempt: ReservedAttempt): Promise<void> {
+    await this.store.release([attempt.pair, attempt.account, attempt.address]);
   }
 }

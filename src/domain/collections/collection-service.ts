@@ -5,6 +5,7 @@ import { collectionKeys } from '../staging/collection-keys.js';
 import type { TaskRunner } from '../tasks/task-runner.js';
 import { collectionProgress, collectionStatus, type CollectionStatus } from './collection-status.js';
 import { findCollection, requireLiveLoad } from './find-collection.js';
+import { removeCollection } from './remove-collection.js';
 
 export interface CollectionView {
   collection: CollectionRecord;
@@ -70,9 +71,6 @@ export class CollectionService {
     const collection = await findCollection(this.stores, ownerId, idOrName);
     const running = await this.stores.tasks.cancelUnfinished(collection.id, new Date().toISOString());
     await this.runner.cancel(running);
-    await this.stores.plots.deleteCollection(collection.id);
-    await this.stores.tasks.deleteByCollection(collection.id);
-    await this.blobs.deletePrefix(collectionKeys(collection.id).prefix);
-    await this.stores.collections.delete(collection.id);
+    await removeCollection(this.stores, this.blobs, collection.id);
   }
 }

@@ -15,6 +15,7 @@ export function registerCreateApiToken(app: App, services: Services): void {
       summary: 'Create a long-lived API token for scripts (shown only in this response)', tags: ['auth'], body: Body,
       response: {
         201: Type.Object({
+          id: Type.String({ description: 'The token\'s public ID (GET /api_tokens, DELETE /api_tokens/{id}).' }),
           token: Type.String(), token_type: Type.Literal('bearer'),
           label: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
         }),
@@ -29,6 +30,6 @@ export function registerCreateApiToken(app: App, services: Services): void {
     const label = request.body.label?.trim() || null;
     const issued = await services.auth.createApiToken(currentUser(request).email, label);
     reply.header('cache-control', 'no-store');
-    return reply.code(201).send({ token: issued.token, token_type: 'bearer' as const, label: issued.label, created_at: issued.createdAt });
+    return reply.code(201).send({ id: issued.id, token: issued.token, token_type: 'bearer' as const, label: issued.label, created_at: issued.createdAt });
   });
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { BlobStore, BlobWriter } from '../../domain/ports.js';
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-files.js';
 
 /** Keys are relative paths of safe segments; anything else is a programming error. */
 function assertKey(key: string): void {
@@ -66,7 +67,8 @@ export class LocalBlobStore implements BlobStore {
   /** Creates the folders and clears scratch files a dead process left behind. */
   async init(): Promise<void> {
     await fs.rm(this.tmpDir, { recursive: true, force: true });
-    await fs.mkdir(this.tmpDir, { recursive: true });
+    ensurePrivateDir(this.root);
+    await fs.mkdir(this.tmpDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   }
 
   private pathOf(key: string): string {
@@ -78,7 +80,7 @@ export class LocalBlobStore implements BlobStore {
     const tmpPath = path.join(this.tmpDir, randomUUID());
     // Writers take 64-256 KB chunks: with the default 16 KB mark every write would wait for
     // the disk (a thread-pool round trip each), idling the thread that stages the file.
-    const out = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: WRITE_QUEUE_BYTES });
+    const out = createWriteStream(tmpPath, { flags: 'wx', mode: PRIVATE_FILE_MODE, highWaterMark: WRITE_QUEUE_BYTES });
     await new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
     return new LocalBlobWriter(this, tmpPath, out);
   }
@@ -97,7 +99,9 @@ export class LocalBlobStore implements BlobStore {
 
   async importFile(localPath: string, key: string): Promise<void> {
     const target = this.pathOf(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+    // A file built elsewhere (an asset in the scratch folder) may have been made with the umask's mode.
+    await fs.chmod(localPath, PRIVATE_FILE_MODE);
     await fs.rename(localPath, target);
   }
 

@@ -1,6 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { newTokenId } from '../../../domain/ids.js';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../../private-files.js';
 import { plotIdHash } from './plot-id-spill.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -30,7 +31,11 @@ const NEW_FILE_PAGE_SIZE = 16_384;
 
 /** Opens (creating if needed) the embedded database and brings its schema up to date. */
 export function openDatabase(file: string, options: OpenOptions = {}): SqliteDatabase {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
+  // SQLite gives its -wal and -shm files the database file's mode, so a 0600 file made
+  // here first keeps all three private; older ones are tightened.
+  ensurePrivateFile(file);
+  for (const suffix of ['-wal', '-shm', '-journal']) tightenIfPresent(file + suffix);
   const db = new Database(file);
   db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
   // WAL lets readers (fetch_plots) go on while a load writes; NORMAL sync is durable at
@@ -44,6 +49,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
     db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(options.walAutocheckpointBytes / pageSize))}`);
   }
   db.function('plot_id_hash', { deterministic: true }, (plotId: unknown) => plotIdHash(String(plotId)));
+  db.function('new_token_id', { deterministic: false }, () => newTokenId());
   migrate(db);
   return db;
 }

@@ -131,4 +131,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE VIRTUAL TABLE plot_groups_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat, +load_id, +members);
   ALTER TABLE plot_loads ADD COLUMN box_groups INTEGER;
   `,
+  // Accounts (issue 14): a user can be disabled; a token gets a public ID (what lists show
+  // and revoking names, new_token_id is registered by openDatabase) and the time it was
+  // last used; the login throttle's counters move here from process memory, so that every
+  // process answering sign-ins shares them and counts each attempt atomically.
+  `
+  ALTER TABLE users ADD COLUMN disabled_at TEXT;
+  ALTER TABLE tokens ADD COLUMN id TEXT;
+  ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+  UPDATE tokens SET id = new_token_id();
+  CREATE UNIQUE INDEX tokens_id ON tokens (id);
+  CREATE INDEX tokens_user ON tokens (user_id, kind);
+  CREATE TABLE login_attempts (
+    key TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL,
+    window_ends INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX login_attempts_window_ends ON login_attempts (window_ends);
+  `,
 ];

@@ -4,7 +4,9 @@ import { openDatabase, type OpenOptions } from './open-database.js';
 import { createSqliteCollectionStore } from './sqlite-collections.js';
 import { createSqlitePlotStore } from './sqlite-plots.js';
 import { createSqliteTaskStore } from './sqlite-tasks.js';
-import { createSqliteTokenStore, createSqliteUserStore } from './sqlite-users.js';
+import { createSqliteLoginAttemptStore } from './sqlite-login-attempts.js';
+import { createSqliteTokenStore } from './sqlite-tokens.js';
+import { createSqliteUserStore } from './sqlite-users.js';
 
 /** WAL bytes before a commit checkpoints: high where requests are answered, lower in task threads (OpenOptions). */
 export const SERVING_CHECKPOINT_BYTES = 80 * 2 ** 20;
@@ -16,6 +18,7 @@ export function createSqliteStores(dataDir: string, options: OpenOptions & { scr
   return {
     users: createSqliteUserStore(db),
     tokens: createSqliteTokenStore(db),
+    loginAttempts: createSqliteLoginAttemptStore(db),
     collections: createSqliteCollectionStore(db),
     tasks: createSqliteTaskStore(db),
     plots: createSqlitePlotStore(db, { scratchDir: options.scratchDir }),
