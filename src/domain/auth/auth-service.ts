@@ -1,18 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { BadRequestError, UnauthorizedError } from '../errors.js';
 import type { Stores, TokenKind, UserRecord } from '../ports.js';
+import { assertSafeName, isSafeName } from '../names.js';
 import { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 const TOKEN_PREFIX: Record<TokenKind, string> = { access: 'cnp_a_', api: 'cnp_k_' };
+/** Most characters in an API token's label. */
+export const TOKEN_LABEL_MAX_CHARS = 200;
 
 /** Tokens are looked up by their SHA-256; the token itself is shown once and never stored. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** An e-mail address: one @, no spaces, and nothing the name rule refuses (names.ts). */
 export function isValidEmail(email: string): boolean {
-  return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254;
+  return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254 && isSafeName(email);
 }
 
 /** A token just issued: its only appearance in plain text. */
@@ -68,6 +72,7 @@ export class AuthService {
   async createApiToken(email: string, label: string | null): Promise<IssuedToken> {
     const user = await this.stores.users.findByEmail(email);
     if (!user) throw new BadRequestError(`No user with e-mail ${email}; add one with "canopy users add".`, 'UNKNOWN_USER');
+    if (label !== null) assertSafeName('label', label, { maxChars: TOKEN_LABEL_MAX_CHARS });
     return this.issueToken(user.id, 'api', label, null);
   }
 
