@@ -74,6 +74,10 @@ describe('the /stage_plots request edge', () => {
       ['an empty body', ct, '', 400, 'FILE_MISSING'],
       ['a huge part header', ct, requestData({ collection_name: 'edge' }) + filePart(ONE_PLOT, 'file', `${'a'.repeat(200_000)}.geojson`) + closing, 400, 'FILENAME_TOO_LONG'],
       ['two file parts', ct, requestData({ collection_name: 'edge-two' }) + filePart(ONE_PLOT) + filePart(ONE_PLOT) + closing, 400, 'TOO_MANY_FILES'],
+      ['too many fields', ct, Array.from({ length: 25 }, (_, i) => part([`Content-Disposition: form-data; name="f${i}"`], 'x')).join('') + closing, 413, 'TOO_MANY_FIELDS'],
+      ['a part named __proto__', ct, part(['Content-Disposition: form-data; name="__proto__"'], '{}') + filePart(ONE_PLOT) + closing, 400, 'MULTIPART_MALFORMED'],
+      ['request_data sent as broken application/json', ct,
+        part(['Content-Disposition: form-data; name="request_data"', 'Content-Type: application/json'], '{"collection_name":') + filePart(ONE_PLOT) + closing, 400, 'INVALID_REQUEST_DATA'],
     ];
     for (const [what, contentType, body, status, code] of cases) {
       assertContractError(await rawStage(server, token, contentType, body), status, code, what);
@@ -85,6 +89,11 @@ describe('the /stage_plots request edge', () => {
     const staged = await rawStage(server, token, ct, good + closing);
     assert.equal(staged.status, 200, JSON.stringify(staged.body));
     assert.equal(staged.body.feature_count, 1);
+    // request_data in a part declared application/json (the parser hands it over parsed) is read the same.
+    const asJson = part(['Content-Disposition: form-data; name="request_data"', 'Content-Type: application/json'], '{"collection_name":"edge-json"}');
+    const jsonStaged = await rawStage(server, token, ct, asJson + filePart(ONE_PLOT) + closing);
+    assert.equal(jsonStaged.status, 200, JSON.stringify(jsonStaged.body));
+    assert.equal(jsonStaged.body.collection_name, 'edge-json');
   });
 
   it('limits request_data and its fields, naming the field and the limit', async () => {
