@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
-import type { PlotFilter, PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
+import type { PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
 import { BoxSpill } from './box-spill.js';
 import { PlotIdSpill } from './plot-id-spill.js';
 import { createSqlitePlotPages, featureLine, writableInSql, type StreamRow } from './sqlite-plot-pages.js';
