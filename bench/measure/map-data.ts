@@ -34,7 +34,8 @@ export async function fetchMapData(server: BenchServer, collectionId: string): P
   const loadNext = async (): Promise<void> => {
     for (let tile: TileAddress | undefined; (tile = queue.shift()) !== undefined;) {
       const url = tileJson.tiles[0].replace('{z}', String(tile.z)).replace('{x}', String(tile.x)).replace('{y}', String(tile.y));
-      const answer = await getAsBrowser(server, url);
+      // A path when the server has no CANOPY_PUBLIC_URL: resolved against the server, as the dashboard does.
+      const answer = await getAsBrowser(server, new URL(url, server.url).href);
       bytes += answer.bytesSent;
       if (answer.status === 204) emptyTiles++;
     }

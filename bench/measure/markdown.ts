@@ -75,7 +75,7 @@ export function benchMarkdown(run: BenchRun, verdicts: TargetVerdict[]): string 
     'server (embedded SQLite, fresh data folder) stages it (POST /stage_plots sent by curl, the whole request) and uploads it with skip_invalid (POST',
     '/upload_plots until both tasks are COMPLETED, polled every 50 ms). During the upload /upload_plots is called again and again, cycling',
     'through the running collection (same task IDs) and three 50-plot collections staged beforehand (their first call starts an upload).',
-    '/fetch_plots streams the whole collection (limit = its plot count), read to the end with node:http. The map view is tiles.json and every tile a',
+    '/fetch_plots streams the whole collection in pages of up to 100,000 plots (the most a page holds), following X-Next-Cursor, read to the end with node:http. The map view is tiles.json and every tile a',
     '1280×800 viewport fitted to the bounds (padding 40, 512-px tiles, as the dashboard) needs, 6 at a time with gzip, as a browser loads them.',
     resetEverywhere
       ? 'Server peak RSS: VmHWM reset through /proc/<pid>/clear_refs as each phase begins and read as it ends; overall = the largest VmHWM or sampled VmRSS (every 50 ms) over every phase after start-up.'

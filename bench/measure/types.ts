@@ -40,6 +40,8 @@ export interface FetchPlotsRun {
   bytes: number;
   seconds: number;
   plotsPerSecond: number;
+  /** Requests it took (pages of at most 100,000 plots, following X-Next-Cursor); absent in runs before paging. */
+  pages?: number;
 }
 
 /** The dashboard opening the collection: tiles.json, then every tile of the fitted viewport. */

@@ -203,6 +203,14 @@ export interface PlotFilter {
   equals: Record<string, string>;
 }
 
+/** A page of fetch_plots. */
+export interface PlotPage {
+  /** The page's plots as NDJSON bytes. */
+  lines: AsyncIterable<Uint8Array>;
+  /** The row key of the page's last plot when more plots follow it (the next page starts after it); null on the last page. */
+  nextAfter: number | null;
+}
+
 /**
  * The plot store. A load writes into a hidden load and becomes visible only when
  * `publishLoad` swaps it in, so a reader never sees a half-loaded collection.
@@ -218,10 +226,14 @@ export interface PlotStore {
   discardAbandonedLoads(): Promise<number>;
   deleteCollection(collectionId: string): Promise<void>;
   /**
-   * Streams the live load's plots as NDJSON, in file order, as UTF-8 bytes: each piece holds
-   * whole lines (one GeoJSON Feature each, every line ending in a newline), many at a time.
+   * One page of the load's plots matching the filter, in file order: at most `limit` plots,
+   * those after the plot whose row key is `after` (0: from the first). Its lines are streamed
+   * as UTF-8 NDJSON, each piece holding whole lines (one GeoJSON Feature each, every line
+   * ending in a newline), many at a time; where the page ends is known before the first line.
    */
-  streamFeatures(collectionId: string, loadId: string, filter: PlotFilter, limit: number): AsyncIterable<Uint8Array>;
+  fetchPage(collectionId: string, loadId: string, filter: PlotFilter, page: { after: number; limit: number }): Promise<PlotPage>;
+  /** True when some plot of the load has a file property of this name. */
+  hasProperty(collectionId: string, loadId: string, name: string): Promise<boolean>;
   countLive(collectionId: string, loadId: string): Promise<number>;
   /**
    * Calls visit with each plot of the (published) load whose bbox meets `box`, found through the
@@ -234,7 +246,7 @@ export interface PlotStore {
     visit: (plot: PlotInBox) => boolean | void): Promise<void>;
   /** The load's plot count and the bbox around all of them (null when it has none). */
   extent(collectionId: string, loadId: string): Promise<{ bbox: BBox | null; count: number }>;
-  /** One plot of the load as a GeoJSON Feature string, as streamFeatures writes them plus `status`; null when absent. */
+  /** One plot of the load as a GeoJSON Feature string, as fetchPage writes them plus `status`; null when absent. */
   findFeature(collectionId: string, loadId: string, uuid: string): Promise<string | null>;
 }
 

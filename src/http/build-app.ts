@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import type { App } from './app-type.js';
 import { bearerAuth } from './authenticate.js';
 import { installErrorHandler } from './error-handler.js';
+import { multipartOptions } from './multipart-form.js';
 import { registerBatchProgress } from './routes/batch-progress.js';
 import { registerCollectionAsset } from './routes/collection-asset.js';
 import { registerCollectionPlot } from './routes/collection-plot.js';
@@ -24,7 +25,7 @@ import { registerListApiTokens } from './routes/list-api-tokens.js';
 import { registerListTasks } from './routes/list-tasks.js';
 import { registerMe } from './routes/me.js';
 import { registerRefreshToken } from './routes/refresh-token.js';
-import { registerStagePlots } from './routes/stage-plots.js';
+import { registerStagePlots, stageFormLimits } from './routes/stage-plots.js';
 import { registerUploadPlots } from './routes/upload-plots.js';
 
 /** Builds the HTTP app around the services, without listening (tests use inject or a real port). */
@@ -44,13 +45,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
       security: [{ bearer: [] }],
     },
   });
-  await app.register(multipart, {
-    limits: {
-      // The staging step enforces the configured limit itself, with a clear message.
-      fileSize: services.config.maxUploadBytes + 1,
-      files: 1, fields: 20, fieldSize: 1024 * 1024, parts: 40,
-    },
-  });
+  await app.register(multipart, multipartOptions(stageFormLimits(services.config.maxUploadBytes)));
 
   app.decorateRequest('user', null);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

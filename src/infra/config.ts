@@ -46,6 +46,12 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-For (only behind a reverse proxy you run), for the client address. */
   trustProxy: boolean;
+  /**
+   * The address clients reach the server at (e.g. https://canopy.example.org), without a
+   * trailing slash, for the absolute URLs the server writes (tile URLs in tiles.json); null
+   * when not configured.
+   */
+  publicUrl: string | null;
   /** The built dashboard (index.html and assets/); by default the package's own dist/web. */
   dashboardDir: string;
 }
@@ -62,6 +68,22 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
     throw new Error(`${name} must be an integer between ${min} and ${max}; got "${raw}".`);
   }
   return value;
+}
+
+/** CANOPY_PUBLIC_URL: an http(s) URL with no query or fragment (a path prefix is kept), without its trailing slash. */
+function publicUrlVar(raw: string | undefined): string | null {
+  const text = raw?.trim();
+  if (!text) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`CANOPY_PUBLIC_URL must be an absolute URL such as https://canopy.example.org; got "${raw}".`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new Error(`CANOPY_PUBLIC_URL must be an http or https URL without query, fragment or credentials; got "${raw}".`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** Builds and validates the configuration from environment variables (see README). */
@@ -103,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
     trustProxy: ['1', 'true', 'yes'].includes((env.CANOPY_TRUST_PROXY ?? '').trim().toLowerCase()),
+    publicUrl: publicUrlVar(env.CANOPY_PUBLIC_URL),
     dashboardDir: path.resolve(env.CANOPY_DASHBOARD_DIR?.trim() || path.join(PACKAGE_ROOT, 'dist/web')),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CollectionRecord, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
+import type { CollectionRecord, PlotFilter, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
 import { describeAccountStoresContract } from './account-stores-contract.js';
 
 export interface StoresFactory {
@@ -40,6 +40,29 @@ function plot(i: number, region: string): PlotRow {
 }
 
 /** The features of an NDJSON stream whose pieces each hold whole lines. */
+/** The lines of the first page of at most `limit` plots (fetchPage). */
+async function firstPage(stores: Stores, collectionId: string, loadId: string, filter: PlotFilter, limit: number): Promise<AsyncIterable<Uint8Array>> {
+  return (await stores.plots.fetchPage(collectionId, loadId, filter, { after: 0, limit })).lines;
+}
+
+/** Every page of at most `limit` plots, following nextAfter: the lines in order and the number of pages. */
+async function allPages(stores: Stores, collectionId: string, loadId: string, filter: PlotFilter, limit: number): Promise<{ lines: string[]; pages: number }> {
+  const lines: string[] = [];
+  let pages = 0;
+  for (let after: number | null = 0; after !== null;) {
+    const page = await stores.plots.fetchPage(collectionId, loadId, filter, { after, limit });
+    pages++;
+    let text = '';
+    for await (const piece of page.lines) text += Buffer.from(piece).toString('utf8');
+    const got = text.split('\n').slice(0, -1);
+    assert.ok(got.length <= limit, 'a page holds at most limit plots');
+    if (page.nextAfter !== null) assert.equal(got.length, limit, 'a page with more to come is full');
+    lines.push(...got);
+    after = page.nextAfter;
+  }
+  return { lines, pages };
+}
+
 async function collect(ndjson: AsyncIterable<Uint8Array>): Promise<{ properties: Record<string, unknown> }[]> {
   const out = [];
   for await (const piece of ndjson) {
@@ -148,7 +171,7 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       ];
       await stores.plots.insertBatch(load, '0x01', rows);
       await stores.plots.publishLoad('0x01', load);
-      const features = await collect(stores.plots.streamFeatures('0x01', load, { equals: {} }, 10)) as { id: string; geometry: unknown; properties: Record<string, unknown> }[];
+      const features = await collect(await firstPage(stores, '0x01', load, { equals: {} }, 10)) as { id: string; geometry: unknown; properties: Record<string, unknown> }[];
       const own = (i: number, areaHa: number | null) => ({ uuid: `u-${i}`, plotid: `P${i}`, collection_id: '0x01', area_ha: areaHa });
       assert.deepEqual(Object.entries(features[0].properties), Object.entries(own(0, 1.5)));
       assert.deepEqual(Object.entries(features[1].properties), Object.entries({ ...own(1, null), farmer: 'Ama', note: 'says "uuid" in text', n: 2 }));
@@ -178,7 +201,7 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
         await stores.plots.insertBatch(loadId, '0x01', load.slice(0, 150));
         await stores.plots.publishLoad('0x01', loadId);
         let text = '';
-        for await (const piece of stores.plots.streamFeatures('0x01', loadId, { equals: {} }, 1000)) text += Buffer.from(piece).toString('utf8');
+        for await (const piece of await firstPage(stores, '0x01', loadId, { equals: {} }, 1000)) text += Buffer.from(piece).toString('utf8');
         const lines = text.split('\n');
         assert.equal(lines.pop(), '', 'the stream ends with a newline');
         assert.equal(lines.length, order.length);
@@ -187,12 +210,21 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
           assert.equal(lines[k], alone, `line ${k}`);
         }
         const limited = [];
-        for await (const piece of stores.plots.streamFeatures('0x01', loadId, { equals: {} }, 70)) limited.push(...Buffer.from(piece).toString('utf8').split('\n').slice(0, -1));
+        for await (const piece of await firstPage(stores, '0x01', loadId, { equals: {} }, 70)) limited.push(...Buffer.from(piece).toString('utf8').split('\n').slice(0, -1));
         assert.deepEqual(limited, lines.slice(0, 70));
         const north = [];
-        for await (const piece of stores.plots.streamFeatures('0x01', loadId, { equals: { n: '7' } }, 1000)) north.push(...Buffer.from(piece).toString('utf8').split('\n').slice(0, -1));
+        for await (const piece of await firstPage(stores, '0x01', loadId, { equals: { n: '7' } }, 1000)) north.push(...Buffer.from(piece).toString('utf8').split('\n').slice(0, -1));
         assert.deepEqual(north, lines.filter((l) => l.endsWith(',"n":7}}')));
         assert.equal(north.length, 1);
+        // Keyset pages of any size, filtered or not, add up to the one big fetch: no plot twice, none left out.
+        for (const limit of [1, 7, 70, lines.length - 1, lines.length, lines.length + 1]) {
+          const paged = await allPages(stores, '0x01', loadId, { equals: {} }, limit);
+          assert.deepEqual(paged.lines, lines, `pages of ${limit}`);
+          assert.equal(paged.pages, Math.max(1, Math.ceil(lines.length / limit)), `pages of ${limit}: the last full page says no more follow`);
+        }
+        const says = lines.filter((l) => l.includes('"says":"the \\"uuid\\" is"'));
+        assert.ok(says.length > 100);
+        assert.deepEqual((await allPages(stores, '0x01', loadId, { equals: { says: 'the "uuid" is' } }, 9)).lines, says);
       }
     });
 
@@ -203,22 +235,26 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, null);
       await stores.plots.publishLoad('0x01', load);
       assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, load);
-      const all = await collect(stores.plots.streamFeatures('0x01', load, { equals: {} }, 100));
+      const all = await collect(await firstPage(stores, '0x01', load, { equals: {} }, 100));
       assert.deepEqual(all.map((f) => f.properties.plotid), ['P0', 'P1', 'P2']);
       assert.equal(all[0].properties.area_ha, 1.5);
       assert.equal(all[0].properties.collection_id, '0x01');
-      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { region: 'north' } }, 100))).length, 2);
-      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { organic: 'true' } }, 100))).length, 2);
-      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { score: '1' } }, 100))).length, 1);
-      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: { plotid: 'P2' } }, 100))).length, 1);
-      assert.deepEqual((await collect(stores.plots.streamFeatures('0x01', load, { equals: {} }, 2))).length, 2);
+      assert.deepEqual((await collect(await firstPage(stores, '0x01', load, { equals: { region: 'north' } }, 100))).length, 2);
+      assert.deepEqual((await collect(await firstPage(stores, '0x01', load, { equals: { organic: 'true' } }, 100))).length, 2);
+      assert.deepEqual((await collect(await firstPage(stores, '0x01', load, { equals: { score: '1' } }, 100))).length, 1);
+      assert.deepEqual((await collect(await firstPage(stores, '0x01', load, { equals: { plotid: 'P2' } }, 100))).length, 1);
+      assert.deepEqual((await collect(await firstPage(stores, '0x01', load, { equals: {} }, 2))).length, 2);
+      assert.equal(await stores.plots.hasProperty('0x01', load, 'region'), true);
+      assert.equal(await stores.plots.hasProperty('0x01', load, 'organic'), true, 'a property whose values are booleans');
+      assert.equal(await stores.plots.hasProperty('0x01', load, 'offset'), false);
+      assert.equal(await stores.plots.hasProperty('0x01', load, 'Region'), false, 'names are compared exactly');
 
       const second = await stores.plots.beginLoad('0x01', 'T2');
       await stores.plots.insertBatch(second, '0x01', [plot(5, 'east'), { ...plot(6, 'east'), plotId: 'P2' }, { ...plot(7, 'east'), plotId: 'Champ "7" é' }]);
       await stores.plots.publishLoad('0x01', second);
       assert.equal(await stores.plots.countLive('0x01', load), 0, 'the old load is dropped');
       assert.equal(await stores.plots.countLive('0x01', second), 3);
-      const byPlotId = async (loadId: string, plotid: string) => (await collect(stores.plots.streamFeatures('0x01', loadId, { equals: { plotid } }, 100))).map((f) => f.properties.uuid);
+      const byPlotId = async (loadId: string, plotid: string) => (await collect(await firstPage(stores, '0x01', loadId, { equals: { plotid } }, 100))).map((f) => f.properties.uuid);
       assert.deepEqual(await byPlotId(second, 'P2'), ['u-6'], 'the new load\'s plot, not the dropped one\'s');
       assert.deepEqual(await byPlotId(second, 'Champ "7" é'), ['u-7']);
       assert.deepEqual(await byPlotId(second, 'P5'), ['u-5']);

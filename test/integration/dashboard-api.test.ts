@@ -62,13 +62,13 @@ describe('dashboard API', () => {
     fs.rmSync(dashboardDir, { recursive: true, force: true });
   });
 
-  it('describes the tiles in TileJSON 3.0.0 with an absolute URL built from the request', async () => {
+  it('describes the tiles in TileJSON 3.0.0, their URL a path on this server when no public URL is set', async () => {
     const res = await api(server.url, token, 'GET', `/collections/${collectionId}/tiles.json`);
     assert.equal(res.status, 200);
     const doc = await res.json();
     assert.equal(doc.tilejson, '3.0.0');
     assert.equal(doc.name, 'farms');
-    assert.deepEqual(doc.tiles, [`${server.url}/collections/${collectionId}/tiles/{z}/{x}/{y}.pbf`]);
+    assert.deepEqual(doc.tiles, [`/collections/${collectionId}/tiles/{z}/{x}/{y}.pbf`]);
     assert.equal(doc.minzoom, 0);
     assert.equal(doc.maxzoom, 16);
     assert.equal(doc.plot_count, 41);

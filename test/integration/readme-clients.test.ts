@@ -69,6 +69,16 @@ describe('the README\'s client examples, run as written against a real server', 
     assert.equal((await plots.text()).trim().split('\n').length, 25);
   });
 
+  it('Python: reads every plot back page by page, following X-Next-Cursor', async () => {
+    // Pages of 7 instead of 10,000, so the 25 plots the test above uploaded take four pages.
+    const code = localise(example('python-pages'), server.url, token).replace('"limit": 10000', '"limit": 7');
+    assert.ok(code.includes('"limit": 7'));
+    const { stdout } = await run(python(), ['-c', code], { cwd: workDir });
+    assert.equal(stdout.trim(), '25 plots');
+    const lines = fs.readFileSync(path.join(workDir, 'plots.ndjson'), 'utf8').trim().split('\n');
+    assert.equal(new Set(lines.map((l) => JSON.parse(l).id)).size, 25, 'every plot once');
+  });
+
   it('JavaScript: the axios example, by collection name', async () => {
     await stage(server.url, token, featureCollection(validPlots(10, 1, 7)), { name: 'axios-farms' });
     const { stdout } = await run(process.execPath, ['-e', localise(example('javascript'), server.url, token, 'axios-farms')], { cwd: ROOT });

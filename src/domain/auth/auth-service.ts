@@ -1,11 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { newTokenId } from '../ids.js';
+import { assertSafeName, isSafeName } from '../names.js';
 import type { Stores, TokenKind, TokenRecord, UserRecord } from '../ports.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 const TOKEN_PREFIX: Record<TokenKind, string> = { access: 'cnp_a_', api: 'cnp_k_' };
+/** Most characters in an API token's label. */
+export const TOKEN_LABEL_MAX_CHARS = 200;
 
 /** A token's last use is written at most this often: a write per request would cost more than the list is worth. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -15,8 +18,9 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** An e-mail address: one @, no spaces, and nothing the name rule refuses (names.ts). */
 export function isValidEmail(email: string): boolean {
-  return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254;
+  return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254 && isSafeName(email);
 }
 
 /** A token just issued: its only appearance in plain text. */
@@ -97,6 +101,7 @@ export class AuthService {
   async createApiToken(email: string, label: string | null): Promise<IssuedToken> {
     const user = await this.stores.users.findByEmail(email);
     if (!user) throw new BadRequestError(`No user with e-mail ${email}; add one with "canopy users add".`, 'UNKNOWN_USER');
+    if (label !== null) assertSafeName('label', label, { maxChars: TOKEN_LABEL_MAX_CHARS });
     return this.issueToken(user.id, 'api', label, null);
   }
 

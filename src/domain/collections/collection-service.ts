@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { BlobStore, CollectionRecord, PlotFilter, Stores, TaskRecord } from '../ports.js';
+import type { BlobStore, CollectionRecord, Stores, TaskRecord } from '../ports.js';
 import { collectionKeys } from '../staging/collection-keys.js';
 import type { TaskRunner } from '../tasks/task-runner.js';
 import { collectionProgress, collectionStatus, type CollectionStatus } from './collection-status.js';
 import { findCollection, requireLiveLoad } from './find-collection.js';
+import { assertPlotCursor, encodePlotCursor } from './plot-cursor.js';
+import { assertKnownFilters, assertPageLimit, type PlotQuery } from './plot-query.js';
 import { removeCollection } from './remove-collection.js';
 
 export interface CollectionView {
@@ -32,10 +34,18 @@ export class CollectionService {
     return this.view(await findCollection(this.stores, ownerId, idOrName));
   }
 
-  /** The uploaded plots as NDJSON bytes (one GeoJSON Feature per line), many whole lines at a time. */
-  async fetchPlots(ownerId: string, idOrName: string, filter: PlotFilter, limit: number): Promise<AsyncIterable<Uint8Array>> {
+  /**
+   * A page of the uploaded plots as NDJSON bytes (one GeoJSON Feature per line, many whole
+   * lines at a time), and the cursor of the next page when more plots follow.
+   */
+  async fetchPlots(ownerId: string, idOrName: string, query: PlotQuery): Promise<{ lines: AsyncIterable<Uint8Array>; nextCursor: string | null }> {
+    assertPageLimit(query.limit);
     const collection = await findCollection(this.stores, ownerId, idOrName);
-    return this.stores.plots.streamFeatures(collection.id, requireLiveLoad(collection), filter, limit);
+    const loadId = requireLiveLoad(collection);
+    const after = query.cursor === undefined ? 0 : assertPlotCursor(query.cursor, loadId).after;
+    await assertKnownFilters(this.stores.plots, collection, loadId, Object.keys(query.equals));
+    const page = await this.stores.plots.fetchPage(collection.id, loadId, { equals: query.equals }, { after, limit: query.limit });
+    return { lines: page.lines, nextCursor: page.nextAfter === null ? null : encodePlotCursor({ loadId, after: page.nextAfter }) };
   }
 
   /** One uploaded plot as a GeoJSON Feature string (its fetch_plots line plus `status`). */

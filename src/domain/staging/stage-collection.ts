@@ -9,6 +9,7 @@ import { openReader, type FileFormat } from '../readers/open-reader.js';
 import { SourceTap } from './source-tap.js';
 import { checkFeatures } from './check-features.js';
 import { collectionKeys } from './collection-keys.js';
+import { assertIdColumn, assertStageMeta } from './stage-request.js';
 
 export interface StageSource {
   stream: AsyncIterable<Buffer>;
@@ -83,6 +84,7 @@ export class StagingService {
   }
 
   private async readAndCheck(source: StageSource, tap: SourceTap, writers: IngestedFile['writers']): Promise<IngestedFile> {
+    if (source.idColumn !== undefined) assertIdColumn(source.idColumn);
     const head = await tap.head();
     if (head.length === 0) throw new FileUnreadableError('The file is empty.');
     const format = detectFormat(head, source.filename, source.mimeType);
@@ -104,9 +106,9 @@ export class StagingService {
 
   /** Turns an ingested file into a collection of the owner's, or returns the identical one staged before. */
   async commit(ownerId: string, file: IngestedFile, meta: StageMeta): Promise<StageResult> {
-    const name = meta.name.trim();
+    const { name, description } = assertStageMeta(meta);
     // One commit per owner and name at a time: a second identical upload then finds the first.
-    return this.commitLock.run(`${ownerId}\0${name}`, () => this.commitLocked(ownerId, file, name, meta.description));
+    return this.commitLock.run(`${ownerId}\0${name}`, () => this.commitLocked(ownerId, file, name, description));
   }
 
   private async commitLocked(ownerId: string, file: IngestedFile, name: string, description: string | null): Promise<StageResult> {

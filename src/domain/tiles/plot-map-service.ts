@@ -36,7 +36,7 @@ export class PlotMapService {
     return extent;
   }
 
-  /** TileJSON for the caller's uploaded collection; `tilesBaseUrl` is where this server is reached. */
+  /** TileJSON for the caller's uploaded collection; `tilesBaseUrl` is where this server is reached ('' for a path on it). */
   async tileJson(ownerId: string, idOrName: string, tilesBaseUrl: string): Promise<TileJson> {
     const collection = await findCollection(this.stores, ownerId, idOrName);
     const loadId = requireLiveLoad(collection);

@@ -8,7 +8,10 @@ const TileJsonBody = Type.Object({
   tilejson: Type.Literal('3.0.0'),
   name: Type.String(),
   description: Type.Optional(Type.String()),
-  tiles: Type.Array(Type.String(), { description: 'Absolute URL template of the vector tiles ({z}/{x}/{y}.pbf); send the same bearer token.' }),
+  tiles: Type.Array(Type.String(), {
+    description: 'URL template of the vector tiles ({z}/{x}/{y}.pbf); send the same bearer token. Absolute when CANOPY_PUBLIC_URL is set ' +
+      '(or X-Forwarded-Proto/-Host behind a trusted proxy), otherwise a path on this server, never built from the Host header.',
+  }),
   minzoom: Type.Integer(),
   maxzoom: Type.Integer(),
   bounds: Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[west, south, east, north] of the uploaded plots.' }),
@@ -28,8 +31,11 @@ export function registerCollectionTileJson(app: App, services: Services): void {
       response: { 200: TileJsonBody, ...errorResponses },
     },
   }, async (request) => {
-    // request.protocol and request.host follow X-Forwarded-Proto/-Host only when trustProxy is on.
-    const baseUrl = `${request.protocol}://${request.host}`;
+    // The Host header is the client's to choose, so it never goes into a URL we hand out: the
+    // configured public URL does, or (behind the operator's own proxy) X-Forwarded-Proto/-Host,
+    // which request.protocol and request.host follow only when trustProxy is on; otherwise a path.
+    const { publicUrl, trustProxy } = services.config;
+    const baseUrl = publicUrl ?? (trustProxy ? `${request.protocol}://${request.host}` : '');
     return services.maps.tileJson(currentUser(request).id, request.params.collection_id, baseUrl);
   });
 }

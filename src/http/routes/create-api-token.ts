@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
+import { TOKEN_LABEL_MAX_CHARS } from '../../domain/auth/auth-service.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
 import { errorResponses } from '../schemas.js';
 
 const Body = Type.Object({
-  label: Type.Optional(Type.String({ maxLength: 200, description: 'A note saying what the token is for.' })),
+  label: Type.Optional(Type.String({ maxLength: TOKEN_LABEL_MAX_CHARS, description: 'A note saying what the token is for (no control or bidirectional formatting characters).' })),
 });
 
 /** POST /api_tokens: a long-lived API token for the caller, shown once (what `canopy token create` makes). */

@@ -1,38 +1,62 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import { FETCH_PLOTS_LIMITS } from '../../domain/collections/plot-query.js';
 import { BadRequestError } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses, StreamBody } from '../schemas.js';
+import { errorResponses } from '../schemas.js';
 
-const DEFAULT_LIMIT = 10_000;
-const RESERVED = new Set(['filename', 'limit']);
+const PARAMETERS = new Set(['filename', 'limit', 'cursor']);
 
-/** GET /fetch_plots: streams an uploaded collection's plots as NDJSON GeoJSON Features. */
+const PageBody = {
+  description: 'A page of plots, in file order. A page that stops at limit with more plots to come says so in its headers.',
+  content: { 'application/x-ndjson': { schema: Type.Unknown({ description: 'One GeoJSON Feature per line.' }) } },
+  headers: {
+    'X-Next-Cursor': { type: 'string', description: 'Present when more plots follow: send it as cursor for the next page.' },
+    'X-Truncated': { type: 'string', enum: ['true', 'false'], description: '"true" when the page stopped at limit and more plots follow.' },
+    Link: { type: 'string', description: 'With more plots to come: <the next page\'s URL>; rel="next" (RFC 8288).' },
+  },
+} as const;
+
+/** The request's own path and query with `cursor` set to the next page's (a relative reference, RFC 8288 §3.1). */
+function nextLink(url: string, cursor: string): string {
+  const at = url.indexOf('?');
+  const query = new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+  query.set('cursor', cursor);
+  return `<${at < 0 ? url : url.slice(0, at)}?${query}>; rel="next"`;
+}
+
+/** GET /fetch_plots: streams a page of an uploaded collection's plots as NDJSON GeoJSON Features. */
 export function registerFetchPlots(app: App, services: Services): void {
   app.get('/fetch_plots', {
     schema: {
-      summary: 'Stream the plots of an uploaded collection (NDJSON, one GeoJSON Feature per line)', tags: ['plots'],
-      description: 'Any query parameter other than filename and limit filters on a plot property of that name (all must match).',
+      summary: 'Stream the plots of an uploaded collection (NDJSON, one GeoJSON Feature per line), a page at a time', tags: ['plots'],
+      description: 'Any query parameter other than filename, limit and cursor filters on uuid, plotid, collection_id, area_ha or a ' +
+        'property of the plots (all must match); a parameter that is none of these is a 422 (UNKNOWN_PARAMETER) naming it. ' +
+        'Pages are keyset pages in file order: follow X-Next-Cursor (or the Link rel="next") until it is absent.',
       querystring: Type.Object({
         filename: Type.String({ minLength: 1, description: 'The collection ID or name.' }),
-        limit: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: `Most plots to return (default ${DEFAULT_LIMIT}).` })),
-      }, { additionalProperties: Type.String() }),
-      response: { 200: StreamBody, ...errorResponses },
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: FETCH_PLOTS_LIMITS.maxLimit,
+          description: `Most plots in this page (default ${FETCH_PLOTS_LIMITS.defaultLimit}, at most ${FETCH_PLOTS_LIMITS.maxLimit}).` })),
+        cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The X-Next-Cursor of the page before; none for the first page. A cursor this server did not give is a 400 (BAD_CURSOR); one from before the collection was loaded again a 409 (CURSOR_STALE).' })),
+      }, { additionalProperties: Type.String({ description: 'A filter: plots whose property of that name equals this value.' }) }),
+      response: { 200: PageBody, ...errorResponses },
     },
   }, async (request, reply) => {
-    const query = request.query as Record<string, string | string[]>;
+    const query = request.query as Record<string, unknown>;
     const equals: Record<string, string> = {};
     for (const [name, value] of Object.entries(query)) {
-      if (RESERVED.has(name)) continue;
+      if (PARAMETERS.has(name)) continue;
       if (Array.isArray(value)) throw new BadRequestError(`Give the filter "${name}" once.`, 'BAD_FILTER');
-      equals[name] = value;
+      equals[name] = String(value);
     }
-    const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit);
-    // Pages of lines (PlotStore.streamFeatures), so the socket gets few large writes.
-    const ndjson = await services.collections.fetchPlots(currentUser(request).id, request.query.filename, { equals }, limit);
+    const { filename, limit = FETCH_PLOTS_LIMITS.defaultLimit, cursor } = request.query;
+    const page = await services.collections.fetchPlots(currentUser(request).id, filename, { equals, limit, cursor });
+    reply.header('x-truncated', String(page.nextCursor !== null));
+    if (page.nextCursor !== null) reply.header('x-next-cursor', page.nextCursor).header('link', nextLink(request.url, page.nextCursor));
     reply.type('application/x-ndjson; charset=utf-8');
-    return reply.send(Readable.from(ndjson, { objectMode: false }));
+    // Pages of lines (PlotStore.fetchPage), so the socket gets few large writes.
+    return reply.send(Readable.from(page.lines, { objectMode: false }));
   });
 }

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
-import type { Multipart } from '@fastify/multipart';
 import { BadRequestError, UnsupportedFormatError } from '../../domain/errors.js';
 import type { IngestedFile, StageMeta } from '../../domain/staging/stage-collection.js';
+import { assertIdColumn, assertStageMeta, readRequestData, STAGE_REQUEST_LIMITS, type StageRequest } from '../../domain/staging/stage-request.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
+import { drainForm, readForm, type FormLimits } from '../multipart-form.js';
 import { errorResponses, IssueBody } from '../schemas.js';
 
 const StageResponse = Type.Object({
@@ -15,46 +16,23 @@ const StageResponse = Type.Object({
   issues: Type.Array(IssueBody), issues_truncated: Type.Boolean(),
 });
 
-/** Reads `request_data` (a JSON string) into the collection's name and description. */
-function parseRequestData(raw: string, into: Partial<{ name: string; description: string | null; idColumn: string }>): void {
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    throw new BadRequestError('request_data is not valid JSON; send a JSON string such as {"collection_name": "farms-2026"}.', 'INVALID_REQUEST_DATA');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadRequestError('request_data must be a JSON object.', 'INVALID_REQUEST_DATA');
-  const { collection_name: name, description, id_column: idColumn } = data as Record<string, unknown>;
-  if (idColumn !== undefined && idColumn !== null) {
-    if (typeof idColumn !== 'string' || idColumn.trim() === '') throw new BadRequestError('id_column must be the name of a column (property) of the file.', 'INVALID_REQUEST_DATA');
-    into.idColumn = idColumn.trim();
-  }
-  if (name !== undefined) {
-    if (typeof name !== 'string') throw new BadRequestError('collection_name must be a string.', 'INVALID_REQUEST_DATA');
-    into.name = name;
-  }
-  if (description !== undefined && description !== null && typeof description !== 'string') {
-    throw new BadRequestError('description must be a string.', 'INVALID_REQUEST_DATA');
-  }
-  if (typeof description === 'string') into.description = description;
+/** Takes a form field into what the request says: request_data, or its members sent as fields of their own. */
+function takeField(name: string, value: unknown, into: StageRequest): void {
+  if (name === 'request_data') readRequestData(value, into);
+  else if (name === 'collection_name') into.name = String(value);
+  else if (name === 'description') into.description = String(value);
+  else if (name === 'id_column') into.idColumn = assertIdColumn(value);
 }
 
-function assertMeta(meta: Partial<StageMeta>): StageMeta {
-  const name = meta.name?.trim();
-  if (!name) throw new BadRequestError('request_data.collection_name is required: give the collection a name.', 'INVALID_REQUEST_DATA');
-  if (name.length > 200) throw new BadRequestError('collection_name is longer than 200 characters.', 'INVALID_REQUEST_DATA');
-  return { name, description: meta.description ?? null };
-}
-
-/** Reads and discards the rest of a multipart body, so the client gets our answer instead of a reset. */
-async function drainParts(parts: AsyncIterator<Multipart>): Promise<void> {
-  for (let next = await parts.next(); !next.done; next = await parts.next()) {
-    if (next.value.type === 'file') next.value.file.resume();
-  }
+/** The form limits of /stage_plots (build-app registers the multipart parser with them). */
+export function stageFormLimits(maxUploadBytes: number): FormLimits {
+  // The staging step enforces the upload limit itself, with a clear message.
+  return { fieldBytes: STAGE_REQUEST_LIMITS.fieldBytes, fileBytes: maxUploadBytes + 1 };
 }
 
 /** POST /stage_plots: multipart `request_data` + `file`; reads, checks and stores the file. */
 export function registerStagePlots(app: App, services: Services): void {
+  const formLimits = stageFormLimits(services.config.maxUploadBytes);
   app.post('/stage_plots', {
     schema: {
       summary: 'Stage a plot file: read, check and store it as a collection', tags: ['plots'],
@@ -66,51 +44,44 @@ export function registerStagePlots(app: App, services: Services): void {
     if (!request.isMultipart()) {
       throw new UnsupportedFormatError('Send the file as multipart/form-data with a "request_data" field and a "file" part.');
     }
-    const meta: Partial<StageMeta & { idColumn: string }> = {};
+    const said: StageRequest = {};
     let ingested: IngestedFile | null = null;
-    const parts = request.parts()[Symbol.asyncIterator]();
-    let allRead = false;
+    const form = readForm(request, formLimits);
     try {
-      for (let next = await parts.next(); ; next = await parts.next()) {
-        if (next.done) {
-          allRead = true;
-          break;
-        }
+      // Read with next(), not for-await, which would close the form on a throw and leave nothing to drain.
+      for (let next = await form.next(); !next.done; next = await form.next()) {
         const part = next.value;
-        if (part.type === 'field') {
-          if (part.fieldname === 'request_data') parseRequestData(String(part.value), meta);
-          else if (part.fieldname === 'collection_name') meta.name = String(part.value);
-          else if (part.fieldname === 'description') meta.description = String(part.value);
-          else if (part.fieldname === 'id_column') meta.idColumn = String(part.value);
+        if (part.kind === 'field') {
+          takeField(part.name, part.value, said);
           continue;
         }
-        if (part.fieldname !== 'file' || ingested) {
-          part.file.resume();
+        if (part.name !== 'file' || ingested) {
+          part.skip();
           if (ingested) throw new BadRequestError('Send one file per request, in the part named "file".', 'TOO_MANY_FILES');
           continue;
         }
         // Fail fast on a bad name when request_data came first (as clients send it); the
         // unread file is let through so the parts that follow can be drained.
-        if (meta.name !== undefined) {
+        if (said.name !== undefined) {
           try {
-            assertMeta(meta);
+            assertStageMeta(said);
           } catch (err) {
-            part.file.resume();
+            part.skip();
             throw err;
           }
         }
-        ingested = await services.staging.ingest({ stream: part.file, filename: part.filename, mimeType: part.mimetype, idColumn: meta.idColumn });
+        ingested = await services.staging.ingest({ stream: part.stream, filename: part.filename, mimeType: part.mimeType, idColumn: said.idColumn });
       }
     } catch (err) {
       if (ingested) await services.staging.discard(ingested);
       if ((err as { status?: number }).status === 413) reply.header('connection', 'close');
-      else if (!allRead) await drainParts(parts).catch(() => undefined);
+      else await drainForm(form);
       throw err;
     }
     if (!ingested) throw new BadRequestError('The request has no file part; send the plots in a multipart part named "file".', 'FILE_MISSING');
     let stageMeta: StageMeta;
     try {
-      stageMeta = assertMeta(meta);
+      stageMeta = assertStageMeta(said);
     } catch (err) {
       await services.staging.discard(ingested);
       throw err;

@@ -164,8 +164,14 @@ export class ApiClient {
     return (await this.json<{ tasks: TaskSummary[] }>(`/tasks?limit=${limit}`)).tasks;
   }
 
-  tileJson(collectionId: string): Promise<TileJson> {
-    return this.json<TileJson>(`/collections/${encodeURIComponent(collectionId)}/tiles.json`);
+  /**
+   * The TileJSON, its tile URLs made absolute: a server with no public URL configured gives
+   * them as paths (it never builds them from the Host header), resolved here against this
+   * page's origin, where the tiles.json came from. Done as text: URL() would escape {z}/{x}/{y}.
+   */
+  async tileJson(collectionId: string): Promise<TileJson> {
+    const doc = await this.json<TileJson>(`/collections/${encodeURIComponent(collectionId)}/tiles.json`);
+    return { ...doc, tiles: doc.tiles.map((t) => (t.startsWith('/') && !t.startsWith('//') ? `${window.location.origin}${t}` : t)) };
   }
 
   plot(collectionId: string, uuid: string): Promise<PlotFeature> {

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { BadRequestError } from '../../../domain/errors.js';
-import { roundAreaHa } from '../../../domain/checks/area.js';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
-import type { PlotFilter, PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
+import type { PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
 import { BoxSpill } from './box-spill.js';
-import { PlotIdSpill, plotIdHash } from './plot-id-spill.js';
+import { PlotIdSpill } from './plot-id-spill.js';
+import { createSqlitePlotPages, featureLine, writableInSql, type StreamRow } from './sqlite-plot-pages.js';
 import type { SqliteDatabase } from './open-database.js';
 
 /** Rows deleted per transaction, so a big delete never stalls the event loop for long. */
@@ -21,105 +20,13 @@ const GROUP_MEMBER_DOUBLES = 5;
 /** Box groups put into the R*Tree, and plot IDs into their table, per transaction when a load is indexed. */
 const BOX_BATCH = 500;
 const PLOT_ID_BATCH = 10_000;
-/**
- * Plots per piece of a fetch_plots stream (~600 KB of NDJSON) when SQLite writes the lines:
- * one query each, so no statement stays open across an await, and few, large socket writes.
- */
-const PIECE_ROWS = 512;
-/** Rows read per query when the lines are written here, in JavaScript. */
-const PAGE_SIZE = 2000;
-/**
- * Lines written here are handed on in pieces of about this many characters: a string of a
- * whole page would sit in V8's large-object space, which only a full GC empties.
- */
-const CHUNK_CHARS = 64 * 1024;
 /** The range of the hash that picks a box scan's sample. */
 const HASH_RANGE = 2 ** 31;
 
-interface StreamRow { id: number; uuid: string; plotid: string; collection_id: string; area_ha: number | null; geometry: string; properties: string }
-/** A piece of a fetch_plots stream written by SQLite: its last id, its plot count and its lines. */
-type PieceRow = [last: number | null, count: number, bytes: Buffer | null];
-/** A fetch row: its line up to area_ha's value, area_ha, and the file's properties. */
-type HeadRow = [id: number, head: string, areaHa: number | null, properties: string];
 /** A box group member's plot, read raw. */
 type MemberRow = [uuid: string, plotid: string, status: PlotStatus, areaHa: number | null, geometry?: string];
 /** A box-query row, read raw (as an array) because it is the hot path of map tiles. */
 type BoxRow = [uuid: string, plotid: string, status: PlotStatus, areaHa: number | null, minLon: number, minLat: number, maxLon: number, maxLat: number, geometry?: string];
-
-const COLUMN_FILTERS: Record<string, string> = { uuid: 'uuid', collection_id: 'collection_id', area_ha: 'CAST(area_ha AS TEXT)' };
-
-/** Builds the SQL condition for one `?name=value` filter on a plot's property. */
-function filterCondition(name: string, params: unknown[], value: string, loadId: string): string {
-  if (name === 'plotid') {
-    // Found through the lookup table by the ID's hash, then compared.
-    params.push(loadId, plotIdHash(value), value);
-    return 'id IN (SELECT id FROM plot_ids WHERE load_id = ? AND hash = ?) AND plotid = ?';
-  }
-  const column = COLUMN_FILTERS[name];
-  if (column) {
-    params.push(value);
-    return `${column} = ?`;
-  }
-  if (/["\\]/.test(name)) throw new BadRequestError(`The filter name ${JSON.stringify(name)} cannot contain quotes or backslashes.`, 'BAD_FILTER');
-  const jsonPath = `$."${name}"`;
-  params.push(jsonPath, jsonPath, value);
-  // Booleans come back from json_extract as 1/0; compare them by their JSON spelling.
-  return `(CASE json_type(properties, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
-    ELSE CAST(json_extract(properties, ?) AS TEXT) END) = ?`;
-}
-
-/** Canopy's own property names as quoted JSON strings; a file property of the same name gives way to them. */
-const OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha|status)"/;
-
-/** The names of Canopy's own fields in a fetch_plots line (status is only in findFeature's). */
-const LINE_OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha)"/;
-
-/**
- * True when SQLite writes this row's fetch_plots line exactly as featureLine would: no file
- * property is named like one of Canopy's own fields in the line, and area_ha is null, 0, or a figure
- * of at most 6 decimal places (roundAreaHa) from 0.0001 up to 10^9, which printf's %.15g
- * spells as JavaScript does. Other doubles SQLite spells differently.
- */
-function writableInSql(row: PlotRow): boolean {
-  const a = row.areaHa;
-  return (a === null || a === 0 || (a >= 1e-4 && a < 1e9 && roundAreaHa(a) === a)) && !LINE_OWN_NAME.test(row.propertiesJson);
-}
-
-/**
- * The fetch_plots hot path, for loads whose every row is writableInSql: SQLite writes a
- * piece of lines as one UTF-8 BLOB, so no string per row is made, decoded or encoded again
- * in JavaScript. The aggregate takes the rows in the order the subquery yields them (SQLite
- * runs a subquery with ORDER BY and LIMIT as a co-routine); the store contract test checks it.
- */
-function piecesQuery(where: string): string {
-  const line = `concat('{"type":"Feature","id":"', uuid, '","geometry":', geometry, ',"properties":{"uuid":"', uuid,
-    '","plotid":', json_quote(plotid), ',"collection_id":"', collection_id, '","area_ha":',
-    CASE WHEN area_ha IS NULL THEN 'null' ELSE printf('%.15g', area_ha) END,
-    CASE properties WHEN '{}' THEN '}' ELSE ',' || substr(properties, 2) END, '}', char(10))`;
-  return `SELECT max(id), count(*), CAST(group_concat(line, '') AS BLOB)
-    FROM (SELECT id, ${line} AS line FROM plots WHERE ${where} ORDER BY id LIMIT ?)`;
-}
-
-/**
- * Puts Canopy's own fields first; a file property with the same name gives way to them.
- * The stored properties are JSON.stringify's text (no escaped letters), so when none of the
- * own names occurs in it as a quoted string, no key can clash and the text is spliced in
- * as it is: the streaming hot path parses nothing.
- */
-function featureLine(row: StreamRow & { status?: PlotStatus }): string {
-  const text = row.properties;
-  if (!OWN_NAME.test(text)) {
-    const uuid = JSON.stringify(row.uuid);
-    const own = `{"uuid":${uuid},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
-      `"area_ha":${row.area_ha !== null && Number.isFinite(row.area_ha) ? String(row.area_ha) : 'null'}${row.status ? `,"status":"${row.status}"` : ''}`;
-    const properties = text === '{}' ? `${own}}` : `${own},${text.slice(1)}`;
-    return `{"type":"Feature","id":${uuid},"geometry":${row.geometry},"properties":${properties}}`;
-  }
-  const own = JSON.parse(text) as Record<string, unknown>;
-  const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha, ...(row.status ? { status: row.status } : {}) };
-  for (const key of Object.keys(own)) if (!(key in properties)) (properties as Record<string, unknown>)[key] = own[key];
-  return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${JSON.stringify(properties)}}`;
-}
 
 /**
  * The plot store in the embedded database: a plots table, its R*Tree, and loads. Loads are
@@ -130,6 +37,7 @@ function featureLine(row: StreamRow & { status?: PlotStatus }): string {
 export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?: string } = {}): PlotStore {
   const scratchDir = options.scratchDir ?? tmpdir();
   /** Each load being written: its rows so far and its boxes, waiting for the R*Tree until it is published (box-spill.ts). */
+  const pages = createSqlitePlotPages(db);
   const pending = new Map<string, { rows: number; spill: BoxSpill; ids: PlotIdSpill; linesInSql: boolean }>();
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
@@ -149,7 +57,6 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const setLive = db.prepare('UPDATE collections SET live_load_id = ? WHERE id = ?');
   const setLoadState = db.prepare('UPDATE plot_loads SET state = ? WHERE id = ?');
   const setLoadExtent = db.prepare('UPDATE plot_loads SET plot_count = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, lines_in_sql = ?, box_groups = 1 WHERE id = ?');
-  const linesInSql = db.prepare<[string], number | null>('SELECT lines_in_sql FROM plot_loads WHERE id = ?').pluck();
   const keptExtent = db.prepare<[string, string], { n: number | null; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     'SELECT plot_count AS n, min_lon AS w, min_lat AS s, max_lon AS e, max_lat AS nn FROM plot_loads WHERE id = ? AND collection_id = ?');
   const loadIdsOf = db.prepare<[string], { id: string }>('SELECT id FROM plot_loads WHERE collection_id = ?');
@@ -182,8 +89,6 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const extentOf = db.prepare<[string, string], { n: number; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     `SELECT count(*) AS n, min(r.min_lon) AS w, min(r.min_lat) AS s, max(r.max_lon) AS e, max(r.max_lat) AS nn
     FROM plots p JOIN plots_rtree r ON r.id = p.id WHERE p.load_id = ? AND p.collection_id = ?`);
-  // A row whose properties clash with Canopy's own names, written the slow way.
-  const byId = db.prepare<[number], StreamRow>('SELECT id, uuid, plotid, collection_id, area_ha, geometry, properties FROM plots WHERE id = ?');
   const byFeature = db.prepare<[string, number, string], StreamRow & { status: PlotStatus }>(
     'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE load_id = ? AND feature_index = ? AND collection_id = ?');
   // Plots loaded before UUIDs carried their index: a scan of the load.
@@ -392,47 +297,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
       const row = index === null ? byUuid.get(loadId, uuid, collectionId) : byFeature.get(loadId, index, collectionId);
       return row && row.uuid === uuid ? featureLine(row) : null;
     },
-    async *streamFeatures(collectionId, loadId, filter: PlotFilter, limit) {
-      const params: unknown[] = [];
-      const conditions = Object.entries(filter.equals).map(([name, value]) => filterCondition(name, params, value, loadId));
-      const where = ['load_id = ?', 'collection_id = ?', 'id > ?', ...conditions].join(' AND ');
-      let after = 0;
-      let left = limit;
-      if (linesInSql.get(loadId) === 1) {
-        const pieces = db.prepare<unknown[], PieceRow>(piecesQuery(where)).raw();
-        while (left > 0) {
-          const [last, count, bytes] = pieces.get(loadId, collectionId, after, ...params, Math.min(PIECE_ROWS, left)) as PieceRow;
-          if (count === 0) return;
-          yield bytes as Buffer;
-          left -= count;
-          after = last as number;
-        }
-        return;
-      }
-      // SQLite writes each line's opening (json_quote for the plot ID), so a row comes back as few strings.
-      const page = db.prepare<unknown[], HeadRow>(
-        `SELECT id, '{"type":"Feature","id":"' || uuid || '","geometry":' || geometry || ',"properties":{"uuid":"' || uuid ||
-          '","plotid":' || json_quote(plotid) || ',"collection_id":"' || collection_id || '","area_ha":', area_ha, properties
-        FROM plots WHERE ${where} ORDER BY id LIMIT ?`).raw();
-      while (left > 0) {
-        const rows = page.all(loadId, collectionId, after, ...params, Math.min(PAGE_SIZE, left));
-        if (rows.length === 0) return;
-        let text = '';
-        for (const [id, head, areaHa, properties] of rows) {
-          if (OWN_NAME.test(properties)) {
-            text += `${featureLine(byId.get(id) as StreamRow)}\n`;
-          } else {
-            const area = areaHa !== null && Number.isFinite(areaHa) ? String(areaHa) : 'null';
-            text += properties === '{}' ? `${head}${area}}}\n` : `${head}${area},${properties.slice(1)}}\n`;
-          }
-          if (text.length < CHUNK_CHARS) continue;
-          yield Buffer.from(text);
-          text = '';
-        }
-        if (text.length > 0) yield Buffer.from(text);
-        left -= rows.length;
-        after = rows[rows.length - 1][0];
-      }
-    },
+    fetchPage: pages.fetchPage,
+    hasProperty: pages.hasProperty,
   };
 }
