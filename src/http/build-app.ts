@@ -33,7 +33,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Only behind the operator's own proxy may X-Forwarded-For name the client (login throttle).
-    trustProxy: services.config.trustProxy,
+    // The peer and the hops behind it up to the count, never `true`: Fastify would then take
+    // the leftmost X-Forwarded-For entry, which the client writes itself.
+    trustProxy: services.config.trustProxy > 0 ? (_address: string, hop: number) => hop < services.config.trustProxy : false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

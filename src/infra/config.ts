@@ -45,7 +45,8 @@ export interface Config {
   stageIssueLimit: number;
   logLevel: string;
   /** Trust X-Forwarded-For (only behind a reverse proxy you run), for the client address. */
-  trustProxy: boolean;
+  /** How many reverse proxies in front of the server to believe X-Forwarded-* from (0: none). */
+  trustProxy: number;
   /**
    * The address clients reach the server at (e.g. https://canopy.example.org), without a
    * trailing slash, for the absolute URLs the server writes (tile URLs in tiles.json); null
@@ -68,6 +69,20 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
     throw new Error(`${name} must be an integer between ${min} and ${max}; got "${raw}".`);
   }
   return value;
+}
+
+/**
+ * CANOPY_TRUST_PROXY: `true` for one proxy of your own, a number for a chain of them, else 0.
+ * Only that many hops of X-Forwarded-For are believed, counted from the right: entries to
+ * their left were written by the client and would let it pose as any address.
+ */
+function proxyHopsVar(raw: string | undefined): number {
+  const text = (raw ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no'].includes(text)) return 0;
+  if (['true', 'yes'].includes(text)) return 1;
+  const hops = Number(text);
+  if (!Number.isInteger(hops) || hops < 1 || hops > 10) throw new Error(`CANOPY_TRUST_PROXY must be true, false or the number of proxies in front of Canopy (1-10); got "${raw}".`);
+  return hops;
 }
 
 /** CANOPY_PUBLIC_URL: an http(s) URL with no query or fragment (a path prefix is kept), without its trailing slash. */
@@ -124,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
-    trustProxy: ['1', 'true', 'yes'].includes((env.CANOPY_TRUST_PROXY ?? '').trim().toLowerCase()),
+    trustProxy: proxyHopsVar(env.CANOPY_TRUST_PROXY),
     publicUrl: publicUrlVar(env.CANOPY_PUBLIC_URL),
     dashboardDir: path.resolve(env.CANOPY_DASHBOARD_DIR?.trim() || path.join(PACKAGE_ROOT, 'dist/web')),
   };

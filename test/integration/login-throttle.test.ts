@@ -56,6 +56,14 @@ describe('login throttle against concurrent guesses (default limits)', () => {
     for (const r of responses) await r.body?.cancel();
   });
 
+  it('believes only the proxy\'s own entry of X-Forwarded-For: a client cannot pose as other addresses', async () => {
+    // The client writes its own entries; the proxy appends the address it saw last.
+    const responses = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      signIn(server.url, 'victim@example.org', `posing-${i}`, `203.0.113.${i + 1}, 198.51.100.9`)));
+    assert.deepEqual(tally(responses.map((r) => r.status)), { 401: 5, 429: 7 });
+    for (const r of responses) await r.body?.cancel();
+  });
+
   it('counts every address of one IPv6 /64 together', async () => {
     const responses = await Promise.all(Array.from({ length: 12 }, (_, i) =>
       signIn(server.url, 'victim@example.org', `v6-guess-${i}`, `2001:db8:aa:bb::${(i + 1).toString(16)}`)));

@@ -35,7 +35,7 @@ export function registerCollectionTileJson(app: App, services: Services): void {
     // configured public URL does, or (behind the operator's own proxy) X-Forwarded-Proto/-Host,
     // which request.protocol and request.host follow only when trustProxy is on; otherwise a path.
     const { publicUrl, trustProxy } = services.config;
-    const baseUrl = publicUrl ?? (trustProxy ? `${request.protocol}://${request.host}` : '');
+    const baseUrl = publicUrl ?? (trustProxy > 0 ? `${request.protocol}://${request.host}` : '');
     return services.maps.tileJson(currentUser(request).id, request.params.collection_id, baseUrl);
   });
 }
