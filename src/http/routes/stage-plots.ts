@@ -16,7 +16,7 @@ const StageResponse = Type.Object({
 });
 
 /** Reads `request_data` (a JSON string) into the collection's name and description. */
-function parseRequestData(raw: string, into: Partial<{ name: string; description: string | null; idColumn: string }>): void {
+function parseRequestData(raw: string, into: Partial<{ name: string; description: string | null; idColumn: string; encoding: string }>): void {
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -24,7 +24,12 @@ function parseRequestData(raw: string, into: Partial<{ name: string; description
     throw new BadRequestError('request_data is not valid JSON; send a JSON string such as {"collection_name": "farms-2026"}.', 'INVALID_REQUEST_DATA');
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadRequestError('request_data must be a JSON object.', 'INVALID_REQUEST_DATA');
-  const { collection_name: name, description, id_column: idColumn } = data as Record<string, unknown>;
+  const { collection_name: name, description, id_column: idColumn, encoding } = data as Record<string, unknown>;
+  // The label itself is checked where the file is read (readers/text-encoding.ts).
+  if (encoding !== undefined && encoding !== null) {
+    if (typeof encoding !== 'string') throw new BadRequestError('encoding must be the name of a text encoding, such as "windows-1252".', 'INVALID_REQUEST_DATA');
+    into.encoding = encoding;
+  }
   if (idColumn !== undefined && idColumn !== null) {
     if (typeof idColumn !== 'string' || idColumn.trim() === '') throw new BadRequestError('id_column must be the name of a column (property) of the file.', 'INVALID_REQUEST_DATA');
     into.idColumn = idColumn.trim();
@@ -66,7 +71,7 @@ export function registerStagePlots(app: App, services: Services): void {
     if (!request.isMultipart()) {
       throw new UnsupportedFormatError('Send the file as multipart/form-data with a "request_data" field and a "file" part.');
     }
-    const meta: Partial<StageMeta & { idColumn: string }> = {};
+    const meta: Partial<StageMeta & { idColumn: string; encoding: string }> = {};
     let ingested: IngestedFile | null = null;
     const parts = request.parts()[Symbol.asyncIterator]();
     let allRead = false;
@@ -82,6 +87,7 @@ export function registerStagePlots(app: App, services: Services): void {
           else if (part.fieldname === 'collection_name') meta.name = String(part.value);
           else if (part.fieldname === 'description') meta.description = String(part.value);
           else if (part.fieldname === 'id_column') meta.idColumn = String(part.value);
+          else if (part.fieldname === 'encoding') meta.encoding = String(part.value);
           continue;
         }
         if (part.fieldname !== 'file' || ingested) {
@@ -99,7 +105,7 @@ export function registerStagePlots(app: App, services: Services): void {
             throw err;
           }
         }
-        ingested = await services.staging.ingest({ stream: part.file, filename: part.filename, mimeType: part.mimetype, idColumn: meta.idColumn });
+        ingested = await services.staging.ingest({ stream: part.file, filename: part.filename, mimeType: part.mimetype, idColumn: meta.idColumn, encoding: meta.encoding });
       }
     } catch (err) {
       if (ingested) await services.staging.discard(ingested);
