@@ -83,7 +83,7 @@ function readHeader(record: string[], delimiter: CsvDelimiter, limits: FeatureLi
   const long = record.findIndex((name) => name.length > limits.maxPropertyNameChars);
   if (long >= 0) {
     throw new PayloadTooLargeError(
-      `The name of CSV column ${long + 1} ("${record[long].slice(0, 40)}…") has ${record[long].length} characters, over this server's limit of ${limits.maxPropertyNameChars} (CANOPY_MAX_PROPERTY_NAME_CHARS); shorten it.`,
+      `The name of CSV column ${long + 1} ("${short(record[long])}") has ${record[long].length} characters, over this server's limit of ${limits.maxPropertyNameChars} (CANOPY_MAX_PROPERTY_NAME_CHARS); shorten it.`,
       'PROPERTY_LIMIT_EXCEEDED');
   }
   const header = record.map((name, i) => name || `column_${i + 1}`);
@@ -92,9 +92,10 @@ function readHeader(record: string[], delimiter: CsvDelimiter, limits: FeatureLi
   return { header, geometry, decimalComma: delimiter !== ',', delimiter, maxDepth: limits.maxNestingDepth };
 }
 
-function tooManyColumns(columns: number, max: number): PayloadTooLargeError {
+/** `columns` undefined: refused while the header was still arriving, before it was all counted. */
+function tooManyColumns(columns: number | undefined, max: number): PayloadTooLargeError {
   return new PayloadTooLargeError(
-    `The CSV header has ${columns > max + 1 ? `at least ${columns}` : columns} columns, over this server's limit of ${max} properties per feature (CANOPY_MAX_PROPERTIES); keep only the columns the plots need.`,
+    `The CSV header has ${columns === undefined ? `more than ${max}` : columns} columns, over this server's limit of ${max} properties per feature (CANOPY_MAX_PROPERTIES); keep only the columns the plots need.`,
     'PROPERTY_LIMIT_EXCEEDED');
 }
 
@@ -160,7 +161,7 @@ async function takeFirstLine(source: AsyncIterable<Buffer>, max: number, maxColu
     const columns = counter.count(chunk, 0, newline < 0 ? chunk.length : newline);
     if (columns > maxColumns) {
       await rest.return?.();
-      throw tooManyColumns(columns, maxColumns);
+      throw tooManyColumns(undefined, maxColumns);
     }
     parts.push(chunk);
     size += chunk.length;

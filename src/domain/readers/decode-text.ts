@@ -5,7 +5,7 @@
  * .dbf's business (shapefile-reader.ts), and Parquet text is UTF-8 by its specification.
  */
 import { BadRequestError } from '../errors.js';
-import { describeBytes, encodingOfBom, encodingOfLabel, transcodeToUtf8, Utf8Watch } from './text-encoding.js';
+import { decodeWindows1252, describeBytes, encodingOfBom, encodingOfLabel, transcodeToUtf8, Utf8Watch } from './text-encoding.js';
 
 export interface TextSource {
   /** The first bytes, as the readers will see them (for format detection). */
@@ -34,7 +34,8 @@ export function asUtf8(head: Buffer, chunks: AsyncIterable<Buffer>, label: strin
   const encoding = encodingOfBom(head) ?? named;
   if (encoding === undefined || (encoding === 'utf-8' && named !== 'utf-8')) return { head, chunks };
   if (encoding === 'utf-8') return { head, chunks: strictUtf8(chunks) };
-  return { head: Buffer.from(new TextDecoder(encoding).decode(head), 'utf8'), chunks: transcodeToUtf8(chunks, encoding), decodedFrom: encoding };
+  const shown = encoding === 'windows-1252' ? decodeWindows1252(head) : new TextDecoder(encoding).decode(head);
+  return { head: Buffer.from(shown, 'utf8'), chunks: transcodeToUtf8(chunks, encoding), decodedFrom: encoding };
 }
 
 /** The chunks as they are, refusing the file at the first byte that is not UTF-8. */

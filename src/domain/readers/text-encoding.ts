@@ -9,10 +9,29 @@
 import { isUtf8 } from 'node:buffer';
 import { BadRequestError } from '../errors.js';
 
-/** Every byte as WHATWG's windows-1252 decodes it (a code point for each of the 256). */
-const CP1252 = new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 256 }, (_, i) => i));
+/**
+ * Bytes 0x80–0x9F in WHATWG's windows-1252 (the rest is Latin-1). Node 20's TextDecoder
+ * reads them as Latin-1's C1 controls (nodejs/node#56542), so "€" and curly quotes would be
+ * lost: every windows-1252 decoding here goes through decodeWindows1252.
+ */
+const C1_AS_1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+// eslint-disable-next-line no-control-regex
+const C1 = /[\u0080-\u009f]/g;
+
+/** Text that was decoded as Latin-1, with its C1 controls as the windows-1252 characters of those bytes. */
+export function c1AsWindows1252(text: string): string {
+  C1.lastIndex = 0;
+  return C1.test(text) ? text.replace(C1, (c) => C1_AS_1252[c.charCodeAt(0) - 0x80]) : text;
+}
+
+/** Bytes as WHATWG's windows-1252 decodes them (a character for each of the 256). */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  return c1AsWindows1252(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+}
+
 /** Each byte's windows-1252 character as UTF-8 bytes. */
-const CP1252_UTF8 = Array.from(CP1252, (ch) => Buffer.from(ch, 'utf8'));
+const CP1252_UTF8 = Array.from(decodeWindows1252(Uint8Array.from({ length: 256 }, (_, i) => i)), (ch) => Buffer.from(ch, 'utf8'));
 
 /** The WHATWG name of an encoding label ("latin1" → "windows-1252"), or a 400 naming the label. */
 export function encodingOfLabel(label: string): string {
@@ -39,7 +58,10 @@ export function encodingOfBom(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16b
  * BOM did, and the bytes say otherwise.
  */
 export async function* transcodeToUtf8(chunks: AsyncIterable<Buffer>, encoding: string): AsyncGenerator<Buffer> {
-  const decoder = new TextDecoder(encoding, { fatal: true });
+  // A single-byte table maps every byte, so windows-1252 needs no state across chunks.
+  const decoder: { decode(bytes?: Uint8Array, options?: { stream: boolean }): string } = encoding === 'windows-1252'
+    ? { decode: (bytes) => (bytes === undefined ? '' : decodeWindows1252(bytes)) }
+    : new TextDecoder(encoding, { fatal: true });
   let offset = 0;
   const fail = (length: number): BadRequestError => new BadRequestError(
     `The file is not valid ${encoding}: bytes ${offset}–${offset + length} hold a sequence that ${encoding} cannot decode. ` +

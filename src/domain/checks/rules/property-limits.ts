@@ -17,7 +17,7 @@ export function checkPropertyLimits(properties: Record<string, unknown>, limits:
     count++;
     if (over !== null) continue;
     if (key.length > limits.maxPropertyNameChars) {
-      over = finding(`Property "${key.slice(0, 40)}…" has a name of ${key.length} characters, over the limit of ${limits.maxPropertyNameChars} (CANOPY_MAX_PROPERTY_NAME_CHARS)`);
+      over = finding(`Property "${shortName(key)}" has a name of ${key.length} characters, over the limit of ${limits.maxPropertyNameChars} (CANOPY_MAX_PROPERTY_NAME_CHARS)`);
       continue;
     }
     const bytes = valueBytes(properties[key], limits.maxPropertyValueBytes);
