@@ -10,7 +10,7 @@ import { isUtf8 } from 'node:buffer';
 import { parse } from 'csv-parse/sync';
 import type { ReadWarning } from '../features/types.js';
 import { undecodableText } from './read-problems.js';
-import { describeBytes, invalidUtf8Bytes, repairUtf8, Utf8Watch } from './text-encoding.js';
+import { describeBytes, ENCODING_ADVICE, invalidUtf8Bytes, repairUtf8, Utf8Watch } from './text-encoding.js';
 
 /** csv-parse's options that decide how a row splits into fields (csv-reader.ts uses the same). */
 export interface CsvSplitOptions { delimiter: string }
@@ -65,7 +65,11 @@ export class CsvTextCheck {
       skip_empty_lines: true, skip_records_with_empty_values: true, encoding: 'latin1',
     }) as string[][];
     const raw = rows[rows.length - 1];
-    if (raw === undefined || raw.length !== record.length) return undefined;
+    if (raw === undefined || raw.length !== record.length) {
+      // Not expected (the split is the same); the row is still flagged, its columns unnamed.
+      const shown = describeBytes(bytes, invalidUtf8Bytes(bytes, 0, bytes.length));
+      return { record, warning: { code: 'TEXT_ENCODING_INVALID', message: `The row held bytes that are not UTF-8 (${shown}${where}), kept as U+FFFD; ${ENCODING_ADVICE}.` } };
+    }
     const out = record.slice();
     const places: string[] = [];
     let sample = '', shown = '';

@@ -1,7 +1,7 @@
 /** Parsing one piece the frame scanner found (a feature, or a top-level member), shared by the GeoJSON reader's parts. */
 import { isUtf8 } from 'node:buffer';
 import { FileUnreadableError } from '../errors.js';
-import type { SourceFeature } from '../features/types.js';
+import type { ReadWarning, SourceFeature } from '../features/types.js';
 import type { PrecisionCount } from './coordinate-precision.js';
 import { findJsonError } from './json-error-position.js';
 import type { FrameEvent } from './json-frame-scanner.js';
@@ -18,7 +18,7 @@ export function isUtf8Piece(event: FrameEvent): boolean {
  * says where they were (`prefix`: the member the piece is the value of). Geometry hints are
  * dropped: they were positions in the old bytes.
  */
-export function repairedPiece(event: FrameEvent, prefix?: string): { event: FrameEvent; warning: NonNullable<SourceFeature['readWarnings']>[number] } {
+export function repairedPiece(event: FrameEvent, prefix?: string): { event: FrameEvent; warning: ReadWarning } {
   const { buf, start, end } = event.bytes;
   const { bytes, warning } = repairJsonText(buf, start, end, event.offset, event.line, prefix);
   return { event: { ...event, bytes: { buf: bytes, start: 0, end: bytes.length }, geometryStart: -1, geometryEnd: -1 }, warning };
