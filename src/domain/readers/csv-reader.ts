@@ -54,19 +54,23 @@ export async function* readCsv(source: AsyncIterable<Buffer>, options: CsvReadOp
       if (consumed - rowStart > max) {
         throw new PayloadTooLargeError(`Row ${index + 1} (line ${info.lines}) of the CSV file is larger than the limit of ${max} bytes per feature.`, 'FEATURE_TOO_LARGE');
       }
+      // Almost always false: the rows of valid UTF-8 text cost one comparison here.
+      const read = !text.invalidBefore(consumed) ? undefined : !table
+        ? text.reread(rowStart, consumed, record, { delimiter }, (i) => `the name of column ${i + 1}`, ' in the header')
+        : text.reread(rowStart, consumed, record, { delimiter }, (i) => `column "${short(table!.header[i] ?? `${i + 1}`)}"`, ` in row ${index + 1}, line ${info.lines}`);
+      text.release(consumed);
       if (!table) {
-        const read = text.row(rowStart, consumed, record, { delimiter }, (i) => `the name of column ${i + 1}`, ' in the header');
         table = readHeader(read?.record ?? record, delimiter, limits, options.onLayout);
         if (read) table.headerWarning = read.warning;
         continue;
       }
       const row = `Row ${index + 1} (line ${info.lines})`;
-      const header = table.header;
-      const read = text.row(rowStart, consumed, record, { delimiter }, (i) => `column "${short(header[i] ?? `${i + 1}`)}"`, ` in row ${index + 1}, line ${info.lines}`);
       const feature = rowToFeature(table, read?.record ?? record, index++, row);
       // The header's own bytes are the first row's warning: its names are every row's property names.
-      const warnings = [...(index === 1 && table.headerWarning ? [table.headerWarning] : []), ...(read ? [read.warning] : [])];
-      if (warnings.length > 0) feature.readWarnings = warnings;
+      const headerWarning = index === 1 ? table.headerWarning : undefined;
+      if (read !== undefined || headerWarning !== undefined) {
+        feature.readWarnings = [headerWarning, read?.warning].filter((w): w is ReadWarning => w !== undefined);
+      }
       yield feature;
     }
   } catch (err) {

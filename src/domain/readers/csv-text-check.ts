@@ -36,19 +36,25 @@ export class CsvTextCheck {
     for (const offset of offsets) this.bad.push(offset);
   }
 
+  /** True when bytes that are not UTF-8 lie before stream offset `to` (in rows not yet released). */
+  invalidBefore(to: number): boolean {
+    return this.bad.length > 0 && this.bad[0] < to;
+  }
+
   /**
    * The row that csv-parse read from stream bytes [from, to), with the fields that held
-   * bytes that are not UTF-8 read again (and the warning naming them with `placeOf`), or
-   * undefined when all was UTF-8. `where` says which row, for the message. Forgets what
-   * lies before `to`.
+   * bytes that are not UTF-8 read again, and the warning naming them with `placeOf` (`where`
+   * says which row). Only for a row invalidBefore(to) said holds such bytes; undefined when
+   * none of them was in a field (nothing read was changed).
    */
-  row(from: number, to: number, record: string[], split: CsvSplitOptions, placeOf: (column: number) => string, where: string): { record: string[]; warning: ReadWarning } | undefined {
-    const hit = this.bad.length > 0 && this.bad[0] < to;
-    let result: { record: string[]; warning: ReadWarning } | undefined;
-    if (hit) result = this.reread(this.bytes(from, to), record, split, placeOf, where);
+  reread(from: number, to: number, record: string[], split: CsvSplitOptions, placeOf: (column: number) => string, where: string): { record: string[]; warning: ReadWarning } | undefined {
+    return this.split(this.bytes(from, to), record, split, placeOf, where);
+  }
+
+  /** Forgets the bytes before stream offset `to` (the rows up to there are read). */
+  release(to: number): void {
     while (this.bad.length > 0 && this.bad[0] < to) this.bad.shift();
     while (this.window.length > 0 && this.window[0].offset + this.window[0].chunk.length <= to) this.window.shift();
-    return result;
   }
 
   private bytes(from: number, to: number): Buffer {
@@ -57,7 +63,7 @@ export class CsvTextCheck {
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 
-  private reread(bytes: Buffer, record: string[], split: CsvSplitOptions, placeOf: (column: number) => string, where: string): { record: string[]; warning: ReadWarning } | undefined {
+  private split(bytes: Buffer, record: string[], split: CsvSplitOptions, placeOf: (column: number) => string, where: string): { record: string[]; warning: ReadWarning } | undefined {
     // Fields as Latin-1 strings are their bytes one to one; the split is the same, as
     // delimiters and quotes are ASCII in both.
     const rows = parse(bytes, {
