@@ -53,8 +53,10 @@ const BOM = [0xef, 0xbb, 0xbf];
 /**
  * Splits a GeoJSON document into its top-level members and `features` elements without
  * holding the file: a state machine for the top-level structure, and a depth/string
- * tracker that only finds where each piece ends (JSON.parse validates the piece itself).
- * Every state survives a chunk boundary, including a backslash that ends a chunk.
+ * tracker that only finds where each piece ends (JSON.parse validates the piece itself)
+ * and where it first nests deeper than the limit (FrameEvent.deepAt): as it walks every
+ * byte anyway, nothing recursive downstream ever sees a deeper value. Every state survives
+ * a chunk boundary, including a backslash that ends a chunk.
  */
 export class JsonFrameScanner {
   private state: St = St.Start;
