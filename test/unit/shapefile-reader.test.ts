@@ -130,7 +130,7 @@ describe('readShapefileZip: layers that are read', () => {
     assert.equal(features[0].properties.producer, 'Kouassi Adjoumani Éloi');
   });
 
-  it('reads Windows-1252\'s own characters (0x80–0x9F: €, curly quotes), which Node\'s decoder takes for Latin-1', async () => {
+  it('reads Windows-1252\'s own characters (0x80–0x9F: €, curly quotes), not Latin-1\'s controls', async () => {
     const parts = await unzipAll(await fixture('cp1252.zip'));
     const dbf = Buffer.from(parts.get('plots.dbf')!);
     const at = dbf.indexOf(Buffer.from('Kouassi Adjoumani \xc9loi', 'latin1'));

@@ -7,7 +7,7 @@ import { AppError, FileUnreadableError, PayloadTooLargeError } from '../errors.j
 import type { SourceFeature } from '../features/types.js';
 import { crsFromWkt, reprojectGeometry, type CrsTransform } from './crs/resolve-crs.js';
 import { encodingFromCpg, encodingFromLanguageDriver } from './shapefile/dbf-encoding.js';
-import { c1AsWindows1252, encodingOfLabel } from './text-encoding.js';
+import { encodingOfLabel } from './text-encoding.js';
 import { findLayer } from './shapefile/find-layer.js';
 import { ASSUMED_WGS84, crsWithoutPrj } from './shapefile/layer-crs.js';
 import { shpRecordGuard } from './shapefile/shp-record-guard.js';
@@ -124,8 +124,10 @@ async function dbfHeaderOf(dbfPath: string): Promise<{ languageDriver: number; f
     const head = Buffer.alloc(65536);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     if (bytesRead < 32) return { languageDriver: 0, fields: 0 };
+    // The descriptors end at the 0x0D, within the header length the file gives (bytes 8–9).
+    const end = Math.min(bytesRead, head.readUInt16LE(8));
     let fields = 0;
-    for (let at = 32; at < bytesRead && head[at] !== 0x0d; at += 32) fields++;
+    for (let at = 32; at + 32 <= end && head[at] !== 0x0d; at += 32) fields++;
     return { languageDriver: head[29], fields };
   } finally {
     await handle.close();
@@ -152,7 +154,7 @@ async function* readRecords(layer: OpenLayer, onLayout: ShapefileReadOptions['on
       crs = crsWithoutPrj(geometry, layer.name);
       report(crs);
     }
-    const properties = propertiesOf(next.value.properties, layer.encoding === 'windows-1252');
+    const properties = propertiesOf(next.value.properties);
     if (index === 0) {
       renames = restorableNames(properties);
       if (Object.keys(renames).length > 0) onLayout?.({ renamedColumns: renames });
@@ -191,16 +193,12 @@ function renameKeys(properties: Record<string, unknown>, renames: Record<string,
   return properties;
 }
 
-/**
- * dBASE values as JSON-friendly properties: strings without their padding, dates as
- * YYYY-MM-DD. `windows1252`: the library's decoder read the text as Latin-1 (Node's
- * TextDecoder does for windows-1252), so "€" and curly quotes are put back.
- */
-function propertiesOf(values: Record<string, unknown> | null | undefined, windows1252: boolean): Record<string, unknown> {
+/** dBASE values as JSON-friendly properties: strings without their padding, dates as YYYY-MM-DD. */
+function propertiesOf(values: Record<string, unknown> | null | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!values) return out;
   for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'string') out[key] = windows1252 ? c1AsWindows1252(value.trimEnd()) : value.trimEnd();
+    if (typeof value === 'string') out[key] = value.trimEnd();
     else if (value instanceof Date) out[key] = isBlankDate(value) ? null : isoDate(value);
     else out[key] = value;
   }

@@ -20,7 +20,7 @@ const C1_AS_1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030
 const C1 = /[\u0080-\u009f]/g;
 
 /** Text that was decoded as Latin-1, with its C1 controls as the windows-1252 characters of those bytes. */
-export function c1AsWindows1252(text: string): string {
+function c1AsWindows1252(text: string): string {
   C1.lastIndex = 0;
   return C1.test(text) ? text.replace(C1, (c) => C1_AS_1252[c.charCodeAt(0) - 0x80]) : text;
 }
