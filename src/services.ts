@@ -3,6 +3,7 @@ import type { Config } from './infra/config.js';
 import type { BlobStore, Stores } from './domain/ports.js';
 import { AuthService } from './domain/auth/auth-service.js';
 import { createFeatureChecker } from './domain/checks/check-feature.js';
+import type { FeatureLimits } from './domain/features/limits.js';
 import { CheckPool } from './domain/staging/check-pool.js';
 import { CollectionService } from './domain/collections/collection-service.js';
 import { StagingService } from './domain/staging/stage-collection.js';
@@ -40,8 +41,12 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   // Checks run in worker threads and on this one (every core by default); heaps may grow
   // further while a file is staged, so that the main thread's full collections are fewer.
   const stagingGrowth = config.stageHeapGrowthPercent > 0 ? config.stageHeapGrowthPercent : config.heapGrowthPercent;
+  const limits: FeatureLimits = {
+    maxProperties: config.maxProperties, maxPropertyNameChars: config.maxPropertyNameChars,
+    maxPropertyValueBytes: config.maxPropertyValueBytes, maxNestingDepth: config.maxNestingDepth,
+  };
   const checker = new CheckPool({
-    workers: config.checkWorkers, inline: await createFeatureChecker(),
+    workers: config.checkWorkers, inline: await createFeatureChecker({ limits }), limits,
     onStagingChange: (staging) => setHeapGrowth(staging ? stagingGrowth : config.heapGrowthPercent),
   });
   // Each upload task runs in a thread of its own with its own connection (task-thread.ts).
@@ -54,7 +59,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits }),
     staging: new StagingService(stores, blobs, checker, {
       maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, maxRowGroupBytes: config.maxRowGroupBytes,
-      issueLimit: config.stageIssueLimit,
+      issueLimit: config.stageIssueLimit, limits,
     }),
     uploads: new UploadService(stores, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),

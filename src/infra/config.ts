@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { LoginLimits } from '../domain/auth/login-throttle.js';
+import { DEFAULT_FEATURE_LIMITS as LIMITS, MIN_NESTING_DEPTH } from '../domain/features/limits.js';
 
 /** Everything Canopy reads from its environment, read once at start-up and passed in. */
 export interface Config {
@@ -16,6 +17,14 @@ export interface Config {
   maxFeatureBytes: number;
   /** Largest uncompressed GeoParquet row group read (413 beyond). */
   maxRowGroupBytes: number;
+  /** Properties per feature = columns per CSV header, DBF fields, Parquet columns (domain/features/limits.ts). */
+  maxProperties: number;
+  /** Characters of a property (column) name. */
+  maxPropertyNameChars: number;
+  /** UTF-8 bytes of one property value. */
+  maxPropertyValueBytes: number;
+  /** Arrays/objects nested in one feature's JSON (the feature object is 1). */
+  maxNestingDepth: number;
   /** Lifetime of a token from POST /refresh_token. */
   accessTokenTtlSeconds: number;
   /** Sign-in attempts allowed per window, per account and address, account and address (login-throttle.ts). */
@@ -130,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: intVar(env, 'CANOPY_MAX_UPLOAD_BYTES', 10 * 1024 * MiB, 1),
     maxFeatureBytes: intVar(env, 'CANOPY_MAX_FEATURE_BYTES', 16 * MiB, 1024),
     maxRowGroupBytes: intVar(env, 'CANOPY_MAX_ROW_GROUP_BYTES', 128 * MiB, 1024),
+    maxProperties: intVar(env, 'CANOPY_MAX_PROPERTIES', LIMITS.maxProperties, 10, 100_000),
+    maxPropertyNameChars: intVar(env, 'CANOPY_MAX_PROPERTY_NAME_CHARS', LIMITS.maxPropertyNameChars, 16, 65_536),
+    maxPropertyValueBytes: intVar(env, 'CANOPY_MAX_PROPERTY_VALUE_BYTES', LIMITS.maxPropertyValueBytes, 256, 1024 * MiB),
+    // Deeper than a few thousand, JSON.stringify and structured clone run out of stack.
+    maxNestingDepth: intVar(env, 'CANOPY_MAX_NESTING_DEPTH', LIMITS.maxNestingDepth, MIN_NESTING_DEPTH, 1000),
     accessTokenTtlSeconds: intVar(env, 'CANOPY_TOKEN_TTL_SECONDS', 3600, 60),
     loginLimits,
     loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 1000, 1, 1_000_000),

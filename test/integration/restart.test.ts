@@ -99,10 +99,10 @@ describe('a server stopped cleanly mid-upload', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-sigterm-'));
     try {
       const port = await freePort();
-      const env = { ...ADMIN, CANOPY_DATA_DIR: dataDir, CANOPY_LOAD_BATCH_SIZE: '50' };
+      const env = { ...ADMIN, CANOPY_DATA_DIR: dataDir, CANOPY_LOAD_BATCH_SIZE: '20' };
       let server = await start(env, port);
       let token = await tokenFor(server.url);
-      await stage(server.url, token, featureCollection(validPlots(10_000)), { name: 'calm' });
+      await stage(server.url, token, featureCollection(validPlots(20_000)), { name: 'calm' });
       const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: 'calm' })).json();
       await seenRunning(server.url, token, tasks.bq_task_id);
       await stopGracefully(server);

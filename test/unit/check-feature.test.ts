@@ -23,7 +23,7 @@ describe('catalogue', () => {
   it('is frozen and fills severity in makeIssue', () => {
     assert.ok(Object.isFrozen(ISSUE_CATALOGUE));
     assert.ok(Object.isFrozen(ISSUE_CATALOGUE.SPIKE));
-    assert.equal(ISSUE_CODES.length, 26);
+    assert.equal(ISSUE_CODES.length, 29);
     assert.deepEqual(makeIssue('SPIKE', 3, 'P-1', 'Msg.', [1, 2]), { feature: 3, plot_id: 'P-1', code: 'SPIKE', severity: 'warning', message: 'Msg.', location: [1, 2] });
     assert.equal('location' in makeIssue('RING_NOT_CLOSED', 0, null, 'Msg.'), false);
   });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ISSUE_CATALOGUE, ISSUE_CODES, isIssueCode, type IssueCode } from '../../src/domain/checks/catalogue.js';
 import { createFeatureChecker, type FeatureChecker } from '../../src/domain/checks/check-feature.js';
 import type { CheckedFeature, SourceFeature } from '../../src/domain/features/types.js';
+import { readGeoJson } from '../../src/domain/readers/geojson-reader.js';
 
 const ROOT = fileURLToPath(new URL('../fixtures/checks/', import.meta.url));
 
@@ -22,15 +23,21 @@ const LOCATED: readonly IssueCode[] = ['COORDINATES_OUT_OF_RANGE', 'RING_NOT_CLO
 
 interface Fixture { name: string; feature: SourceFeature; expectAlso: string[] }
 
-function load(dir: string): Fixture[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.geojson')).sort().map((name) => {
-    const json = JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
-      id?: string | number; properties?: Record<string, unknown> | null; geometry: unknown; expectAlso?: string[];
-    };
-    const feature: SourceFeature = { index: 0, geometry: json.geometry, properties: json.properties ?? {} };
-    if (json.id !== undefined) feature.id = json.id;
-    return { name, feature, expectAlso: json.expectAlso ?? [] };
-  });
+/**
+ * Each fixture is a lone Feature file read by the GeoJSON reader, as staging reads it, so
+ * the codes a reader raises (NESTING_TOO_DEEP, TEXT_ENCODING_INVALID) have fixtures too.
+ */
+async function load(dir: string): Promise<Fixture[]> {
+  const out: Fixture[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.geojson')).sort()) {
+    const bytes = readFileSync(join(dir, name));
+    const features: SourceFeature[] = [];
+    for await (const f of readGeoJson((async function* () { yield bytes; })(), { maxFeatureBytes: 1 << 24 })) features.push(f);
+    assert.equal(features.length, 1, `${name} is one Feature`);
+    const { expectAlso } = JSON.parse(bytes.toString('utf8')) as { expectAlso?: string[] };
+    out.push({ name, feature: features[0], expectAlso: expectAlso ?? [] });
+  }
+  return out;
 }
 
 function summary(result: CheckedFeature): string {
@@ -38,12 +45,14 @@ function summary(result: CheckedFeature): string {
 }
 
 const invalidCodes = readdirSync(join(ROOT, 'invalid')).sort();
+const validFixtures = await load(join(ROOT, 'valid'));
+const invalidFixtures = new Map(await Promise.all(invalidCodes.map(async (code) => [code, await load(join(ROOT, 'invalid', code))] as const)));
 let checker: FeatureChecker;
 before(async () => { checker = await createFeatureChecker(); });
 after(() => checker.close());
 
 describe('valid fixtures raise no issue', () => {
-  for (const { name, feature } of load(join(ROOT, 'valid'))) {
+  for (const { name, feature } of validFixtures) {
     it(name, () => {
       const result = checker.check(feature);
       assert.deepEqual(result.issues, [], summary(result));
@@ -58,7 +67,7 @@ describe('valid fixtures raise no issue', () => {
 for (const code of invalidCodes) {
   describe(`invalid/${code}`, () => {
     it('is a catalogue code', () => assert.ok(isIssueCode(code), `${code} is not in the catalogue`));
-    for (const { name, feature, expectAlso } of load(join(ROOT, 'invalid', code))) {
+    for (const { name, feature, expectAlso } of invalidFixtures.get(code) ?? []) {
       it(name, () => {
         const result = checker.check(feature);
         const issue = result.issues.find((i) => i.code === code);
@@ -82,7 +91,7 @@ describe('fixture coverage', () => {
   });
 
   it('gives the bow-tie a self-intersection location inside the plot', () => {
-    const [bowtie] = load(join(ROOT, 'invalid', 'SELF_INTERSECTION')).filter((f) => f.name === 'bowtie.geojson');
+    const [bowtie] = (invalidFixtures.get('SELF_INTERSECTION') ?? []).filter((f) => f.name === 'bowtie.geojson');
     const issue = checker.check(bowtie.feature).issues.find((i) => i.code === 'SELF_INTERSECTION');
     assert.ok(issue?.location);
     assert.match(issue.message, /Self-intersection/);

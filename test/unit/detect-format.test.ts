@@ -61,6 +61,9 @@ describe('detectFormat', () => {
     assert.match(refusal(Buffer.from([0x1f, 0x8b, 0x08, 0x00]), 'plots.geojson.gz').message, /gzip/);
     assert.match(refusal(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), 'plots.xls').message, /Excel/);
     assert.match(refusal(Buffer.from('\ufefflat\tlon\n', 'utf16le'), 'plots.txt').message, /UTF-16.*UTF-8/);
+    // Without a byte-order mark staging cannot know: the message says how to name the encoding.
+    assert.match(refusal(Buffer.from('latitude\tlongitude\n6.8\t-5.3\n', 'utf16le'), 'plots.txt').message, /UTF-16.*without a byte-order mark.*"encoding": "utf-16le"/);
+    assert.match(refusal(Buffer.from('latitude\tlongitude\n6.8\t-5.3\n', 'utf16le').swap16(), 'plots.txt').message, /UTF-16.*without a byte-order mark/);
   });
 
   it('calls an empty file unreadable rather than unsupported', () => {

@@ -8,7 +8,9 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import proj4 from 'proj4';
 import wkx from 'wkx';
 import { FileUnreadableError, PayloadTooLargeError, UnsupportedCrsError } from '../../src/domain/errors.js';
+import { DEFAULT_FEATURE_LIMITS, type FeatureLimits } from '../../src/domain/features/limits.js';
 import type { SourceFeature } from '../../src/domain/features/types.js';
+import { assertSchemaFits } from '../../src/domain/readers/geoparquet/schema-limits.js';
 import { readGeoParquet } from '../../src/domain/readers/geoparquet-reader.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'canopy-geoparquet-'));
@@ -38,13 +40,13 @@ async function* chunks(bytes: Buffer, size = 1000): AsyncGenerator<Buffer> {
 interface Run { features: SourceFeature[]; layout?: Record<string, unknown>; error?: unknown; scratch: string }
 
 /** Reads a file through a fresh scratch folder; returns what was yielded, the layout and any error. */
-async function read(bytes: Buffer, options: { maxRowGroupBytes?: number; maxFeatureBytes?: number; chunkSize?: number; decodeTimeoutMs?: number } = {}): Promise<Run> {
+async function read(bytes: Buffer, options: { maxRowGroupBytes?: number; maxFeatureBytes?: number; chunkSize?: number; decodeTimeoutMs?: number; limits?: FeatureLimits } = {}): Promise<Run> {
   const scratch = path.join(root, `scratch-${folders++}`);
   const run: Run = { features: [], scratch };
   try {
     const reader = readGeoParquet(chunks(bytes, options.chunkSize), {
       maxFeatureBytes: options.maxFeatureBytes ?? 1_000_000, scratchDir: scratch,
-      maxRowGroupBytes: options.maxRowGroupBytes, decodeTimeoutMs: options.decodeTimeoutMs, onLayout: (l) => { run.layout = l; },
+      maxRowGroupBytes: options.maxRowGroupBytes, decodeTimeoutMs: options.decodeTimeoutMs, onLayout: (l) => { run.layout = l; }, limits: options.limits,
     });
     for await (const f of reader) run.features.push(f);
   } catch (error) {
@@ -184,6 +186,42 @@ describe('readGeoParquet: geometry columns', () => {
     ], { kv: [geo({})] });
     const run = await read(bytes);
     assert.deepEqual(run.features[0].properties, { legacy_name: 'São Tomé' });
+  });
+});
+
+describe('readGeoParquet: limits', () => {
+  const columns = (n: number, name = (i: number) => `c${i}`): Column[] => [
+    { name: 'geometry', type: 'BYTE_ARRAY', data: [wkb(square(-1.5, 6.8))] },
+    ...Array.from({ length: n }, (_, i): Column => ({ name: name(i), type: 'INT32', data: [i] })),
+  ];
+
+  it('refuses more property columns than CANOPY_MAX_PROPERTIES before reading a row (413)', async () => {
+    const limits = { ...DEFAULT_FEATURE_LIMITS, maxProperties: 3 };
+    assert.equal((await read(parquet(columns(3), { kv: [geo({})] }), { limits })).error, undefined);
+    const run = await read(parquet(columns(6), { kv: [geo({})] }), { limits });
+    const error = errorOf(run, PayloadTooLargeError);
+    assert.equal(error.code, 'PROPERTY_LIMIT_EXCEEDED');
+    assert.match(error.message, /7 columns, over this server's limit of 3 properties per feature \(CANOPY_MAX_PROPERTIES\)/);
+    assert.equal(run.features.length, 0);
+    assertScratchEmpty(run);
+  });
+
+  it('refuses a column name longer than CANOPY_MAX_PROPERTY_NAME_CHARS', async () => {
+    const run = await read(parquet(columns(1, () => 'n'.repeat(300)), { kv: [geo({})] }), { limits: DEFAULT_FEATURE_LIMITS });
+    assert.equal(errorOf(run, PayloadTooLargeError).code, 'PROPERTY_LIMIT_EXCEEDED');
+    assertScratchEmpty(run);
+  });
+
+  it('refuses a schema nested deeper than CANOPY_MAX_NESTING_DEPTH from the flat list, without recursion', () => {
+    const depth = 100_000;
+    const schema = [
+      ...Array.from({ length: depth }, (_, i) => ({ name: `g${i}`, num_children: 1 })),
+      { name: 'leaf', type: 'INT32' },
+    ];
+    assert.throws(() => assertSchemaFits({ schema } as never, DEFAULT_FEATURE_LIMITS),
+      (e: unknown) => e instanceof PayloadTooLargeError && e.code === 'NESTING_TOO_DEEP');
+    const flat = [{ name: 'root', num_children: 2 }, { name: 'list', num_children: 1 }, { name: 'element', type: 'INT32' }, { name: 'x', type: 'INT32' }];
+    assert.doesNotThrow(() => assertSchemaFits({ schema: flat } as never, DEFAULT_FEATURE_LIMITS));
   });
 });
 

@@ -45,7 +45,7 @@ async function* chunksOf(bytes: Buffer, size = 512): AsyncGenerator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-interface ReadOptions { maxFeatureBytes?: number; limits?: Partial<ZipLimits> }
+interface ReadOptions { maxFeatureBytes?: number; limits?: Partial<ZipLimits>; maxFields?: number; encoding?: string }
 
 async function read(zip: Buffer, options: ReadOptions = {}): Promise<{ features: SourceFeature[]; layout?: Record<string, unknown> }> {
   const features: SourceFeature[] = [];
@@ -55,7 +55,7 @@ async function read(zip: Buffer, options: ReadOptions = {}): Promise<{ features:
       maxFeatureBytes: options.maxFeatureBytes ?? 1_000_000,
       scratchDir: scratch,
       onLayout: (l) => { assert.equal(layout, undefined, 'onLayout is called once'); layout = l; },
-      limits: options.limits,
+      limits: options.limits, maxFields: options.maxFields, encoding: options.encoding,
     });
     for await (const feature of reader) features.push(feature);
   } finally {
@@ -128,6 +128,30 @@ describe('readShapefileZip: layers that are read', () => {
     const { features, layout } = await read(await fixture('cp1252.zip'));
     assert.equal(layout?.encoding, 'windows-1252');
     assert.equal(features[0].properties.producer, 'Kouassi Adjoumani Éloi');
+  });
+
+  it('reads Windows-1252\'s own characters (0x80–0x9F: €, curly quotes), not Latin-1\'s controls', async () => {
+    const parts = await unzipAll(await fixture('cp1252.zip'));
+    const dbf = Buffer.from(parts.get('plots.dbf')!);
+    const at = dbf.indexOf(Buffer.from('Kouassi Adjoumani \xc9loi', 'latin1'));
+    dbf[at + 18] = 0x80; // "É" → "€"
+    dbf[at + 7] = 0x92; // " " → "’"
+    parts.set('plots.dbf', dbf);
+    const { features } = await read(buildZip([...parts].map(([name, data]) => ({ name, data }))));
+    assert.equal(features[0].properties.producer, 'Kouassi’Adjoumani €loi');
+  });
+
+  it('reads the .dbf in the encoding the user names, over its .cpg', async () => {
+    const { features, layout } = await read(await fixture('wgs84.zip'), { encoding: 'latin1' });
+    assert.equal(layout?.encoding, 'windows-1252');
+    assert.equal(features[0].properties.producer, 'Kouassi Adjoumani Ã‰loi', 'the UTF-8 bytes of "É" read as Windows-1252');
+  });
+
+  it('refuses a .dbf with more fields than the limit (CANOPY_MAX_PROPERTIES) before reading a record', async () => {
+    const error = await readError(await fixture('wgs84.zip'), { maxFields: 2 });
+    assert.equal(error.status, 413);
+    assert.equal(error.code, 'PROPERTY_LIMIT_EXCEEDED');
+    assert.match(error.message, /\.dbf\) has \d+ fields, over this server's limit of 2 properties per feature \(CANOPY_MAX_PROPERTIES\)/);
   });
 
   it('without a .cpg, follows the .dbf language driver byte GDAL writes (87: Latin-1)', async () => {

@@ -12,6 +12,8 @@ export interface IssueDefinition {
 }
 
 const entries = {
+  NESTING_TOO_DEEP: { severity: 'error', title: 'Arrays/objects nested deeper than the limit; the feature was not read' },
+  PROPERTY_LIMIT_EXCEEDED: { severity: 'error', title: 'Too many properties, or a property name or value too long' },
   GEOMETRY_MISSING: { severity: 'error', title: 'Null or empty geometry' },
   GEOMETRY_TYPE_UNSUPPORTED: { severity: 'error', title: 'Geometry type not accepted (LineString, MultiLineString, unknown)' },
   COORDINATES_MALFORMED: { severity: 'error', title: 'Wrong nesting, non-numbers or NaN in coordinates' },
@@ -23,6 +25,7 @@ const entries = {
   INVALID_AFTER_TRUNCATION: { severity: 'error', title: 'Invalid once coordinates are cut to 6 decimals' },
   POINT_AREA_OUT_OF_RANGE: { severity: 'error', title: 'Point Area outside 0.0001–4 ha' },
   POLYGON_REQUIRED: { severity: 'error', title: 'Point given for a plot over 4 ha' },
+  TEXT_ENCODING_INVALID: { severity: 'warning', title: 'Text that is not UTF-8, read as Windows-1252' },
   AXIS_ORDER_SUSPECT: { severity: 'warning', title: 'Longitude and latitude look swapped' },
   OUTSIDE_DECLARED_COUNTRY: { severity: 'warning', title: 'Plot is not in its ProducerCountry' },
   COUNTRY_CODE_INVALID: { severity: 'warning', title: 'ProducerCountry is not an ISO 3166-1 alpha-2 code' },

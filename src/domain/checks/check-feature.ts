@@ -3,6 +3,7 @@
  * rule only where the earlier ones leave something meaningful to check (no GEOS on an
  * unclosed ring, no area on a bow-tie). GEOS starts once per checker; `check` is synchronous.
  */
+import { DEFAULT_FEATURE_LIMITS, type FeatureLimits } from '../features/limits.js';
 import type { CheckedFeature, PlotGeometry, SourceFeature } from '../features/types.js';
 import { geodesicAreaHa, roundAreaHa } from './area.js';
 import { bboxOf } from './bbox.js';
@@ -19,6 +20,7 @@ import { polygonsOf, type Finding } from './rules/finding.js';
 import { checkHoles } from './rules/holes.js';
 import { checkPointArea, pointAreaHa } from './rules/point-area.js';
 import { checkPrecision } from './rules/precision.js';
+import { checkPropertyLimits } from './rules/property-limits.js';
 import { checkPropertyNames } from './rules/property-names.js';
 import { checkRings } from './rules/rings.js';
 import { checkSpikes } from './rules/spike.js';
@@ -30,6 +32,8 @@ import { checkValidity } from './rules/validity.js';
 export interface FeatureCheckerOptions {
   /** The property holding the file's own plot ID, when the user named one. */
   idColumn?: string;
+  /** What one feature's properties may hold (default DEFAULT_FEATURE_LIMITS). */
+  limits?: FeatureLimits;
 }
 
 /** Checks features one at a time with one GEOS context. */
@@ -100,17 +104,22 @@ function checkGeometry(feature: SourceFeature, declared: DeclaredArea, validator
   return outcome;
 }
 
-function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn: string | undefined): CheckedFeature {
-  const plotId = findPlotId(feature.properties, feature.id, idColumn);
-  const declared = readDeclaredArea(feature.properties);
+function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn: string | undefined, limits: FeatureLimits): CheckedFeature {
   const findings: Finding[] = [];
+  // Over a limit, the properties are neither checked nor kept (rules/property-limits.ts).
+  const overLimit = checkPropertyLimits(feature.properties, limits);
+  const properties = overLimit === null ? feature.properties : {};
+  add(findings, overLimit);
+  if (feature.readWarnings !== undefined) findings.push(...feature.readWarnings);
+  const plotId = findPlotId(properties, feature.id, idColumn);
+  const declared = readDeclaredArea(properties);
   const { geometry, areaHa, text } = checkGeometry(feature, declared, validator, findings);
   add(findings, checkAreaIsNumber(declared));
-  findings.push(...checkPropertyNames(feature.properties));
-  add(findings, checkCountryCode(feature.properties));
+  findings.push(...checkPropertyNames(properties));
+  add(findings, checkCountryCode(properties));
   const bbox = geometry === null ? null : bboxOf(geometry);
   // Only a usable geometry has a place to compare with ProducerCountry.
-  if (geometry !== null) findings.push(...checkDeclaredCountry(feature.properties, geometry, bbox));
+  if (geometry !== null) findings.push(...checkDeclaredCountry(properties, geometry, bbox));
 
   const issues = findings.map((f) => makeIssue(f.code, feature.index, plotId, f.message, f.location));
   if (issues.length > 1) issues.sort(compareIssues);
@@ -119,7 +128,7 @@ function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn
     plotId,
     geometry,
     ...(text === undefined ? {} : { geometryText: text }),
-    properties: feature.properties,
+    properties,
     issues,
     valid: !issues.some((i) => i.severity === 'error'),
     areaHa,
@@ -131,8 +140,9 @@ function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn
 export async function createFeatureChecker(options: FeatureCheckerOptions = {}): Promise<FeatureChecker> {
   const validator = await createPolygonValidator();
   const { idColumn } = options;
+  const limits = options.limits ?? DEFAULT_FEATURE_LIMITS;
   return {
-    check: (feature, column) => checkWith(feature, validator, column ?? idColumn),
+    check: (feature, column) => checkWith(feature, validator, column ?? idColumn, limits),
     close: () => validator.close(),
   };
 }

@@ -38,9 +38,14 @@ export interface SourceFeature {
    * staging copies the bytes without decoding them; valid only while that buffer is).
    */
   geometryText?: string | Uint8Array;
-  /** A reader-level problem with this one feature (e.g. a CSV row with a bad number). */
-  readProblem?: { code: 'COORDINATES_MALFORMED' | 'GEOMETRY_MISSING' | 'GEOMETRY_TYPE_UNSUPPORTED'; message: string };
+  /** A reader-level problem with this one feature (e.g. a CSV row with a bad number): the feature is unusable. */
+  readProblem?: { code: 'COORDINATES_MALFORMED' | 'GEOMETRY_MISSING' | 'GEOMETRY_TYPE_UNSUPPORTED' | 'NESTING_TOO_DEEP'; message: string };
+  /** What the reader had to do to read this feature and the user must know (e.g. text that was not UTF-8). */
+  readWarnings?: ReadWarning[];
 }
+
+/** A reader-level warning on one feature; it becomes an issue of that code. */
+export interface ReadWarning { code: 'TEXT_ENCODING_INVALID'; message: string }
 
 /**
  * A GeoJSON feature a reader found but left unparsed: its bytes and where they sit in the

@@ -1,7 +1,10 @@
 import wkx from 'wkx';
 import { UnsupportedCrsError } from '../errors.js';
 import type { SourceFeature } from '../features/types.js';
+import { DEFAULT_FEATURE_LIMITS } from '../features/limits.js';
 import { countTextNumbers, EXPECTED_DECIMALS, geometryPrecision, type PrecisionCount } from './coordinate-precision.js';
+import { nestingExcess } from './json-depth.js';
+import { nestingTooDeep } from './read-problems.js';
 
 type ReadProblem = NonNullable<SourceFeature['readProblem']>;
 export type CellResult =
@@ -42,15 +45,18 @@ const WKT_TYPES = /^(POINT|MULTIPOINT|LINESTRING|MULTILINESTRING|POLYGON|MULTIPO
 
 /**
  * Reads a geometry cell: WKT or EWKT (the usual), a GeoJSON geometry object, or hex WKB
- * as PostGIS and QGIS export it. `where` names the row and column for messages.
+ * as PostGIS and QGIS export it. `where` names the row and column for messages; a GeoJSON
+ * object nested deeper than `maxDepth` is reported, not parsed.
  */
-export function parseGeometryCell(text: string, where: string): CellResult {
+export function parseGeometryCell(text: string, where: string, maxDepth = DEFAULT_FEATURE_LIMITS.maxNestingDepth): CellResult {
   const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
   const malformed = (why: string): CellResult => ({ problem: { code: 'COORDINATES_MALFORMED', message: `${where}: "${shown}" ${why}.` } });
   try {
     if (text.startsWith('{')) {
-      const geometry: unknown = JSON.parse(text);
       const bytes = Buffer.from(text);
+      // The cell is the geometry member of its feature: one level less than a feature may nest.
+      if (nestingExcess(bytes, 0, bytes.length, maxDepth - 1) >= 0) return { problem: nestingTooDeep(where, maxDepth) };
+      const geometry: unknown = JSON.parse(text);
       return { geometry, precision: geometryPrecision(bytes, 0, bytes.length) };
     }
     if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 && text.length >= 18) {

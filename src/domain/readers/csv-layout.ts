@@ -25,21 +25,50 @@ export function normalise(name: string): string {
   return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 }
 
+const COMMA = 0x2c, SEMICOLON = 0x3b, TAB = 0x09, QUOTE = 0x22;
+
 /**
- * Picks the delimiter from the header line: the most frequent of `,` `;` and tab outside
- * quotes. A header with none of them is one column, read with ",".
+ * Picks the delimiter from the header line's bytes as they arrive: the most frequent of `,`
+ * `;` and tab outside quotes (a header with none of them is one column, read with ",").
+ * Counting first bounds the columns before csv-parse builds any (CANOPY_MAX_PROPERTIES).
  */
-export function sniffDelimiter(headerLine: string): CsvDelimiter {
-  const counts = { ',': 0, ';': 0, '\t': 0 };
-  let quoted = false;
-  for (const ch of headerLine) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+export class HeaderDelimiters {
+  private quoted = false;
+  private comma = 0;
+  private semicolon = 0;
+  private tab = 0;
+
+  /** Counts bytes [start, end) of the header line; returns the most columns a delimiter would give so far. */
+  count(buf: Uint8Array, start: number, end: number): number {
+    let quoted = this.quoted, comma = this.comma, semicolon = this.semicolon, tab = this.tab;
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c === QUOTE) quoted = !quoted;
+      else if (quoted) continue;
+      else if (c === COMMA) comma++;
+      else if (c === SEMICOLON) semicolon++;
+      else if (c === TAB) tab++;
+    }
+    this.quoted = quoted; this.comma = comma; this.semicolon = semicolon; this.tab = tab;
+    return Math.max(comma, semicolon, tab) + 1;
   }
-  // Ties go to tab, then ";": a header that has both "," and ";" once is more likely European.
-  let best: CsvDelimiter = ',';
-  for (const d of ['\t', ';', ','] as const) if (counts[d] > counts[best]) best = d;
-  return best;
+
+  /** The most frequent; a tie goes to "," over the others, and to tab over ";". */
+  delimiter(): CsvDelimiter {
+    let best: CsvDelimiter = ',';
+    let most = this.comma;
+    if (this.tab > most) { best = '\t'; most = this.tab; }
+    if (this.semicolon > most) best = ';';
+    return best;
+  }
+}
+
+/** The delimiter of a header line (HeaderDelimiters on its text). */
+export function sniffDelimiter(headerLine: string): CsvDelimiter {
+  const counter = new HeaderDelimiters();
+  const bytes = Buffer.from(headerLine, 'utf8');
+  counter.count(bytes, 0, bytes.length);
+  return counter.delimiter();
 }
 
 /** Finds the geometry columns in the header, or explains which names it looked for. */

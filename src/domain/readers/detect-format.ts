@@ -24,7 +24,10 @@ export function detectFormat(head: Buffer, filename?: string, mimeType?: string)
   if (startsWith(head, [0x00, 0x00, 0x27, 0x0a])) throw unsupported('This is a bare .shp file; zip it together with its .shx, .dbf and .prj files.');
   if (startsWith(head, [0x1f, 0x8b])) throw unsupported('This file is gzip-compressed; upload the file itself, or a .zip for a Shapefile.');
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) throw unsupported('This is an old-style Excel workbook (.xls); save the sheet as CSV.');
-  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) throw unsupported('This text is UTF-16 ("Unicode text"); save it as UTF-8 (in Excel: "CSV UTF-8").');
+  // Staging decodes UTF-16 with a byte-order mark before this (decode-text.ts); without one it cannot tell.
+  if (looksLikeUtf16(head)) {
+    throw unsupported('This text looks like UTF-16 ("Unicode text") without a byte-order mark; stage it again with "encoding": "utf-16le" (or "utf-16be") in request_data, or save it as UTF-8 (in Excel: "CSV UTF-8").');
+  }
   if (startsWith(head, [0x66, 0x67, 0x62, 0x03])) throw unsupported('FlatGeobuf files are not read.'); // "fgb\x03"
 
   let i = startsWith(head, [0xef, 0xbb, 0xbf]) ? 3 : 0;
@@ -49,6 +52,20 @@ function zipKind(head: Buffer, ext: string): DetectedFormat {
   }
   if (ext === 'kmz' || firstEntry.toLowerCase().endsWith('.kml')) throw unsupported('KMZ files are not read; export the plots as GeoJSON.');
   return 'shapefile';
+}
+
+/** A UTF-16 BOM, or ASCII text with a NUL before or after every character (at least 8 of them). */
+function looksLikeUtf16(head: Buffer): boolean {
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return true;
+  const n = Math.min(head.length, 64) & ~1;
+  if (n < 16) return false;
+  const printable = (b: number): boolean => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
+  let le = true, be = true;
+  for (let i = 0; i < n; i += 2) {
+    le &&= printable(head[i]) && head[i + 1] === 0;
+    be &&= head[i] === 0 && printable(head[i + 1]);
+  }
+  return le || be;
 }
 
 /** No NUL bytes and almost no other control characters: text in some 8-bit or UTF-8 encoding. */

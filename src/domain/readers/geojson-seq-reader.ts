@@ -1,6 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { FileUnreadableError, PayloadTooLargeError } from '../errors.js';
-import type { SourceFeature } from '../features/types.js';
+import { DEFAULT_FEATURE_LIMITS } from '../features/limits.js';
+import type { ReadWarning, SourceFeature } from '../features/types.js';
 import { featurePrecision, geometryPrecision } from './coordinate-precision.js';
+import { nestingExcess } from './json-depth.js';
+import { fileSpot, nestingTooDeep, repairJsonText, unreadFeature } from './read-problems.js';
 
 const RS = 0x1e; // RFC 8142 record separator
 const NL = 0x0a;
@@ -24,22 +28,48 @@ export function looksLikeGeoJsonSeq(head: Buffer): boolean {
   }
 }
 
-/** Reads GeoJSONSeq: one Feature (or bare geometry) per line, each bounded by maxFeatureBytes. */
-export async function* readGeoJsonSeq(source: AsyncIterable<Buffer>, options: { maxFeatureBytes: number }): AsyncGenerator<SourceFeature> {
+/**
+ * Reads GeoJSONSeq: one Feature (or bare geometry) per line, each bounded by maxFeatureBytes.
+ * A line nested deeper than `maxNestingDepth` is reported, not parsed; text that is not
+ * UTF-8 is read as Windows-1252 with a warning on its feature.
+ */
+export async function* readGeoJsonSeq(source: AsyncIterable<Buffer>, options: { maxFeatureBytes: number; maxNestingDepth?: number }): AsyncGenerator<SourceFeature> {
+  const maxDepth = options.maxNestingDepth ?? DEFAULT_FEATURE_LIMITS.maxNestingDepth;
   let parts: Buffer[] = [];
   let partBytes = 0;
   let line = 0;
   let index = 0;
+  let offset = 0; // file offset of the line being taken
   const take = (piece: Buffer): SourceFeature | null => {
     line++;
-    const buf = parts.length === 0 ? piece : Buffer.concat([...parts, piece]);
+    let buf = parts.length === 0 ? piece : Buffer.concat([...parts, piece]);
+    const lineOffset = offset;
+    offset += buf.length + 1;
     parts = [];
     partBytes = 0;
-    let start = 0;
+    let start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // a UTF-8 BOM (also where files were joined)
     let end = buf.length;
-    while (start < end && (buf[start] === RS || buf[start] <= 0x20 || buf[start] === 0xef || buf[start] === 0xbb || buf[start] === 0xbf)) start++;
+    while (start < end && (buf[start] === RS || buf[start] <= 0x20)) start++;
     while (end > start && buf[end - 1] <= 0x20) end--;
     if (start === end) return null;
+    const deep = nestingExcess(buf, start, end, maxDepth);
+    if (deep >= 0) {
+      const problem = nestingTooDeep(`Line ${line} (feature ${index})`, maxDepth, fileSpot(lineOffset + deep, line));
+      return unreadFeature(index++, problem);
+    }
+    let warning: ReadWarning | undefined;
+    if (!isUtf8(buf.subarray(start, end))) {
+      const repaired = repairJsonText(buf, start, end, lineOffset + start, line);
+      ({ warning } = repaired);
+      buf = repaired.bytes;
+      start = 0;
+      end = buf.length;
+    }
+    const feature = parseLine(buf, start, end);
+    if (warning !== undefined) feature.readWarnings = [warning];
+    return feature;
+  };
+  const parseLine = (buf: Buffer, start: number, end: number): SourceFeature => {
     let value: { type?: unknown; geometry?: unknown; properties?: unknown; id?: unknown };
     try {
       value = JSON.parse(buf.toString('utf8', start, end));

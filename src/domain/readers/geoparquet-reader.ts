@@ -1,11 +1,13 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parquetMetadataAsync, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { AppError, FileUnreadableError } from '../errors.js';
+import { DEFAULT_FEATURE_LIMITS, type FeatureLimits } from '../features/limits.js';
 import type { SourceFeature } from '../features/types.js';
 import { findGeometryColumn, topLevelColumns, type GeometryColumn } from './geoparquet/geometry-column.js';
 import { propertyValue, readGeometryCell } from './geoparquet/parquet-cells.js';
 import { DecodeFailure, RowGroupDecoder } from './geoparquet/row-group-decoder.js';
 import { assertRowGroupsFit, DEFAULT_MAX_ROW_GROUP_BYTES, RowGroupColumns, rowGroupBytes, rowGroupTooLarge } from './geoparquet/row-groups.js';
+import { assertSchemaFits } from './geoparquet/schema-limits.js';
 import { spoolToScratch, type SpoolFile } from './geoparquet/spool-file.js';
 
 export interface GeoParquetReadOptions {
@@ -18,6 +20,8 @@ export interface GeoParquetReadOptions {
   maxRowGroupBytes?: number;
   /** Longest one row group may take to decode before the file is taken as corrupt (default 60 s). */
   decodeTimeoutMs?: number;
+  /** Columns, their names and nesting (schema-limits.ts); a geometry text cell's nesting too. */
+  limits?: FeatureLimits;
 }
 
 const DEFAULT_DECODE_TIMEOUT_MS = 60_000;
@@ -58,6 +62,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
   try {
     const file: AsyncBuffer = { byteLength: spool.size, slice: (start, end) => spool.slice(start, end) };
     const metadata = await readFooter(spool, file);
+    if (options.limits !== undefined) assertSchemaFits(metadata, options.limits);
     const { geometry, properties, all } = describeColumns(metadata);
     assertRowGroupsFit(metadata, options.maxRowGroupBytes ?? DEFAULT_MAX_ROW_GROUP_BYTES);
     options.onLayout?.({
@@ -70,6 +75,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
       rowGroups: metadata.row_groups.length,
     });
     const columns = [geometry.name, ...properties];
+    const maxDepth = options.limits?.maxNestingDepth ?? DEFAULT_FEATURE_LIMITS.maxNestingDepth;
     const groups = rowRanges(metadata);
     if (groups.length === 0) return;
     decoder = new RowGroupDecoder(spool.path, {
@@ -89,7 +95,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
         // A whole group is in memory, so a consumer that never waits on I/O would turn it into
         // features in one run of microtasks; let the event loop (HTTP, timers) in now and then.
         if (row % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToEventLoop();
-        yield rowToFeature(row, (column) => table.value(column, row), geometry, properties, options.maxFeatureBytes);
+        yield rowToFeature(row, (column) => table.value(column, row), geometry, properties, options.maxFeatureBytes, maxDepth);
       }
     }
   } finally {
@@ -98,13 +104,13 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
   }
 }
 
-function rowToFeature(index: number, cell: (column: string) => unknown, geometry: GeometryColumn, properties: string[], maxFeatureBytes: number): SourceFeature {
+function rowToFeature(index: number, cell: (column: string) => unknown, geometry: GeometryColumn, properties: string[], maxFeatureBytes: number, maxDepth: number): SourceFeature {
   const values: Record<string, unknown> = {};
   for (const name of properties) {
     const value = propertyValue(cell(name));
     if (value !== undefined) values[name] = value;
   }
-  const read = readGeometryCell(cell(geometry.name), geometry, `Row ${index + 1}, column "${geometry.name}"`, maxFeatureBytes);
+  const read = readGeometryCell(cell(geometry.name), geometry, `Row ${index + 1}, column "${geometry.name}"`, maxFeatureBytes, maxDepth);
   const feature: SourceFeature = { index, geometry: read.problem ? null : read.geometry, properties: values };
   if (read.problem) feature.readProblem = read.problem;
   else if (read.precision) feature.precision = read.precision;

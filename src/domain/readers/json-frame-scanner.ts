@@ -1,4 +1,5 @@
 import { FileUnreadableError, PayloadTooLargeError } from '../errors.js';
+import { DEFAULT_FEATURE_LIMITS } from '../features/limits.js';
 
 /** A run of bytes: one chunk's sub-range, or a concatenation when the piece spanned chunks. */
 export interface ByteSlice { buf: Buffer; start: number; end: number }
@@ -24,6 +25,12 @@ export interface FrameEvent {
    */
   geometryStart: number;
   geometryEnd: number;
+  /**
+   * The file offset and line of the first "[" or "{" that nests deeper than the limit, or
+   * -1: such a piece must not be parsed (the reader reports it instead, NESTING_TOO_DEEP).
+   */
+  deepAt: number;
+  deepLine: number;
 }
 
 // States between pieces; CAPTURE covers every piece whose bytes we keep.
@@ -46,8 +53,10 @@ const BOM = [0xef, 0xbb, 0xbf];
 /**
  * Splits a GeoJSON document into its top-level members and `features` elements without
  * holding the file: a state machine for the top-level structure, and a depth/string
- * tracker that only finds where each piece ends (JSON.parse validates the piece itself).
- * Every state survives a chunk boundary, including a backslash that ends a chunk.
+ * tracker that only finds where each piece ends (JSON.parse validates the piece itself)
+ * and where it first nests deeper than the limit (FrameEvent.deepAt): as it walks every
+ * byte anyway, nothing recursive downstream ever sees a deeper value. Every state survives
+ * a chunk boundary, including a backslash that ends a chunk.
  */
 export class JsonFrameScanner {
   private state: St = St.Start;
@@ -76,8 +85,16 @@ export class JsonFrameScanner {
   private geometryOpen = -1;
   private geometryStart = -1;
   private geometryEnd = -1;
+  // The piece's nesting limit, counted from its own first bracket, and where it was first passed.
+  private depthLimit = 0;
+  private deepAt = -1;
+  private deepLine = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * `maxDepth` counts from the top-level object: a feature in `features` may nest that deep
+   * (itself being 1), a top-level member's value one less.
+   */
+  constructor(private readonly maxBytes: number, private readonly maxDepth = DEFAULT_FEATURE_LIMITS.maxNestingDepth) {}
 
   /** Scans one chunk, appending every piece that completes in it to `out`. */
   push(chunk: Buffer, out: FrameEvent[]): void {
@@ -182,6 +199,8 @@ export class JsonFrameScanner {
     this.esc = false;
     this.geometryName = false;
     this.geometryOpen = this.geometryStart = this.geometryEnd = -1;
+    this.depthLimit = target === Target.Element ? this.maxDepth : this.maxDepth - 1;
+    this.deepAt = -1;
     return from;
   }
 
@@ -191,6 +210,7 @@ export class JsonFrameScanner {
     let end = -1;
     if (this.cap === Cap.Container) {
       let depth = this.depth, line = this.line;
+      const limit = this.depthLimit;
       if (this.inStr) {
         i = this.stringEnd(chunk, i);
         if (i < 0) return n;
@@ -215,6 +235,8 @@ export class JsonFrameScanner {
           if (depth === 1) this.geometryName = i - from === 9 && isGeometryName(chunk, from);
         } else if (k === OUT_OPEN) {
           if (++depth === 2) this.memberOpened(chunk, i);
+          // Only counted here, so the piece's end is still found however deep it goes.
+          else if (depth > limit && this.deepAt < 0) { this.deepAt = this.offset + i - 1; this.deepLine = line; }
         } else if (k === OUT_CLOSE) {
           if (--depth < 2) {
             if (depth === 0) { end = i; break; }
@@ -286,7 +308,10 @@ export class JsonFrameScanner {
       this.key = this.decodeKey(bytes);
       this.state = St.Colon;
     } else if (this.target === Target.Member) {
-      out.push({ kind: 'member', key: this.key, index: -1, bytes, offset: this.capOffset, line: this.capLine, geometryStart: -1, geometryEnd: -1 });
+      out.push({
+        kind: 'member', key: this.key, index: -1, bytes, offset: this.capOffset, line: this.capLine, geometryStart: -1, geometryEnd: -1,
+        deepAt: this.deepAt, deepLine: this.deepLine,
+      });
       this.state = St.AfterMember;
     } else {
       const found = this.geometryEnd >= 0;
@@ -294,6 +319,7 @@ export class JsonFrameScanner {
       out.push({
         kind: 'element', key: 'features', index: this.featureCount++, bytes, offset: this.capOffset, line: this.capLine,
         geometryStart: found ? this.geometryStart + shift : -1, geometryEnd: found ? this.geometryEnd + shift : -1,
+        deepAt: this.deepAt, deepLine: this.deepLine,
       });
       this.state = St.AfterElem;
     }

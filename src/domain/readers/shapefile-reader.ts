@@ -3,10 +3,11 @@ import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as shapefile from 'shapefile';
-import { AppError, FileUnreadableError } from '../errors.js';
+import { AppError, FileUnreadableError, PayloadTooLargeError } from '../errors.js';
 import type { SourceFeature } from '../features/types.js';
 import { crsFromWkt, reprojectGeometry, type CrsTransform } from './crs/resolve-crs.js';
 import { encodingFromCpg, encodingFromLanguageDriver } from './shapefile/dbf-encoding.js';
+import { encodingOfLabel } from './text-encoding.js';
 import { findLayer } from './shapefile/find-layer.js';
 import { ASSUMED_WGS84, crsWithoutPrj } from './shapefile/layer-crs.js';
 import { shpRecordGuard } from './shapefile/shp-record-guard.js';
@@ -23,6 +24,10 @@ export interface ShapefileReadOptions {
   /** Told once which layer, text encoding and CRS were used, before the first feature with a geometry. */
   onLayout?: (layout: Record<string, unknown>) => void;
   limits?: Partial<ZipLimits>;
+  /** Most .dbf fields (CANOPY_MAX_PROPERTIES): a table with more refuses the file. */
+  maxFields?: number;
+  /** The encoding the user named (a WHATWG label): the .dbf is read with it, whatever its .cpg says. */
+  encoding?: string;
 }
 
 /** The library's record source (its GeoJSON types come from @types/geojson, which we do not depend on). */
@@ -52,7 +57,7 @@ export async function* readShapefileZip(source: AsyncIterable<Buffer>, options: 
   const work = await mkdtemp(path.join(options.scratchDir, 'shapefile-'));
   let layer: OpenLayer | undefined;
   try {
-    layer = await openLayer(source, work, options.maxFeatureBytes, limits);
+    layer = await openLayer(source, work, options, limits);
     yield* readRecords(layer, options.onLayout);
   } finally {
     // Runs on success, on error and when the consumer stops early (generator return).
@@ -61,7 +66,8 @@ export async function* readShapefileZip(source: AsyncIterable<Buffer>, options: 
   }
 }
 
-async function openLayer(source: AsyncIterable<Buffer>, work: string, maxFeatureBytes: number, limits: ZipLimits): Promise<OpenLayer> {
+async function openLayer(source: AsyncIterable<Buffer>, work: string, options: ShapefileReadOptions, limits: ZipLimits): Promise<OpenLayer> {
+  const { maxFeatureBytes } = options;
   const zipPath = path.join(work, 'upload.zip');
   await pipeline(source, createWriteStream(zipPath, { flags: 'wx' })); // waits for the disk: backpressure
   const { zip, entries } = await openArchive(zipPath, limits);
@@ -74,7 +80,7 @@ async function openLayer(source: AsyncIterable<Buffer>, work: string, maxFeature
     const cpg = await text(parts.cpg);
     // Decided before the large parts are unpacked, so an unknown CRS is refused at once.
     const crs = prj === undefined || prj.trim() === '' ? undefined : crsFromWkt(prj);
-    const encoding = cpg === undefined ? undefined : encodingFromCpg(cpg);
+    const encoding = options.encoding !== undefined ? encodingOfLabel(options.encoding) : cpg === undefined ? undefined : encodingFromCpg(cpg);
 
     const shpPath = path.join(work, 'layer.shp');
     await unpackToFile(zip, parts.shp, shpPath, budget, shpRecordGuard(maxFeatureBytes));
@@ -83,8 +89,14 @@ async function openLayer(source: AsyncIterable<Buffer>, work: string, maxFeature
       dbfPath = path.join(work, 'layer.dbf');
       await unpackToFile(zip, parts.dbf, dbfPath, budget);
     }
+    const dbf = dbfPath === undefined ? undefined : await dbfHeaderOf(dbfPath);
+    if (dbf !== undefined && options.maxFields !== undefined && dbf.fields > options.maxFields) {
+      throw new PayloadTooLargeError(
+        `The Shapefile's attribute table (.dbf) has ${dbf.fields} fields, over this server's limit of ${options.maxFields} properties per feature (CANOPY_MAX_PROPERTIES); keep only the fields the plots need.`,
+        'PROPERTY_LIMIT_EXCEEDED');
+    }
     // No .cpg: the .dbf's language driver byte (what GDAL writes: 87 = Latin-1), else UTF-8.
-    const chosen = encoding ?? (dbfPath === undefined ? undefined : encodingFromLanguageDriver(await languageDriverOf(dbfPath))) ?? 'utf-8';
+    const chosen = encoding ?? (dbf === undefined ? undefined : encodingFromLanguageDriver(dbf.languageDriver)) ?? 'utf-8';
     return { name: parts.shp.name, source: await openShapefile(parts.shp.name, shpPath, dbfPath, chosen), crs, encoding: chosen };
   } finally {
     zip.close();
@@ -101,13 +113,22 @@ async function openShapefile(name: string, shpPath: string, dbfPath: string | un
   }
 }
 
-/** Byte 29 of the .dbf header (dBASE IV language driver ID). */
-async function languageDriverOf(dbfPath: string): Promise<number> {
+/**
+ * Byte 29 of the .dbf header (dBASE IV language driver ID), and how many fields the table
+ * has: its 32-byte field descriptors, up to the 0x0D that ends them (at most 2,046, as the
+ * header's length is 16 bits).
+ */
+async function dbfHeaderOf(dbfPath: string): Promise<{ languageDriver: number; fields: number }> {
   const handle = await open(dbfPath, 'r');
   try {
-    const head = Buffer.alloc(32);
-    const { bytesRead } = await handle.read(head, 0, 32, 0);
-    return bytesRead === 32 ? head[29] : 0;
+    const head = Buffer.alloc(65536);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    if (bytesRead < 32) return { languageDriver: 0, fields: 0 };
+    // The descriptors end at the 0x0D, within the header length the file gives (bytes 8–9).
+    const end = Math.min(bytesRead, head.readUInt16LE(8));
+    let fields = 0;
+    for (let at = 32; at + 32 <= end && head[at] !== 0x0d; at += 32) fields++;
+    return { languageDriver: head[29], fields };
   } finally {
     await handle.close();
   }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser, type HashSeeds, type PlotSummary } from '../checks/cross-feature/index.js';
 import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
@@ -257,11 +258,13 @@ export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, 
   // Staged lines are about as long as the features' own text.
   const packer = new OutcomePacker(batch.count, batch.bytes.length + 64 * 1024);
   const { places, bytes } = batch;
+  // One look at the whole batch; only a batch with text that is not UTF-8 checks each feature.
+  const allUtf8 = isUtf8(bytes);
   for (let k = 0; k < batch.count; k++) {
     const p = k * PLACE_WIDTH;
     const from = places[p + 1];
     const feature = from < 0 ? batch.parsed![k]!
-      : parseFeatureBytes(places[p], bytes.subarray(from, from + places[p + 2]), places[p + 3], places[p + 4], places[p + 5], places[p + 6]);
+      : parseFeatureBytes(places[p], bytes.subarray(from, from + places[p + 2]), places[p + 3], places[p + 4], places[p + 5], places[p + 6], !allUtf8);
     packer.add(k, checker, summariser, feature, options);
   }
   return packer.finish();

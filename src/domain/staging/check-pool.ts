@@ -9,6 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser } from '../checks/cross-feature/index.js';
+import type { FeatureLimits } from '../features/limits.js';
 import type { ReadFeature } from '../features/types.js';
 import { startWorker } from '../workers/start-worker.js';
 import { fromWireError } from '../workers/wire-error.js';
@@ -23,6 +24,8 @@ export interface CheckPoolOptions {
   workers: number;
   /** The calling thread's own checker: it takes a batch whenever every worker is busy. */
   inline: FeatureChecker;
+  /** The limits the workers' checkers apply (the inline checker's own, as it was made with). */
+  limits?: FeatureLimits;
   /** Features per batch (default 256): large enough that messaging costs little. */
   batchFeatures?: number;
   /** Batches queued per worker (default 2): one being checked, one waiting. */
@@ -71,10 +74,10 @@ class PoolWorker {
   /** True once the worker has started (its GEOS and modules loaded, ~0.3 s): until then batches are checked by the pool's thread. */
   ready = false;
 
-  constructor(youngGenerationMb: number) {
+  constructor(youngGenerationMb: number, limits: FeatureLimits | undefined) {
     // The old generation is capped too: a batch is small, so more would mean a leak, not a big file.
     this.worker = startWorker(import.meta.url, 'check-worker', {
-      workerData: { finished: this.finished },
+      workerData: { finished: this.finished, limits },
       resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: youngGenerationMb },
     });
     this.worker.unref();
@@ -237,7 +240,7 @@ export class CheckPool implements OutcomeSource {
     for (let i = this.workers.length - 1; i >= 0; i--) {
       if (this.workers[i].dead) this.retiredBatches += this.workers.splice(i, 1)[0].batches;
     }
-    while (this.workers.length < this.options.workers) this.workers.push(new PoolWorker(this.youngGenerationMb));
+    while (this.workers.length < this.options.workers) this.workers.push(new PoolWorker(this.youngGenerationMb, this.options.limits));
     return this.workers.reduce((best, w) => (w.unfinished < best.unfinished ? w : best));
   }
 

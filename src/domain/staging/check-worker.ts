@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFeatureChecker } from '../checks/check-feature.js';
+import type { FeatureLimits } from '../features/limits.js';
 import { PlotSummariser } from '../checks/cross-feature/index.js';
 import { runOverlapJob, type OverlapJob, type OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
 import { toWireError, type WireError } from '../workers/wire-error.js';
@@ -16,8 +17,8 @@ export type CheckReply = { id: number; batch: CheckedBatch } | { id: number; ove
 
 const port = parentPort!;
 /** Finished batches, read by the pool to see how many this worker still holds (check-pool.ts). */
-const finished = (workerData as { finished: Int32Array }).finished;
-const checker = await createFeatureChecker();
+const { finished, limits } = workerData as { finished: Int32Array; limits?: FeatureLimits };
+const checker = await createFeatureChecker({ limits });
 const summariser = new PlotSummariser();
 
 port.on('message', (request: CheckRequest) => {

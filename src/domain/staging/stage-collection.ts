@@ -4,6 +4,8 @@ import { AppError, ConflictError, FileUnreadableError, PayloadTooLargeError } fr
 import type { Issue } from '../features/types.js';
 import type { BlobStore, BlobWriter, CollectionRecord, Stores } from '../ports.js';
 import type { OutcomeSource } from './check-outcome.js';
+import type { FeatureLimits } from '../features/limits.js';
+import { asUtf8 } from '../readers/decode-text.js';
 import { detectFormat } from '../readers/detect-format.js';
 import { openReader, type FileFormat } from '../readers/open-reader.js';
 import { SourceTap } from './source-tap.js';
@@ -17,6 +19,8 @@ export interface StageSource {
   mimeType?: string;
   /** The property (column) holding the file's own plot IDs, when the user names one. */
   idColumn?: string;
+  /** The text encoding the user names (a WHATWG label), for CSV, GeoJSON and a Shapefile's .dbf. */
+  encoding?: string;
 }
 
 export interface StageMeta {
@@ -54,6 +58,7 @@ export interface StagingOptions {
   maxFeatureBytes: number;
   maxRowGroupBytes: number;
   issueLimit: number;
+  limits: FeatureLimits;
 }
 
 /** Stage: read a supplier file as a stream, check every feature, keep file, report and plots. */
@@ -85,12 +90,16 @@ export class StagingService {
 
   private async readAndCheck(source: StageSource, tap: SourceTap, writers: IngestedFile['writers']): Promise<IngestedFile> {
     if (source.idColumn !== undefined) assertIdColumn(source.idColumn);
-    const head = await tap.head();
-    if (head.length === 0) throw new FileUnreadableError('The file is empty.');
+    const raw = await tap.head();
+    if (raw.length === 0) throw new FileUnreadableError('The file is empty.');
+    // The copy kept is the file as sent; the readers get it as UTF-8.
+    const { head, chunks, decodedFrom } = asUtf8(raw, tap.chunks(), source.encoding);
     const format = detectFormat(head, source.filename, source.mimeType);
     const layout: Record<string, unknown> = source.idColumn ? { idColumn: source.idColumn } : {};
-    const reader = openReader(format, tap.chunks(), {
-      maxFeatureBytes: this.options.maxFeatureBytes, maxRowGroupBytes: this.options.maxRowGroupBytes, scratchDir: this.blobs.scratchDir(), onLayout: (l) => Object.assign(layout, l),
+    if (decodedFrom !== undefined) layout.encoding = decodedFrom;
+    const reader = openReader(format, chunks, {
+      maxFeatureBytes: this.options.maxFeatureBytes, maxRowGroupBytes: this.options.maxRowGroupBytes, scratchDir: this.blobs.scratchDir(),
+      limits: this.options.limits, encoding: source.encoding, onLayout: (l) => Object.assign(layout, l),
     });
     const totals = await checkFeatures(reader, this.checker, writers, { idColumn: source.idColumn, issueLimit: this.options.issueLimit, scratchDir: this.blobs.scratchDir() });
     await tap.drain();

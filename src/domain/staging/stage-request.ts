@@ -17,6 +17,8 @@ export interface StageRequest {
   name?: string;
   description?: string | null;
   idColumn?: string;
+  /** A WHATWG encoding label for the file's text; the label itself is checked where the file is read. */
+  encoding?: string;
 }
 
 const invalid = (detail: string) => new BadRequestError(detail, 'INVALID_REQUEST_DATA');
@@ -27,6 +29,12 @@ export function assertIdColumn(value: unknown): string {
   const idColumn = value.trim();
   assertSafeName('id_column', idColumn, { maxChars: STAGE_REQUEST_LIMITS.idColumnChars });
   return idColumn;
+}
+
+/** The encoding a user named: a string (whether it names a known encoding is checked where the file is read). */
+export function assertEncodingLabel(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 64) throw invalid('encoding must be the name of a text encoding, such as "windows-1252".');
+  return value.trim();
 }
 
 /**
@@ -44,8 +52,9 @@ export function readRequestData(raw: unknown, into: StageRequest): void {
     }
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('request_data must be a JSON object.');
-  const { collection_name: name, description, id_column: idColumn } = data as Record<string, unknown>;
+  const { collection_name: name, description, id_column: idColumn, encoding } = data as Record<string, unknown>;
   if (idColumn !== undefined && idColumn !== null) into.idColumn = assertIdColumn(idColumn);
+  if (encoding !== undefined && encoding !== null) into.encoding = assertEncodingLabel(encoding);
   if (name !== undefined) {
     if (typeof name !== 'string') throw invalid('collection_name must be a string.');
     into.name = name;

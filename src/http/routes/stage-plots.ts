@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { BadRequestError, UnsupportedFormatError } from '../../domain/errors.js';
 import type { IngestedFile, StageMeta } from '../../domain/staging/stage-collection.js';
-import { assertIdColumn, assertStageMeta, readRequestData, STAGE_REQUEST_LIMITS, type StageRequest } from '../../domain/staging/stage-request.js';
+import { assertEncodingLabel, assertIdColumn, assertStageMeta, readRequestData, STAGE_REQUEST_LIMITS, type StageRequest } from '../../domain/staging/stage-request.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
@@ -22,6 +22,7 @@ function takeField(name: string, value: unknown, into: StageRequest): void {
   else if (name === 'collection_name') into.name = String(value);
   else if (name === 'description') into.description = String(value);
   else if (name === 'id_column') into.idColumn = assertIdColumn(value);
+  else if (name === 'encoding') into.encoding = assertEncodingLabel(value);
 }
 
 /** The form limits of /stage_plots (build-app registers the multipart parser with them). */
@@ -70,7 +71,7 @@ export function registerStagePlots(app: App, services: Services): void {
             throw err;
           }
         }
-        ingested = await services.staging.ingest({ stream: part.stream, filename: part.filename, mimeType: part.mimeType, idColumn: said.idColumn });
+        ingested = await services.staging.ingest({ stream: part.stream, filename: part.filename, mimeType: part.mimeType, idColumn: said.idColumn, encoding: said.encoding });
       }
     } catch (err) {
       if (ingested) await services.staging.discard(ingested);

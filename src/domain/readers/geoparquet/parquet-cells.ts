@@ -10,7 +10,7 @@ import type { GeometryColumn } from './geometry-column.js';
  * readProblem for that row; the file goes on. Binary coordinates have no written digits,
  * so only WKT text in WGS 84 carries a precision count.
  */
-export function readGeometryCell(value: unknown, column: GeometryColumn, where: string, maxFeatureBytes: number): CellResult {
+export function readGeometryCell(value: unknown, column: GeometryColumn, where: string, maxFeatureBytes: number, maxDepth?: number): CellResult {
   if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '') || (value instanceof Uint8Array && value.length === 0)) {
     return { problem: { code: 'GEOMETRY_MISSING', message: `${where} has no geometry: the cell is empty.` } };
   }
@@ -21,8 +21,8 @@ export function readGeometryCell(value: unknown, column: GeometryColumn, where: 
   let cell: CellResult;
   // WKB starts with its byte-order flag (0 or 1); WKT/EWKT/hex text starts with a printable character.
   if (value instanceof Uint8Array && !(value[0] >= 0x20 && value[0] < 0x7f)) cell = parseWkb(value, column, where);
-  else if (value instanceof Uint8Array) cell = parseGeometryCell(new TextDecoder().decode(value).trim(), where);
-  else if (typeof value === 'string') cell = parseGeometryCell(value.trim(), where);
+  else if (value instanceof Uint8Array) cell = parseGeometryCell(new TextDecoder().decode(value).trim(), where, maxDepth);
+  else if (typeof value === 'string') cell = parseGeometryCell(value.trim(), where, maxDepth);
   else return { problem: { code: 'COORDINATES_MALFORMED', message: `${where} holds a ${typeof value}, not WKB or WKT.` } };
   if (cell.problem || column.crs.isWgs84) return cell;
   return { geometry: reprojectGeometry(cell.geometry, column.crs) }; // text precision of projected metres says nothing about degrees
