@@ -28,6 +28,8 @@ const count = Number(values.count ?? process.env.CANOPY_FUZZ_COUNT ?? 10_000);
 const timeoutMs = Number(values.timeout);
 const corpus = await loadCorpus();
 const target = values['in-process'] ? await inProcessTarget() : await spawnedTarget();
+// The server is our child: stop it with us.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void target.close().finally(() => process.exit(130)));
 console.log(`canopy fuzz: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${target.label}, data in ${target.dataDir}`);
 
 let failed = false;

@@ -9,7 +9,7 @@ import type { SeedFile } from './corpus.js';
 import { knownFailure, type KnownFailure } from './known-failures.js';
 import { stageRequest } from './multipart.js';
 import { writeReplay } from './replay-file.js';
-import { blobFiles, runCase, type Failure } from './run-case.js';
+import { runCase, settleBlobs, type Failure } from './run-case.js';
 import type { FuzzTarget } from './target.js';
 
 export interface CampaignOptions {
@@ -117,10 +117,12 @@ export async function runCampaign(target: FuzzTarget, corpus: SeedFile[], option
     if ((index + 1) % 500 === 0) log(`  ${index + 1}/${options.count} cases, ${((index + 1) / ((performance.now() - started) / 1000)).toFixed(1)}/s, ${groups.size} failure groups, server RSS ${(target.rssBytes() / 2 ** 20).toFixed(0)} MB`);
   }
   const seconds = (performance.now() - started) / 1000;
-  // Give the server a moment to finish any clean-up and its collector to run, as it would between users.
+  // A hung request may still be at work: wait for the server to finish it and clean up (its
+  // hang is already a failure), then give its collector a moment, as it would have between users.
+  const hung = [...groups.values()].some((g) => g.failure.kind === 'hang');
+  const blobsLeft = await settleBlobs(target.dataDir, (files) => files, hung ? 120_000 : 5000);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   rss.end = target.rssBytes();
-  const blobsLeft = blobFiles(target.dataDir);
   if (options.shrinkMs > 0) {
     for (const group of groups.values()) {
       if (group.known) continue;

@@ -3,7 +3,7 @@ import type { SeedFile, SeedFormat } from './corpus.js';
 import { BYTE_MUTATIONS } from './mutate-bytes.js';
 import { CONTAINER_MUTATIONS } from './mutate-containers.js';
 import { TEXT_MUTATIONS } from './mutate-text.js';
-import { multipartCase, stageRequest, type Expectation, type FileUpload } from './multipart.js';
+import { MULTIPART_KINDS, multipartCase, stageRequest, type Expectation, type FileUpload } from './multipart.js';
 import type { RawRequest } from './raw-http.js';
 import { Rng } from './rng.js';
 
@@ -26,6 +26,7 @@ export interface FuzzCase {
 }
 
 const TEXT: SeedFormat[] = ['geojson', 'geojsonseq', 'csv'];
+const MULTIPART_EVERY = 6;
 const FORMATS: SeedFormat[] = ['geojson', 'geojsonseq', 'csv', 'shapefile', 'geoparquet'];
 
 /** The primary mutation of a file of this format, by its family. */
@@ -59,9 +60,11 @@ export function generateCase(corpus: SeedFile[], seed: number, index: number): F
   const collectionName = `fuzz-${seed}-${index}`;
   const format = rng.pick(FORMATS);
   const source = rng.pick(corpus.filter((s) => s.format === format));
-  if (rng.chance(0.15)) {
+  // Every sixth case is a broken request, its kind in turn, so a short run meets every kind.
+  if (index % MULTIPART_EVERY === MULTIPART_EVERY - 1) {
     const upload = { ...fileLabel(source, rng), bytes: source.bytes };
-    const mp = multipartCase(collectionName, upload, rng);
+    const kind = MULTIPART_KINDS[Math.floor(index / MULTIPART_EVERY) % MULTIPART_KINDS.length];
+    const mp = multipartCase(collectionName, upload, rng, kind);
     return { seed, index, source: source.name, format, mutations: [mp.mutation], details: [mp.detail], collectionName, request: mp.request, expect: mp.expect, checkText: false };
   }
   const first = mutateFile(source, rng, corpus);

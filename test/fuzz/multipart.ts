@@ -66,8 +66,14 @@ export interface MultipartCase {
 
 const VALID: Expectation = { statuses: [200], why: 'the request is well formed' };
 
-/** One broken (or unusually shaped but valid) /stage_plots request around `file`. */
-export function multipartCase(name: string, file: FileUpload, rng: Rng): MultipartCase {
+export const MULTIPART_KINDS = [
+  'mp-no-boundary', 'mp-unterminated', 'mp-two-files', 'mp-giant-part-header', 'mp-giant-http-header', 'mp-garbage',
+  'mp-wrong-boundary', 'mp-lf-only', 'mp-empty-body', 'mp-long-boundary', 'mp-no-file', 'mp-file-first', 'mp-request-data',
+  'mp-many-fields', 'mp-content-type', 'mp-chunked', 'mp-part-headers', 'mp-filename', 'mp-content-encoding', 'mp-preamble',
+] as const;
+
+/** One broken (or unusually shaped but valid) /stage_plots request of this kind around `file`. */
+export function multipartCase(name: string, file: FileUpload, rng: Rng, kind: (typeof MULTIPART_KINDS)[number]): MultipartCase {
   const B = 'fuzzboundary7MA4YWxkTrZu0gW';
   const good = stageRequest(name, file, B);
   const headers = (contentType: string | null): [string, string][] =>
@@ -77,11 +83,6 @@ export function multipartCase(name: string, file: FileUpload, rng: Rng): Multipa
   const make = (mutation: string, detail: string, request: Partial<RawRequest>, expect?: Expectation): MultipartCase =>
     ({ mutation, detail, request: { ...good, ...request }, expect });
 
-  const kind = rng.pick([
-    'mp-no-boundary', 'mp-unterminated', 'mp-two-files', 'mp-giant-part-header', 'mp-giant-http-header', 'mp-garbage',
-    'mp-wrong-boundary', 'mp-lf-only', 'mp-empty-body', 'mp-long-boundary', 'mp-no-file', 'mp-file-first', 'mp-request-data',
-    'mp-many-fields', 'mp-content-type', 'mp-chunked', 'mp-part-headers', 'mp-filename', 'mp-content-encoding', 'mp-preamble',
-  ] as const);
   switch (kind) {
     case 'mp-no-boundary':
       return make(kind, 'multipart/form-data without a boundary parameter', { headers: headers(rng.pick(['multipart/form-data', 'multipart/form-data; boundary=', 'multipart/form-data; charset=utf-8'])) });

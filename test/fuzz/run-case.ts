@@ -41,7 +41,7 @@ export function blobFiles(dataDir: string): string[] {
 }
 
 /** Waits (briefly) for the blob folder to satisfy `ok`; returns the files that break it, or none. */
-async function settleBlobs(dataDir: string, unexpected: (files: string[]) => string[], waitMs = 3000): Promise<string[]> {
+export async function settleBlobs(dataDir: string, unexpected: (files: string[]) => string[], waitMs = 3000): Promise<string[]> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const bad = unexpected(blobFiles(dataDir));
@@ -108,7 +108,7 @@ export async function runCase(target: FuzzTarget, c: FuzzCase, timeoutMs: number
     result.code = typeof body?.code === 'string' ? body.code : undefined;
     const detail = typeof body?.detail === 'string' ? body.detail : outcome.body.toString('utf8').slice(0, 300);
     if (outcome.status >= 500) {
-      failures.push({ kind: '5xx', status: outcome.status, code: result.code, detail, serverError: target.loggedError(body?.request_id) });
+      failures.push({ kind: '5xx', status: outcome.status, code: result.code, detail, serverError: await target.loggedError(body?.request_id) });
     } else if (outcome.status >= 400 && (typeof body?.detail !== 'string' || typeof body?.code !== 'string')) {
       failures.push({ kind: 'shape', status: outcome.status, detail: `not {detail, code}: ${JSON.stringify(outcome.body.toString('latin1').slice(0, 200))}` });
     }
@@ -119,7 +119,7 @@ export async function runCase(target: FuzzTarget, c: FuzzCase, timeoutMs: number
   }
 
   if (!target.alive()) {
-    failures.push({ kind: 'crash', detail: 'the server process died', serverError: target.loggedError() });
+    failures.push({ kind: 'crash', detail: 'the server process died', serverError: await target.loggedError() });
     await target.restart();
     return result;
   }
@@ -138,7 +138,8 @@ export async function runCase(target: FuzzTarget, c: FuzzCase, timeoutMs: number
     const deleted = await call(target, 'DELETE', `/collections/${collectionId}`).then((r) => r.status, (e: Error) => e.name);
     if (deleted !== 204) failures.push({ kind: 'follow-up', detail: `DELETE /collections/${collectionId} answered ${deleted}` });
   }
-  const left = await settleBlobs(target.dataDir, (files) => files.filter((f) => !known.has(f)));
+  // After a hang the request may still be at work; the hang is the failure to report.
+  const left = outcome.kind === 'hang' ? [] : await settleBlobs(target.dataDir, (files) => files.filter((f) => !known.has(f)));
   if (left.length > 0) {
     failures.push({ kind: 'leak', status: result.status, detail: `${collectionId ? 'deleted collection' : `refused file (${result.status ?? outcome.kind})`} left ${left.length} file(s): ${left.slice(0, 5).join(', ')}` });
   }

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig } from '../../src/infra/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { crash, freePort, spawnServer, type ServerProcess } from '../helpers/server-process.js';
+import { crash, freePort, spawnServer, stopGracefully, type ServerProcess } from '../helpers/server-process.js';
 
 export interface FuzzTarget {
   label: string;
@@ -20,8 +20,8 @@ export interface FuzzTarget {
   /** The server's resident memory now, in bytes. */
   rssBytes(): number;
   alive(): boolean;
-  /** The server's logged error for a 500's request id (or the last one logged), for the report. */
-  loggedError(requestId?: string): string | undefined;
+  /** The server's logged error for a 500's request id (without one: the last one logged), for the report. */
+  loggedError(requestId?: string): Promise<string | undefined>;
   /** Starts the server again on the same data folder (after a crash). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -56,8 +56,15 @@ class ErrorLog {
     }
   }
 
-  find(requestId?: string): string | undefined {
-    return (requestId && this.records.find((r) => r.requestId === requestId)?.text) || this.records.at(-1)?.text;
+  /** The record of this request id, waiting a moment for the line to come through the pipe. */
+  async find(requestId?: string): Promise<string | undefined> {
+    if (!requestId) return this.records.at(-1)?.text;
+    for (let i = 0; i < 40; i++) {
+      const found = this.records.find((r) => r.requestId === requestId);
+      if (found) return found.text;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return undefined;
   }
 }
 
@@ -117,14 +124,15 @@ export async function spawnedTarget(env: Record<string, string> = {}): Promise<F
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     },
     alive: () => server.child.exitCode === null && server.child.signalCode === null,
-    loggedError: (id) => log.find(id) ?? server.output().split('\n').filter((l) => l.trim()).slice(-5).join(' | '),
+    // Without a request id (the process died): the last lines it wrote.
+    loggedError: async (id) => (await log.find(id)) ?? (id ? undefined : server.output().split('\n').filter((l) => l.trim()).slice(-3).join(' | ').slice(0, 600)),
     async restart() {
       await crash(server);
       server = await start();
       target.label = `canopy serve (pid ${server.child.pid})`;
     },
     async close() {
-      await crash(server);
+      await stopGracefully(server);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
