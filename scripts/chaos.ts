@@ -1,5 +1,5 @@
 /**
- * npm run chaos [-- --plots 50000] [--rounds 20] [--seed S] [--phase stage|upload|delete] [--round N] [--formats geojson,csv]
+ * npm run chaos [-- --plots 50000] [--rounds 20] [--seed S] [--phase stage|upload|delete] [--round N] [--formats geojson,csv] [--kill-at MS]
  *
  * The crash campaign: `canopy serve` from dist/ is killed with SIGKILL at seeded moments of
  * staging, uploading and deleting big generated files (bench/generate-plots.ts, every format
@@ -20,7 +20,7 @@ import { deleteRound, PHASES, stageOk, stageRound, uploadAndWait, uploadRound, t
 const { values } = parseArgs({
   options: {
     plots: { type: 'string', default: '50000' }, rounds: { type: 'string', default: '20' }, seed: { type: 'string' },
-    phase: { type: 'string', multiple: true }, round: { type: 'string' }, formats: { type: 'string', default: FORMATS.join(',') },
+    phase: { type: 'string', multiple: true }, round: { type: 'string' }, 'kill-at': { type: 'string' }, formats: { type: 'string', default: FORMATS.join(',') },
   },
 });
 const plots = Number(values.plots);
@@ -36,6 +36,8 @@ const dataDir = path.join(work, 'data');
 console.log(`generating files in ${work}`);
 const generated = await generateFiles(work, plots, formats);
 const server = await ChaosServer.create(dataDir);
+// The server is our child: stop it with us.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.kill().finally(() => process.exit(130)));
 
 /** Times each operation once, uninterrupted: its counts, and the window the kills land in. */
 async function calibrate(format: Format): Promise<PlotFile> {
@@ -69,7 +71,7 @@ for (const phase of phases) {
     const file = files[round % files.length];
     let result: RoundResult;
     try {
-      result = await runners[phase](server, file, seed, round);
+      result = await runners[phase](server, file, seed, round, values['kill-at'] === undefined ? undefined : Number(values['kill-at']));
     } catch (err) {
       result = { phase, round, format: file.format, killAfterMs: -1, midWork: false, problems: [`the round broke off: ${(err as Error).message}`] };
       // Carry on from a running server whatever state the round left it in.
@@ -78,7 +80,7 @@ for (const phase of phases) {
     results.push(result);
     const mark = result.problems.length === 0 ? 'recovered' : `FAILED: ${result.problems.join('; ')}`;
     console.log(`  ${phase} ${String(round).padStart(2)} ${result.format.padEnd(10)} kill at ${String(result.killAfterMs).padStart(5)} ms${result.midWork ? ' (mid-work)' : ' (after it finished)'}: ${mark}`);
-    if (result.problems.length > 0) console.log(`    reproduce: npm run chaos -- --seed ${seed} --plots ${plots} --phase ${phase} --round ${round} --formats ${formats.join(',')}`);
+    if (result.problems.length > 0) console.log(`    reproduce: npm run chaos -- --seed ${seed} --plots ${plots} --phase ${phase} --round ${round} --formats ${formats.join(',')} --kill-at ${result.killAfterMs}`);
   }
 }
 

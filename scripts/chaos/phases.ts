@@ -74,9 +74,9 @@ async function checkFetch(server: ChaosServer, problems: string[], file: PlotFil
   if (n !== file.validCount) problems.push(`/fetch_plots gives ${n} plots, the valid count is ${file.validCount}`);
 }
 
-export async function stageRound(server: ChaosServer, file: PlotFile, seed: number, round: number): Promise<RoundResult> {
+export async function stageRound(server: ChaosServer, file: PlotFile, seed: number, round: number, killAt?: number): Promise<RoundResult> {
   const name = `stage-${round}`;
-  const killAfterMs = killDelayMs(seed, 'stage', round, file.seconds.stage);
+  const killAfterMs = killAt ?? killDelayMs(seed, 'stage', round, file.seconds.stage);
   const problems: string[] = [];
   let answered = false;
   const request = server.stage(file.path, file.mimeType, name).then(async (r) => { await r.arrayBuffer(); answered = true; }, () => undefined);
@@ -94,10 +94,10 @@ export async function stageRound(server: ChaosServer, file: PlotFile, seed: numb
   return { phase: 'stage', round, format: file.format, killAfterMs, midWork: !answered, problems };
 }
 
-export async function uploadRound(server: ChaosServer, file: PlotFile, seed: number, round: number): Promise<RoundResult> {
+export async function uploadRound(server: ChaosServer, file: PlotFile, seed: number, round: number, killAt?: number): Promise<RoundResult> {
   const name = `upload-${round}`;
   const staged = await stageOk(server, file, name);
-  const killAfterMs = killDelayMs(seed, 'upload', round, file.seconds.upload);
+  const killAfterMs = killAt ?? killDelayMs(seed, 'upload', round, file.seconds.upload);
   const problems: string[] = [];
   const started = await server.json<{ bq_task_id: string; ee_task_id: string }>('POST', '/upload_plots', { filename: staged.collection_id, skip_invalid: true });
   if (started.status !== 200) throw new Error(`upload ${name}: ${started.status} ${JSON.stringify(started.body)}`);
@@ -117,7 +117,7 @@ export async function uploadRound(server: ChaosServer, file: PlotFile, seed: num
 }
 
 /** Even rounds delete an uploaded collection; odd rounds delete one whose upload is running. */
-export async function deleteRound(server: ChaosServer, file: PlotFile, seed: number, round: number): Promise<RoundResult> {
+export async function deleteRound(server: ChaosServer, file: PlotFile, seed: number, round: number, killAt?: number): Promise<RoundResult> {
   const duringUpload = round % 2 === 1;
   const name = `upload-${round}`;
   let row = duringUpload ? undefined : collections(server.dataDir).find((c) => c.name === name && c.live_load_id);
@@ -133,7 +133,7 @@ export async function deleteRound(server: ChaosServer, file: PlotFile, seed: num
   }
   if (!row) throw new Error(`no collection to delete in round ${round}`);
   const id = row.id;
-  const killAfterMs = killDelayMs(seed, 'delete', round, file.seconds.delete);
+  const killAfterMs = killAt ?? killDelayMs(seed, 'delete', round, file.seconds.delete);
   const problems: string[] = [];
   let answered = false;
   const request = server.api('DELETE', `/collections/${id}`).then(async (r) => { await r.arrayBuffer(); answered = r.status === 204; }, () => undefined);
