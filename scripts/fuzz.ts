@@ -1,5 +1,5 @@
 /**
- * npm run fuzz [-- --count N] [--seed S] [--in-process] [--timeout MS] [--shrink MS]
+ * npm run fuzz [-- --count N] [--seed S] [--from I] [--in-process] [--timeout MS] [--shrink MS]
  * npm run fuzz -- --replay test-results/fuzz/case-S-I.json   (or --seed S --case I)
  *
  * Stages mutated files and broken multipart requests against a real `canopy serve` (dist/,
@@ -18,7 +18,7 @@ import { inProcessTarget, spawnedTarget } from '../test/fuzz/target.js';
 
 const { values } = parseArgs({
   options: {
-    count: { type: 'string' }, seed: { type: 'string' }, replay: { type: 'string' }, case: { type: 'string' },
+    count: { type: 'string' }, seed: { type: 'string' }, from: { type: 'string', default: '0' }, replay: { type: 'string' }, case: { type: 'string' },
     'in-process': { type: 'boolean', default: false }, timeout: { type: 'string', default: '20000' }, shrink: { type: 'string', default: '30000' },
   },
 });
@@ -44,7 +44,7 @@ try {
     failed = result.failures.length > 0;
   } else {
     console.log(`seed ${seed} (CANOPY_FUZZ_SEED=${seed} or --seed ${seed} runs the same cases), ${count} cases, hang bound ${timeoutMs} ms`);
-    const summary = await runCampaign(target, corpus, { seed, count, timeoutMs, shrinkMs: Number(values.shrink), warmup: Math.min(100, count), log: console.log });
+    const summary = await runCampaign(target, corpus, { seed, count, first: Number(values.from), timeoutMs, shrinkMs: Number(values.shrink), warmup: Math.min(100, count), log: console.log });
     console.log(`\n${formatSummary(summary, target.label)}`);
     failed = summary.groups.length > 0 || summary.blobsLeft.length > 0;
   }

@@ -15,6 +15,8 @@ import type { FuzzTarget } from './target.js';
 export interface CampaignOptions {
   seed: number;
   count: number;
+  /** The first case's index (a run can resume where another stopped). */
+  first?: number;
   /** A case not answered within this many milliseconds is a hang. */
   timeoutMs: number;
   /** Time to spend shrinking the first input of each failure group (0: none). */
@@ -94,7 +96,8 @@ export async function runCampaign(target: FuzzTarget, corpus: SeedFile[], option
   const rss = { start: target.rssBytes(), peak: target.rssBytes(), end: 0 };
   let staged = 0;
   const started = performance.now();
-  for (let index = 0; index < options.count; index++) {
+  const first = options.first ?? 0;
+  for (let index = first; index < first + options.count; index++) {
     const c = generateCase(corpus, options.seed, index);
     const result = await runCase(target, c, options.timeoutMs);
     const status = result.status === undefined ? (result.failures[0]?.kind ?? 'none') : String(result.status);
@@ -112,9 +115,9 @@ export async function runCampaign(target: FuzzTarget, corpus: SeedFile[], option
       const chain = c.mutations.join('+');
       group.mutations.set(chain, (group.mutations.get(chain) ?? 0) + 1);
     }
-    if (index + 1 === options.warmup) rss.start = target.rssBytes();
+    if (index + 1 - first === options.warmup) rss.start = target.rssBytes();
     rss.peak = Math.max(rss.peak, target.rssBytes());
-    if ((index + 1) % 500 === 0) log(`  ${index + 1}/${options.count} cases, ${((index + 1) / ((performance.now() - started) / 1000)).toFixed(1)}/s, ${groups.size} failure groups, server RSS ${(target.rssBytes() / 2 ** 20).toFixed(0)} MB`);
+    if ((index + 1 - first) % 500 === 0) log(`  ${index + 1 - first}/${options.count} cases, ${((index + 1 - first) / ((performance.now() - started) / 1000)).toFixed(1)}/s, ${groups.size} failure groups, server RSS ${(target.rssBytes() / 2 ** 20).toFixed(0)} MB`);
   }
   const seconds = (performance.now() - started) / 1000;
   // A hung request may still be at work: wait for the server to finish it and clean up (its

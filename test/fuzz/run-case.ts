@@ -118,13 +118,22 @@ export async function runCase(target: FuzzTarget, c: FuzzCase, timeoutMs: number
     if (outcome.status === 200 && typeof body?.collection_id === 'string') collectionId = body.collection_id;
   }
 
+  let health = await fetch(`${target.url}/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, (e: Error) => e.name);
+  // A process killed mid-answer is seen a moment after its socket closed.
+  if (health !== 200 || outcome.kind === 'no-answer') await new Promise((resolve) => setTimeout(resolve, 500));
   if (!target.alive()) {
     failures.push({ kind: 'crash', detail: 'the server process died', serverError: await target.loggedError() });
     await target.restart();
     return result;
   }
-  const health = await fetch(`${target.url}/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, (e: Error) => e.name);
-  if (health !== 200) failures.push({ kind: 'unhealthy', detail: `/health answered ${health}` });
+  if (health !== 200) {
+    health = await fetch(`${target.url}/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, (e: Error) => e.name);
+    if (health !== 200) {
+      failures.push({ kind: 'unhealthy', detail: `/health answered ${health}` });
+      await target.restart();
+      return result;
+    }
+  }
 
   if (collectionId) {
     result.staged = true;

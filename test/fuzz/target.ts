@@ -20,7 +20,7 @@ export interface FuzzTarget {
   /** The server's resident memory now, in bytes. */
   rssBytes(): number;
   alive(): boolean;
-  /** The server's logged error for a 500's request id (without one: the last one logged), for the report. */
+  /** The server's logged error for a 500's request id (without one: the last it wrote, for a crash), for the report. */
   loggedError(requestId?: string): Promise<string | undefined>;
   /** Starts the server again on the same data folder (after a crash). */
   restart(): Promise<void>;
@@ -120,12 +120,15 @@ export async function spawnedTarget(env: Record<string, string> = {}): Promise<F
   const target: FuzzTarget = {
     label: `canopy serve (pid ${server.child.pid})`, url: server.url, dataDir, token: await signIn(server.url),
     rssBytes() {
-      const status = fs.readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      try {
+        return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      } catch {
+        return 0; // the process has just died; the case reports it
+      }
     },
     alive: () => server.child.exitCode === null && server.child.signalCode === null,
     // Without a request id (the process died): the last lines it wrote.
-    loggedError: async (id) => (await log.find(id)) ?? (id ? undefined : server.output().split('\n').filter((l) => l.trim()).slice(-3).join(' | ').slice(0, 600)),
+    loggedError: async (id) => (id ? log.find(id) : server.output().split('\n').filter((l) => l.trim() && !l.startsWith('{')).slice(-40).join(' | ').slice(-4000)),
     async restart() {
       await crash(server);
       server = await start();
