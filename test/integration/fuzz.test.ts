@@ -34,6 +34,7 @@ describe(`fuzz: ${COUNT} mutated files and requests (seed ${SEED})`, () => {
 
   it('gives the memory back: the server\'s RSS ends near its level after the warm-up', () => {
     const { start, end } = summary.rss;
-    assert.ok(end <= start * 1.25 + 64 * MiB, `RSS ${(start / MiB).toFixed(0)} MB after the warm-up, ${(end / MiB).toFixed(0)} MB at the end`);
+    // Generous: V8 and malloc keep some of the peak; a leak of a few cases' files grows past it.
+    assert.ok(end <= start * 1.5 + 64 * MiB, `RSS ${(start / MiB).toFixed(0)} MB after the warm-up, ${(end / MiB).toFixed(0)} MB at the end`);
   });
 });
