@@ -134,9 +134,18 @@ class PoolWorker {
   private send(request: CheckRequest, transfer: ArrayBuffer[]): Promise<CheckedBatch | OverlapJobResult> {
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
+      const fail = (err: Error) => { this.waiting.delete(request.id); reject(err); };
       this.started.then(
-        () => this.worker.postMessage(request, transfer),
-        (err: Error) => { this.waiting.delete(request.id); reject(err); },
+        () => {
+          // Cloning a parsed feature can throw (a RangeError for one nested 100,000 deep): that
+          // fails this batch, where a throw left in this callback would end the process.
+          try {
+            this.worker.postMessage(request, transfer);
+          } catch (err) {
+            fail(err as Error);
+          }
+        },
+        fail,
       );
     });
   }
