@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import type { App } from './app-type.js';
 import { bearerAuth } from './authenticate.js';
-import { installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, installErrorHandler } from './error-handler.js';
 import { multipartOptions } from './multipart-form.js';
 import { registerBatchProgress } from './routes/batch-progress.js';
 import { registerCollectionAsset } from './routes/collection-asset.js';
@@ -37,6 +37,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     // the leftmost X-Forwarded-For entry, which the client writes itself.
     trustProxy: services.config.trustProxy > 0 ? (_address: string, hop: number) => hop < services.config.trustProxy : false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);

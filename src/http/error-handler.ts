@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import http from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ThrottledError } from '../domain/errors.js';
 
@@ -51,4 +53,25 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ detail: `There is no endpoint ${request.method} ${request.url.split('?')[0]}.`, code: 'NOT_FOUND' });
   });
+}
+
+/** Node's parser errors (before any route runs), by code, as the contract's status, code and sentence. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', detail: 'The request\'s headers are larger than this server accepts (16 KiB); send fewer or shorter headers.' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', detail: 'The request took too long to arrive; send it again.' },
+};
+
+/**
+ * Fastify's clientErrorHandler: a request Node's HTTP parser refuses (headers too large,
+ * malformed) is answered in the contract's shape too, then the connection is closed.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = (err.code && CLIENT_ERRORS[err.code]) || { status: 400, code: 'BAD_REQUEST', detail: 'The request is not well-formed HTTP/1.1.' };
+  const body = JSON.stringify({ detail: known.detail, code: known.code });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${known.status} ${http.STATUS_CODES[known.status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { api, stage, startTestServer, type TestServer } from '../helpers/test-server.js';
 import { featureCollection, squarePlot } from '../helpers/plots.js';
@@ -149,4 +150,34 @@ describe('the /stage_plots request edge', () => {
     assert.deepEqual([body.field, body.character, body.position], ['label', 'U+202E', 8]);
     assert.equal((await api(server.url, token, 'POST', '/api_tokens', { label: 'nightly script' })).status, 201);
   });
+});
+
+/** Writes raw bytes on a fresh socket and reads everything the server sends back until it closes. */
+function rawExchange(server: TestServer, bytes: string): Promise<string> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname, () => socket.end(bytes));
+    let text = '';
+    socket.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('close', () => resolve(text)).on('error', reject);
+  });
+}
+
+describe('requests Node\'s HTTP parser refuses', () => {
+  let server: TestServer;
+  before(async () => { server = await startTestServer(); });
+  after(async () => server.close());
+
+  for (const [what, bytes, status, code] of [
+    ['a 100 KB header', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+    ['a garbage request line', 'NOT HTTP AT ALL\r\n\r\n', 400, 'BAD_REQUEST'],
+  ] as const) {
+    it(`answers ${what} with ${status} in the contract's shape, and stays healthy`, async () => {
+      const answer = await rawExchange(server, bytes);
+      assert.match(answer, new RegExp(`^HTTP/1.1 ${status} `));
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      assert.deepEqual(Object.keys(body).sort(), ['code', 'detail']);
+      assert.equal(body.code, code);
+      assert.equal((await fetch(`${server.url}/health`)).status, 200);
+    });
+  }
 });

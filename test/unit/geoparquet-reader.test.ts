@@ -380,6 +380,19 @@ describe('readGeoParquet: bad rows and bad files', () => {
     assertScratchEmpty(run);
   });
 
+  it('gives a small row group seconds to decode, not the longest time a large one may take', async () => {
+    const n = 300;
+    const bytes = parquet([
+      { name: 'geometry', type: 'BYTE_ARRAY', data: Array.from({ length: n }, (_, i) => wkb(square(i / 100, 1))) },
+      { name: 'v', type: 'INT64', data: Array.from({ length: n }, (_, i) => BigInt(i)) },
+    ], { kv: [geo({})], rowGroupSize: n });
+    // The same lying page header, with the default limit (60 s): a group of a few KB gets 3 s.
+    const page = Number(parquetMetadata(new Uint8Array(bytes)).row_groups[0].columns[1].meta_data!.data_page_offset);
+    bytes[page + 11] = 150;
+    const error = errorOf(await read(bytes), FileUnreadableError);
+    assert.match(error.message, /row group 1 of 1 cannot be read \(decoding took longer than 3 s\)/);
+  });
+
   it('removes the spool file when the consumer stops early or the upload fails', async () => {
     const bytes = parquet([{ name: 'geometry', type: 'BYTE_ARRAY', data: Array.from({ length: 10 }, (_, i) => wkb(square(i, 0))) }], { kv: [geo({})], rowGroupSize: 3 });
     const scratch = path.join(root, `scratch-${folders++}`);

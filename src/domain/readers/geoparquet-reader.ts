@@ -33,6 +33,16 @@ const YIELD_EVERY_ROWS = 1_000;
  */
 const DECODE_AHEAD_MAX_BYTES = 16 * 2 ** 20;
 
+/**
+ * The time a row group may take to decode, by its declared size: 2 s, and 1 s more per 4 MiB
+ * (hyparquet decodes tens of MB a second here, so ten times that, or more, under load). A
+ * damaged small file whose run lengths lie is then stopped in seconds, not after the
+ * longest time a large group may honestly take.
+ */
+function decodeTimeoutFor(bytes: number): number {
+  return 2000 + Math.ceil(bytes / (4 * 2 ** 20)) * 1000;
+}
+
 /** Heap for the decoding thread: decoded values take a few times their uncompressed size. */
 function heapFor(maxRowGroupBytes: number): number {
   return Math.max(256, Math.ceil((4 * maxRowGroupBytes) / 2 ** 20) + 128);
@@ -82,7 +92,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
       timeoutMs: options.decodeTimeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS,
       maxHeapMb: heapFor(options.maxRowGroupBytes ?? DEFAULT_MAX_ROW_GROUP_BYTES),
     });
-    const decode = (g: number): Promise<RowGroupColumns> => decoder!.decode(columns, groups[g].start, groups[g].end).then(
+    const decode = (g: number): Promise<RowGroupColumns> => decoder!.decode(columns, groups[g].start, groups[g].end, decodeTimeoutFor(rowGroupBytes(metadata.row_groups[groups[g].group]))).then(
       (pieces) => new RowGroupColumns(pieces),
       (err: unknown) => { throw decodeError(err, groups[g].group, metadata.row_groups.length, options.maxRowGroupBytes); });
     const small = (g: number): boolean => rowGroupBytes(metadata.row_groups[groups[g].group]) <= DECODE_AHEAD_MAX_BYTES;

@@ -51,16 +51,17 @@ export class RowGroupDecoder {
     this.worker.on('exit', () => this.failAll(new DecodeFailure('crash', 'the decoding thread stopped')));
   }
 
-  /** Decodes rows `[rowStart, rowEnd)` of `columns`; rejects with a DecodeFailure. */
-  decode(columns: string[], rowStart: number, rowEnd: number): Promise<WirePiece[]> {
+  /** Decodes rows `[rowStart, rowEnd)` of `columns` within `timeoutMs` (at most the limit); rejects with a DecodeFailure. */
+  decode(columns: string[], rowStart: number, rowEnd: number, timeoutMs = this.limits.timeoutMs): Promise<WirePiece[]> {
+    const ms = Math.min(timeoutMs, this.limits.timeoutMs);
     if (this.stopped) return Promise.reject(new DecodeFailure('crash', 'the decoding thread was stopped'));
     const id = this.nextId++;
     return new Promise<WirePiece[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.take(id);
-        reject(new DecodeFailure('timeout', `decoding took longer than ${Number((this.limits.timeoutMs / 1000).toFixed(1))} s`));
+        reject(new DecodeFailure('timeout', `decoding took longer than ${Number((ms / 1000).toFixed(1))} s`));
         void this.close(); // the thread may be stuck in a loop; nothing else can stop it
-      }, this.limits.timeoutMs);
+      }, ms);
       this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage({ id, columns, rowStart, rowEnd } satisfies DecodeRequest);
     });
