@@ -6,6 +6,7 @@ import { createFeatureChecker } from './domain/checks/check-feature.js';
 import type { FeatureLimits } from './domain/features/limits.js';
 import { CheckPool } from './domain/staging/check-pool.js';
 import { CollectionService } from './domain/collections/collection-service.js';
+import { sweepOrphans } from './domain/collections/remove-collection.js';
 import { StagingService } from './domain/staging/stage-collection.js';
 import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
@@ -52,8 +53,10 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   // Each upload task runs in a thread of its own with its own connection (task-thread.ts).
   const inThread = threadedTask(config);
   const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread }, { concurrency: config.taskConcurrency, logger });
-  // A load a dead process left unpublished is garbage: its task starts a fresh one.
-  await stores.plots.discardAbandonedLoads();
+  // A load a dead process left unpublished is garbage (its task starts a fresh one), and so is
+  // whatever a delete cut short left without its collection record.
+  const swept = await sweepOrphans(stores, blobs);
+  if (swept.loads + swept.tasks + swept.blobFolders > 0) logger.info(swept, 'pieces a crash left behind were removed');
   return {
     config, stores, blobs, runner,
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits }),

@@ -125,6 +125,8 @@ export interface CollectionStore {
   listByOwner(ownerId: string): Promise<CollectionRecord[]>;
   setTasks(id: string, bqTaskId: string, eeTaskId: string): Promise<void>;
   delete(id: string): Promise<void>;
+  /** Whether a collection with this ID exists, whoever owns it (for sweeps after a crash). */
+  exists(id: string): Promise<boolean>;
 }
 
 export interface TaskRecord {
@@ -167,6 +169,8 @@ export interface TaskStore {
    */
   recoverInterrupted(maxAttempts: number, now: string): Promise<{ requeued: string[]; failed: string[] }>;
   deleteByCollection(collectionId: string): Promise<void>;
+  /** Deletes the tasks of collections that no longer exist (a delete cut short); returns how many. */
+  deleteOrphans(): Promise<number>;
 }
 
 /** A loaded plot's worst remaining issue: loaded plots have no errors, but may carry warnings. */
@@ -222,7 +226,7 @@ export interface PlotStore {
   publishLoad(collectionId: string, loadId: string): Promise<void>;
   /** Drops a load that will never be published (failure, cancel). */
   discardLoad(loadId: string): Promise<void>;
-  /** Drops every unpublished load (at start-up, after a crash). */
+  /** Drops every unpublished load, and every load of a collection that no longer exists (at start-up, after a crash). */
   discardAbandonedLoads(): Promise<number>;
   deleteCollection(collectionId: string): Promise<void>;
   /**
@@ -273,6 +277,8 @@ export interface BlobStore {
   /** A folder for scratch files that need random access (asset building). */
   scratchDir(): string;
   deletePrefix(prefix: string): Promise<void>;
+  /** The names directly under `prefix` (e.g. the collection IDs under "collections"); none when it is absent. */
+  list(prefix: string): Promise<string[]>;
 }
 
 export interface Stores {

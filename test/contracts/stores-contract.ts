@@ -342,5 +342,27 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       await stores.plots.deleteCollection('0x01');
       assert.equal(await stores.plots.countLive('0x01', live), 0);
     });
+
+    it('a collection whose record is gone (a delete cut short): its live load and tasks are swept; others stay', async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      await stores.collections.insert(collection(alice, '0x02', 'kept'));
+      await stores.tasks.insertMany([task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z'), task(alice, '0x02', 'T2', 'plot_store', '2026-01-01T00:00:01Z')]);
+      const loads: string[] = [];
+      for (const id of ['0x01', '0x02']) {
+        const load = await stores.plots.beginLoad(id, 'T');
+        await stores.plots.insertBatch(load, id, [plot(0, 'a')]);
+        await stores.plots.publishLoad(id, load);
+        loads.push(load);
+      }
+      assert.equal(await stores.collections.exists('0x01'), true);
+      await stores.collections.delete('0x01');
+      assert.equal(await stores.collections.exists('0x01'), false);
+      assert.equal(await stores.plots.discardAbandonedLoads(), 1);
+      assert.equal(await stores.plots.countLive('0x01', loads[0]), 0);
+      assert.equal(await stores.plots.countLive('0x02', loads[1]), 1);
+      assert.equal(await stores.tasks.deleteOrphans(), 1);
+      assert.deepEqual((await stores.tasks.listByCollection('0x02')).map((t) => t.id), ['T2']);
+      assert.deepEqual(await stores.tasks.listByCollection('0x01'), []);
+    });
   });
 }

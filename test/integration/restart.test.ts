@@ -164,3 +164,42 @@ describe('a task interrupted too many times', () => {
     }
   });
 });
+
+describe('a delete cut short by a crash', () => {
+  it('is invisible at once, and what it left is removed at the next start', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-delete-'));
+    let server: TestServer | null = null;
+    try {
+      server = await startTestServer({}, { dataDir, keepData: true });
+      const token = await server.userToken('deleter@example.org');
+      const kept = await (await stage(server.url, token, featureCollection(validPlots(30, 12, 5)), { name: 'kept' })).json();
+      const doomed = await (await stage(server.url, token, featureCollection(validPlots(50)), { name: 'doomed' })).json();
+      for (const name of ['kept', 'doomed']) {
+        const tasks = await (await api(server.url, token, 'POST', '/upload_plots', { filename: name })).json();
+        await waitForTasks(server.url, token, [tasks.bq_task_id, tasks.ee_task_id]);
+      }
+      // As a delete does first, then the process dies: the record is gone, nothing else yet.
+      await server.services.stores.collections.delete(doomed.collection_id);
+      const listed = (await (await api(server.url, token, 'GET', '/get_collections')).json()).collections;
+      assert.deepEqual(listed.map((c: { collection_name: string }) => c.collection_name), ['kept']);
+      await server.close();
+      server = null;
+
+      server = await startTestServer({}, { dataDir, keepData: true });
+      const db = new Database(path.join(dataDir, 'canopy.sqlite'), { readonly: true });
+      const count = (sql: string) => (db.prepare(sql).get(doomed.collection_id) as { n: number }).n;
+      const left = [count('SELECT count(*) AS n FROM plots WHERE collection_id = ?'), count('SELECT count(*) AS n FROM plot_loads WHERE collection_id = ?'),
+        count('SELECT count(*) AS n FROM tasks WHERE collection_id = ?')];
+      db.close();
+      assert.deepEqual(left, [0, 0, 0], 'no plots, loads or tasks of the deleted collection');
+      assert.equal(fs.existsSync(path.join(dataDir, 'blobs', 'collections', doomed.collection_id)), false, 'its blobs are gone');
+      assert.equal(fs.existsSync(path.join(dataDir, 'blobs', 'collections', kept.collection_id)), true, 'the other collection keeps its blobs');
+      const token2 = await server.userToken('deleter@example.org');
+      const plots = await api(server.url, token2, 'GET', '/fetch_plots?filename=kept');
+      assert.equal((await plots.text()).trim().split('\n').length, 30, 'the other collection is whole');
+    } finally {
+      await server?.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

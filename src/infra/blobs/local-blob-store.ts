@@ -112,4 +112,11 @@ export class LocalBlobStore implements BlobStore {
   async deletePrefix(prefix: string): Promise<void> {
     await fs.rm(this.pathOf(prefix), { recursive: true, force: true });
   }
+
+  async list(prefix: string): Promise<string[]> {
+    return fs.readdir(this.pathOf(prefix)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+  }
 }

@@ -31,6 +31,7 @@ export function createSqliteCollectionStore(db: SqliteDatabase): CollectionStore
   const byOwner = db.prepare<[string], CollectionRow>('SELECT * FROM collections WHERE owner_id = ? ORDER BY created_at DESC, rowid DESC');
   const setTasks = db.prepare('UPDATE collections SET bq_task_id = ?, ee_task_id = ? WHERE id = ?');
   const remove = db.prepare('DELETE FROM collections WHERE id = ?');
+  const exists = db.prepare<[string], number>('SELECT 1 FROM collections WHERE id = ?').pluck();
   return {
     async insert(record) {
       insert.run({ ...record, issueCounts: JSON.stringify(record.issueCounts), layout: JSON.stringify(record.layout) });
@@ -46,6 +47,9 @@ export function createSqliteCollectionStore(db: SqliteDatabase): CollectionStore
     },
     async setTasks(id, bqTaskId, eeTaskId) {
       setTasks.run(bqTaskId, eeTaskId, id);
+    },
+    async exists(id) {
+      return exists.get(id) !== undefined;
     },
     async delete(id) {
       remove.run(id);

@@ -60,7 +60,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const keptExtent = db.prepare<[string, string], { n: number | null; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     'SELECT plot_count AS n, min_lon AS w, min_lat AS s, max_lon AS e, max_lat AS nn FROM plot_loads WHERE id = ? AND collection_id = ?');
   const loadIdsOf = db.prepare<[string], { id: string }>('SELECT id FROM plot_loads WHERE collection_id = ?');
-  const abandoned = db.prepare<[], { id: string }>("SELECT id FROM plot_loads WHERE state <> 'live'");
+  const abandoned = db.prepare<[], { id: string }>("SELECT id FROM plot_loads WHERE state <> 'live' OR collection_id NOT IN (SELECT id FROM collections)");
   const chunkIds = db.prepare<[string, number], { id: number }>('SELECT id FROM plots WHERE load_id = ? LIMIT ?');
   const deleteLoadRow = db.prepare('DELETE FROM plot_loads WHERE id = ?');
   // CROSS JOIN keeps the R*Tree as the outer loop: a small box must never scan the whole load.

@@ -38,6 +38,7 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
   const requeue = db.prepare("UPDATE tasks SET state = 'READY', plots_done = 0, started_at = NULL WHERE id = ?");
   const release = db.prepare("UPDATE tasks SET state = 'READY', plots_done = 0, started_at = NULL, attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'RUNNING'");
   const removeByCollection = db.prepare('DELETE FROM tasks WHERE collection_id = ?');
+  const removeOrphans = db.prepare('DELETE FROM tasks WHERE collection_id NOT IN (SELECT id FROM collections)');
 
   const claim = db.transaction((now: string): TaskRow | undefined => {
     const row = nextReady.get();
@@ -99,6 +100,9 @@ export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {
     },
     async deleteByCollection(collectionId) {
       removeByCollection.run(collectionId);
+    },
+    async deleteOrphans() {
+      return removeOrphans.run().changes;
     },
   };
 }
