@@ -7,6 +7,7 @@ import type { App } from './app-type.js';
 import { bearerAuth } from './authenticate.js';
 import { installErrorHandler } from './error-handler.js';
 import { multipartOptions } from './multipart-form.js';
+import { registerApiDocs } from './routes/api-docs.js';
 import { registerBatchProgress } from './routes/batch-progress.js';
 import { registerCollectionAsset } from './routes/collection-asset.js';
 import { registerCollectionPlot } from './routes/collection-plot.js';
@@ -51,6 +52,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   app.decorateRequest('user', null);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerApiDocs(app);
   registerHealth(app, services);
   registerRefreshToken(app, services);
 

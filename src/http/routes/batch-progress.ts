@@ -3,7 +3,8 @@ import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
 import { taskJson } from '../presenters.js';
-import { errorResponses, TaskStatusBody } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
+import { TaskStatusBody } from '../schemas.js';
 
 const Response = Type.Object({
   tracking_id: Type.String(),
@@ -21,7 +22,7 @@ export function registerBatchProgress(app: App, services: Services): void {
     schema: {
       summary: 'Overall progress of a collection across its tasks', tags: ['tasks'],
       querystring: Type.Object({ tracking_id: Type.String({ minLength: 1, description: 'The collection ID (or name).' }) }),
-      response: { 200: Response, ...errorResponses },
+      response: { 200: Response, ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'COLLECTION_NOT_FOUND') },
     },
   }, async (request) => {
     const view = await services.collections.get(currentUser(request).id, request.query.tracking_id);

@@ -3,7 +3,7 @@ import { TOKEN_LABEL_MAX_CHARS } from '../../domain/auth/auth-service.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses, JSON_BODY_ERRORS } from '../error-codes.js';
 
 const Body = Type.Object({
   label: Type.Optional(Type.String({ maxLength: TOKEN_LABEL_MAX_CHARS, description: 'A note saying what the token is for (no control or bidirectional formatting characters).' })),
@@ -20,7 +20,7 @@ export function registerCreateApiToken(app: App, services: Services): void {
           token: Type.String(), token_type: Type.Literal('bearer'),
           label: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
         }),
-        ...errorResponses,
+        ...errorResponses(AUTH_ERRORS, JSON_BODY_ERRORS, 'NAME_CHARACTER_NOT_ALLOWED'),
       },
     },
     // A bare POST with no body asks for an unlabelled token.
