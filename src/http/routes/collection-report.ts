@@ -25,7 +25,7 @@ const ReportResponse = streamedResponse('The report, in the format asked for.', 
   'application/json': ReportBody,
   'text/csv': { ...TEXT, description: 'One issue per row: feature,plot_id,code,severity,message,lon,lat.' },
   'application/geo+json': Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) },
-    { description: 'The flagged features as the file gave them, their issues as canopy_* properties.' }),
+    { description: 'The flagged features (their checked geometry, or a Point where the issue is), their issues as canopy_* properties.' }),
 });
 
 /** Quotes a CSV field when it needs it (RFC 4180), and defuses spreadsheet formulas. */
