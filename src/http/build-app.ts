@@ -43,7 +43,12 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   installErrorHandler(app);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Canopy API', version: '0.1.0', description: 'Stage, check and upload farm-plot files for EUDR due diligence.' },
+      info: {
+        title: 'Canopy API', version: '0.1.0',
+        description: 'Stage, check and upload farm-plot files for EUDR due diligence. Send `Authorization: Bearer <token>` (from POST /refresh_token, ' +
+          'or an API token) to every endpoint but /refresh_token and /health. Errors are JSON `{"detail", "code"}`; each operation lists the codes ' +
+          'it can give. The contract for people is docs/api.md in the repository.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

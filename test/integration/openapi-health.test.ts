@@ -24,6 +24,9 @@ describe('health and the OpenAPI document', () => {
     assert.deepEqual(upload.requestBody.content['application/json'].schema.required, ['filename']);
     assert.ok(upload.responses['200'].content['application/json'].schema.properties.bq_task_id);
     assert.deepEqual(doc.paths['/refresh_token'].post.security, []);
+    const operationIds = Object.values(doc.paths).flatMap((methods) => Object.values(methods as Record<string, { operationId?: string }>).map((op) => op.operationId));
+    assert.ok(operationIds.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)), 'every operation has an operationId, for generated method names');
+    assert.equal(new Set(operationIds).size, operationIds.length);
   });
 
   it('describes the /stage_plots form, so a generated client can stage', async () => {

@@ -13,7 +13,7 @@ const AssetResponse = streamedResponse('The FlatGeobuf file (with its spatial in
 export function registerCollectionAsset(app: App, services: Services): void {
   app.get('/collections/:collection_id/asset', {
     schema: {
-      summary: 'Download the analysis asset (FlatGeobuf with spatial index)', tags: ['collections'],
+      operationId: 'getCollectionAsset', summary: 'Download the analysis asset (FlatGeobuf with spatial index)', tags: ['collections'],
       params: Type.Object({ collection_id: Type.String() }),
       response: { 200: AssetResponse, ...errorResponses(AUTH_ERRORS, 'COLLECTION_NOT_FOUND', 'NOT_UPLOADED') },
     },

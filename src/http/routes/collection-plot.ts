@@ -20,7 +20,7 @@ const FeatureBody = Type.Object({
 export function registerCollectionPlot(app: App, services: Services): void {
   app.get('/collections/:collection_id/plots/:uuid', {
     schema: {
-      summary: 'One uploaded plot as a GeoJSON Feature (a /fetch_plots line, plus status)', tags: ['plots'],
+      operationId: 'getCollectionPlot', summary: 'One uploaded plot as a GeoJSON Feature (a /fetch_plots line, plus status)', tags: ['plots'],
       params: Type.Object({ collection_id: Type.String(), uuid: Type.String({ minLength: 1, maxLength: 64 }) }),
       response: { 200: streamedResponse('The plot, as GeoJSON.', { 'application/geo+json': FeatureBody }), ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'COLLECTION_NOT_FOUND', 'PLOT_NOT_FOUND', 'NOT_UPLOADED') },
     },

@@ -87,7 +87,7 @@ function flaggedGeoJson(lines: AsyncIterable<string>): AsyncGenerator<string> {
 export function registerCollectionReport(app: App, services: Services): void {
   app.get('/collections/:collection_id/report', {
     schema: {
-      summary: 'The whole validation report of a staged collection', tags: ['collections'],
+      operationId: 'getCollectionReport', summary: 'The whole validation report of a staged collection', tags: ['collections'],
       params: Type.Object({ collection_id: Type.String() }),
       description: 'format=json (default): counts per code, total_issues and the issues (all, or the page offset/limit asks for); '
         + 'csv: one issue per row; geojson: the flagged features with their issues as canopy_* properties, to open in QGIS. '

@@ -29,7 +29,7 @@ function knownVersions(header: string | undefined): string[] {
 export function registerCollectionTile(app: App, services: Services): void {
   app.get('/collections/:collection_id/tiles/:z/:x/:y.pbf', {
     schema: {
-      summary: "A vector tile (MVT 2.1) of an uploaded collection's plots", tags: ['map'],
+      operationId: 'getCollectionTile', summary: "A vector tile (MVT 2.1) of an uploaded collection's plots", tags: ['map'],
       description: 'One layer "plots" (extent 4096) with uuid, plotid, status and area_ha: points at the centre of each plot below zoom 12 '
         + '(at most one per 2 px) or in tiles of over 5,000 plots, clipped polygons otherwise. 204 when the tile is empty.',
       params: Type.Object({

@@ -13,13 +13,13 @@ const Body = Type.Object({
 export function registerCreateApiToken(app: App, services: Services): void {
   app.post('/api_tokens', {
     schema: {
-      summary: 'Create a long-lived API token for scripts (shown only in this response)', tags: ['auth'], body: Body,
+      operationId: 'createApiToken', summary: 'Create a long-lived API token for scripts (shown only in this response)', tags: ['auth'], body: Body,
       response: {
         201: Type.Object({
           id: Type.String({ description: 'The token\'s public ID (GET /api_tokens, DELETE /api_tokens/{id}).' }),
           token: Type.String(), token_type: Type.Literal('bearer'),
           label: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
-        }),
+        }, { description: 'The new token, shown only here.' }),
         ...errorResponses(AUTH_ERRORS, JSON_BODY_ERRORS, 'NAME_CHARACTER_NOT_ALLOWED'),
       },
     },

@@ -8,7 +8,7 @@ import { AUTH_ERRORS, BODY_PARSE_ERRORS, errorResponses } from '../error-codes.j
 export function registerDeleteApiToken(app: App, services: Services): void {
   app.delete('/api_tokens/:token_id', {
     schema: {
-      summary: 'Revoke one of your API tokens', tags: ['auth'],
+      operationId: 'deleteApiToken', summary: 'Revoke one of your API tokens', tags: ['auth'],
       params: Type.Object({ token_id: Type.String({ maxLength: 64, description: 'The ID from GET /api_tokens.' }) }),
       response: { 204: Type.Null({ description: 'Revoked: the token no longer works.' }), ...errorResponses(AUTH_ERRORS, BODY_PARSE_ERRORS, 'VALIDATION_ERROR', 'TOKEN_NOT_FOUND') },
     },

@@ -8,7 +8,7 @@ import { AUTH_ERRORS, BODY_PARSE_ERRORS, errorResponses } from '../error-codes.j
 export function registerDeleteCollection(app: App, services: Services): void {
   app.delete('/collections/:collection_id', {
     schema: {
-      summary: 'Delete a collection, its staged file, its plots and its asset', tags: ['collections'],
+      operationId: 'deleteCollection', summary: 'Delete a collection, its staged file, its plots and its asset', tags: ['collections'],
       params: Type.Object({ collection_id: Type.String() }),
       response: { 204: Type.Null({ description: 'Deleted, with its tasks cancelled.' }), ...errorResponses(AUTH_ERRORS, BODY_PARSE_ERRORS, 'COLLECTION_NOT_FOUND') },
     },

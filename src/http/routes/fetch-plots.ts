@@ -33,7 +33,7 @@ function nextLink(url: string, cursor: string): string {
 export function registerFetchPlots(app: App, services: Services): void {
   app.get('/fetch_plots', {
     schema: {
-      summary: 'Stream the plots of an uploaded collection (NDJSON, one GeoJSON Feature per line), a page at a time', tags: ['plots'],
+      operationId: 'fetchPlots', summary: 'Stream the plots of an uploaded collection (NDJSON, one GeoJSON Feature per line), a page at a time', tags: ['plots'],
       description: 'Any query parameter other than filename, limit and cursor filters on uuid, plotid, collection_id, area_ha or a ' +
         'property of the plots (all must match); a parameter that is none of these is a 422 (UNKNOWN_PARAMETER) naming it. ' +
         'Pages are keyset pages in file order: follow X-Next-Cursor (or the Link rel="next") until it is absent.',

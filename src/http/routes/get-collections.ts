@@ -10,8 +10,8 @@ import { CollectionBody } from '../schemas.js';
 export function registerGetCollections(app: App, services: Services): void {
   app.get('/get_collections', {
     schema: {
-      summary: "The caller's collections, newest first", tags: ['collections'],
-      response: { 200: Type.Object({ collections: Type.Array(CollectionBody) }), ...errorResponses(AUTH_ERRORS) },
+      operationId: 'getCollections', summary: "The caller's collections, newest first", tags: ['collections'],
+      response: { 200: Type.Object({ collections: Type.Array(CollectionBody) }, { description: 'Your collections, newest first.' }), ...errorResponses(AUTH_ERRORS) },
     },
   }, async (request) => {
     const views = await services.collections.list(currentUser(request).id);

@@ -11,9 +11,9 @@ import { TaskStatusBody } from '../schemas.js';
 export function registerGetTaskStatus(app: App, services: Services): void {
   app.get('/get_task_status', {
     schema: {
-      summary: 'The state and progress of a task', tags: ['tasks'],
+      operationId: 'getTaskStatus', summary: 'The state and progress of a task', tags: ['tasks'],
       querystring: Type.Object({ task_id: Type.String({ minLength: 1 }) }),
-      response: { 200: TaskStatusBody, ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'TASK_NOT_FOUND') },
+      response: { 200: { ...TaskStatusBody, description: 'The task.' }, ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'TASK_NOT_FOUND') },
     },
   }, async (request) => {
     const taskId = request.query.task_id.trim().toUpperCase();

@@ -7,8 +7,8 @@ import { errorResponses } from '../error-codes.js';
 export function registerHealth(app: App, services: Services): void {
   app.get('/health', {
     schema: {
-      summary: 'Liveness and database check', tags: ['meta'], security: [],
-      response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }), ...errorResponses() },
+      operationId: 'getHealth', summary: 'Liveness and database check', tags: ['meta'], security: [],
+      response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }, { description: 'The service answers, and its database with it.' }), ...errorResponses() },
     },
   }, async () => {
     await services.stores.users.count();

@@ -15,8 +15,8 @@ const ApiTokenBody = Type.Object({
 export function registerListApiTokens(app: App, services: Services): void {
   app.get('/api_tokens', {
     schema: {
-      summary: "The caller's API tokens (IDs, labels, dates; never the tokens)", tags: ['auth'],
-      response: { 200: Type.Object({ tokens: Type.Array(ApiTokenBody) }), ...errorResponses(AUTH_ERRORS) },
+      operationId: 'listApiTokens', summary: "The caller's API tokens (IDs, labels, dates; never the tokens)", tags: ['auth'],
+      response: { 200: Type.Object({ tokens: Type.Array(ApiTokenBody) }, { description: 'Your API tokens, oldest first.' }), ...errorResponses(AUTH_ERRORS) },
     },
   }, async (request, reply) => {
     const tokens = await services.auth.listApiTokens(currentUser(request).id);

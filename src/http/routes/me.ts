@@ -8,9 +8,9 @@ import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
 export function registerMe(app: App, _services: Services): void {
   app.get('/me', {
     schema: {
-      summary: 'The signed-in user', tags: ['auth'],
+      operationId: 'getMe', summary: 'The signed-in user', tags: ['auth'],
       response: {
-        200: Type.Object({ user_id: Type.String(), email: Type.String(), is_admin: Type.Boolean(), created_at: Type.String() }),
+        200: Type.Object({ user_id: Type.String(), email: Type.String(), is_admin: Type.Boolean(), created_at: Type.String() }, { description: 'The signed-in user.' }),
         ...errorResponses(AUTH_ERRORS),
       },
     },

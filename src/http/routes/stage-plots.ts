@@ -15,7 +15,7 @@ const StageResponse = Type.Object({
   uploadable: Type.Boolean({ description: 'True when /upload_plots will accept it without skip_invalid.' }),
   issue_counts: Type.Record(Type.String(), Type.Integer()),
   issues: Type.Array(IssueBody), issues_truncated: Type.Boolean(),
-});
+}, { description: 'The staged collection (the existing one for the same file under the same name): its counts and first issues.' });
 
 /**
  * The form as /openapi.json shows it, so a generated client can stage. Only the document
@@ -62,7 +62,7 @@ export function registerStagePlots(app: App, services: Services): void {
   const formLimits = stageFormLimits(services.config.maxUploadBytes);
   app.post('/stage_plots', {
     schema: {
-      summary: 'Stage a plot file: read, check and store it as a collection', tags: ['plots'],
+      operationId: 'stagePlots', summary: 'Stage a plot file: read, check and store it as a collection', tags: ['plots'],
       consumes: ['multipart/form-data'],
       response: { 200: StageResponse, ...STAGE_ERRORS },
     },
