@@ -14,6 +14,7 @@ interface OpenApi { paths: Record<string, Record<string, Operation>> }
 interface Case { op: string; status: number; send(): Promise<Response> }
 
 const BIG_BODY = JSON.stringify({ filler: 'x'.repeat(1_100_000) });
+const UNKNOWN_CRS = '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2000"}},"features":[]}';
 
 describe('the error responses of each operation', () => {
   let server: TestServer;
@@ -73,12 +74,16 @@ describe('the error responses of each operation', () => {
     ]);
     add('POST /stage_plots', [
       ...bodyParseCases('POST', '/stage_plots'),
-      [400, () => { const form = new FormData(); form.append('request_data', '{"collection_name": "no-file"}'); return fetch(`${server.url}/stage_plots`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }); }],
+      [400, () => {
+        const form = new FormData();
+        form.append('request_data', '{"collection_name": "no-file"}');
+        return fetch(`${server.url}/stage_plots`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      }],
       [401, () => stage(server.url, 'not-a-token', featureCollection(validPlots(1)), { name: 'x' })],
       [409, () => stage(server.url, token, featureCollection(validPlots(4)), { name: 'uploaded' })],
       [413, () => stage(server.url, token, featureCollection(validPlots(1)), { name: 'x', description: 'd'.repeat(70_000) })],
       [415, () => send('POST', '/stage_plots', { json: { collection_name: 'x' } })],
-      [422, () => stage(server.url, token, '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2000"}},"features":[]}', { name: 'crs' })],
+      [422, () => stage(server.url, token, UNKNOWN_CRS, { name: 'crs' })],
     ]);
     add('POST /upload_plots', [
       ...bodyParseCases('POST', '/upload_plots'),

@@ -22,7 +22,10 @@ export function registerCollectionPlot(app: App, services: Services): void {
     schema: {
       operationId: 'getCollectionPlot', summary: 'One uploaded plot as a GeoJSON Feature (a /fetch_plots line, plus status)', tags: ['plots'],
       params: Type.Object({ collection_id: Type.String(), uuid: Type.String({ minLength: 1, maxLength: 64 }) }),
-      response: { 200: streamedResponse('The plot, as GeoJSON.', { 'application/geo+json': FeatureBody }), ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'COLLECTION_NOT_FOUND', 'PLOT_NOT_FOUND', 'NOT_UPLOADED') },
+      response: {
+        200: streamedResponse('The plot, as GeoJSON.', { 'application/geo+json': FeatureBody }),
+        ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'COLLECTION_NOT_FOUND', 'PLOT_NOT_FOUND', 'NOT_UPLOADED'),
+      },
     },
   }, async (request, reply) => {
     const feature = await services.collections.plot(currentUser(request).id, request.params.collection_id, request.params.uuid);

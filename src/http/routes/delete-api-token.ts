@@ -10,7 +10,10 @@ export function registerDeleteApiToken(app: App, services: Services): void {
     schema: {
       operationId: 'deleteApiToken', summary: 'Revoke one of your API tokens', tags: ['auth'],
       params: Type.Object({ token_id: Type.String({ maxLength: 64, description: 'The ID from GET /api_tokens.' }) }),
-      response: { 204: Type.Null({ description: 'Revoked: the token no longer works.' }), ...errorResponses(AUTH_ERRORS, BODY_PARSE_ERRORS, 'VALIDATION_ERROR', 'TOKEN_NOT_FOUND') },
+      response: {
+        204: Type.Null({ description: 'Revoked: the token no longer works.' }),
+        ...errorResponses(AUTH_ERRORS, BODY_PARSE_ERRORS, 'VALIDATION_ERROR', 'TOKEN_NOT_FOUND'),
+      },
     },
   }, async (request, reply) => {
     await services.auth.revokeApiToken(currentUser(request).id, request.params.token_id);

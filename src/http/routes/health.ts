@@ -8,7 +8,10 @@ export function registerHealth(app: App, services: Services): void {
   app.get('/health', {
     schema: {
       operationId: 'getHealth', summary: 'Liveness and database check', tags: ['meta'], security: [],
-      response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }, { description: 'The service answers, and its database with it.' }), ...errorResponses() },
+      response: {
+        200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }, { description: 'The service answers, and its database with it.' }),
+        ...errorResponses(),
+      },
     },
   }, async () => {
     await services.stores.users.count();

@@ -20,7 +20,10 @@ export function registerListTasks(app: App, services: Services): void {
     schema: {
       operationId: 'listTasks', summary: "The caller's tasks, newest first (each as /get_task_status gives it, plus collection_name)", tags: ['tasks'],
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })) }),
-      response: { 200: Type.Object({ tasks: Type.Array(TaskHistoryBody) }, { description: 'Your tasks, newest first.' }), ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR') },
+      response: {
+        200: Type.Object({ tasks: Type.Array(TaskHistoryBody) }, { description: 'Your tasks, newest first.' }),
+        ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR'),
+      },
     },
   }, async (request) => {
     const entries = await listTaskHistory(services.stores, currentUser(request).id, request.query.limit ?? DEFAULT_LIMIT);

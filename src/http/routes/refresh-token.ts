@@ -13,7 +13,11 @@ export function registerRefreshToken(app: App, services: Services): void {
   app.post('/refresh_token', {
     schema: {
       operationId: 'refreshToken', summary: 'Sign in and get a bearer token', tags: ['auth'], body: Body, security: [],
-      response: { 200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer'), expires_in: Type.Integer() }, { description: 'A bearer token, good for expires_in seconds.' }), ...errorResponses(JSON_BODY_ERRORS, 'UNAUTHORIZED', 'ACCOUNT_DISABLED', 'THROTTLED') },
+      response: {
+        200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer'), expires_in: Type.Integer() },
+          { description: 'A bearer token, good for expires_in seconds.' }),
+        ...errorResponses(JSON_BODY_ERRORS, 'UNAUTHORIZED', 'ACCOUNT_DISABLED', 'THROTTLED'),
+      },
     },
   }, async (request) => {
     const { accessToken, expiresIn } = await services.auth.signIn(request.body.email, request.body.password, request.ip);

@@ -14,8 +14,11 @@ export function registerUploadPlots(app: App, services: Services): void {
   app.post('/upload_plots', {
     schema: {
       operationId: 'uploadPlots', summary: 'Upload a staged collection to the plot store and the analysis asset', tags: ['plots'], body: Body,
-      response: { 200: Type.Object({ bq_task_id: Type.String(), ee_task_id: Type.String() },
-        { description: 'The two tasks: started, or the same two while they run or once they completed.' }), ...errorResponses(AUTH_ERRORS, JSON_BODY_ERRORS, 'COLLECTION_NOT_FOUND', 'COLLECTION_HAS_ERRORS', 'NO_VALID_PLOTS') },
+      response: {
+        200: Type.Object({ bq_task_id: Type.String(), ee_task_id: Type.String() },
+          { description: 'The two tasks: started, or the same two while they run or once they completed.' }),
+        ...errorResponses(AUTH_ERRORS, JSON_BODY_ERRORS, 'COLLECTION_NOT_FOUND', 'COLLECTION_HAS_ERRORS', 'NO_VALID_PLOTS'),
+      },
     },
   }, async (request) => {
     const tasks = await services.uploads.start(currentUser(request).id, request.body.filename, request.body.skip_invalid === true);
