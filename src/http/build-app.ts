@@ -7,6 +7,7 @@ import type { App } from './app-type.js';
 import { bearerAuth } from './authenticate.js';
 import { clientErrorHandler, installErrorHandler } from './error-handler.js';
 import { multipartOptions } from './multipart-form.js';
+import { registerApiDocs } from './routes/api-docs.js';
 import { registerBatchProgress } from './routes/batch-progress.js';
 import { registerCollectionAsset } from './routes/collection-asset.js';
 import { registerCollectionPlot } from './routes/collection-plot.js';
@@ -43,7 +44,12 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   installErrorHandler(app);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Canopy API', version: '0.1.0', description: 'Stage, check and upload farm-plot files for EUDR due diligence.' },
+      info: {
+        title: 'Canopy API', version: '0.1.0',
+        description: 'Stage, check and upload farm-plot files for EUDR due diligence. Send `Authorization: Bearer <token>` (from POST /refresh_token, ' +
+          'or an API token) to every endpoint but /refresh_token and /health. Errors are JSON `{"detail", "code"}`; each operation lists the codes ' +
+          'it can give. The contract for people is docs/api.md in the repository.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -52,6 +58,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   app.decorateRequest('user', null);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerApiDocs(app);
   registerHealth(app, services);
   registerRefreshToken(app, services);
 

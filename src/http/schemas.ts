@@ -3,17 +3,21 @@ import { TASK_STATES, TASK_TYPES } from '../domain/tasks/task-states.js';
 
 /** Schemas shared by several endpoints; each route file holds its own request schema. */
 
-export const ErrorBody = Type.Object({
-  detail: Type.String({ description: 'A sentence a person can act on.' }),
-  code: Type.String({ description: 'A machine-readable code.' }),
-}, { additionalProperties: true });
+/** Media types of what a route streams or sends as bytes, for its OpenAPI response (never serialised by Fastify). */
+export const TEXT = { type: 'string' } as const;
+export const BINARY = { type: 'string', format: 'binary' } as const;
 
-/** The body of a streamed response (NDJSON, CSV, a file): documented, never serialised. */
-export const StreamBody = Type.Unknown();
-
-export const errorResponses = {
-  400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody, 429: ErrorBody, 500: ErrorBody,
-};
+/**
+ * A response sent as a stream or as bytes (NDJSON, CSV, a file, a tile), typed by what it
+ * sends rather than as JSON, so a generated client reads it as text or bytes.
+ */
+export function streamedResponse(description: string, content: Record<string, object>, headers?: Record<string, object>) {
+  return {
+    description,
+    content: Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }])),
+    ...(headers ? { headers } : {}),
+  };
+}
 
 export const IssueBody = Type.Object({
   feature: Type.Integer({ description: '0-based index of the feature in the file.' }),

@@ -2,15 +2,20 @@ import { Type } from 'typebox';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses, StreamBody } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
+import { BINARY, streamedResponse } from '../schemas.js';
+
+const AssetResponse = streamedResponse('The FlatGeobuf file (with its spatial index), as an attachment.', {
+  'application/flatgeobuf': { ...BINARY, description: 'FlatGeobuf 3 bytes; GDAL and QGIS open it as it is.' },
+});
 
 /** GET /collections/{id}/asset: downloads the analysis asset (FlatGeobuf, for QGIS/GDAL). */
 export function registerCollectionAsset(app: App, services: Services): void {
   app.get('/collections/:collection_id/asset', {
     schema: {
-      summary: 'Download the analysis asset (FlatGeobuf with spatial index)', tags: ['collections'],
+      operationId: 'getCollectionAsset', summary: 'Download the analysis asset (FlatGeobuf with spatial index)', tags: ['collections'],
       params: Type.Object({ collection_id: Type.String() }),
-      response: { 200: StreamBody, ...errorResponses },
+      response: { 200: AssetResponse, ...errorResponses(AUTH_ERRORS, 'COLLECTION_NOT_FOUND', 'NOT_UPLOADED') },
     },
   }, async (request, reply) => {
     const asset = await services.collections.assetStream(currentUser(request).id, request.params.collection_id);

@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
+import { streamedResponse } from '../schemas.js';
 
 const FeatureBody = Type.Object({
   type: Type.Literal('Feature'),
@@ -19,9 +20,12 @@ const FeatureBody = Type.Object({
 export function registerCollectionPlot(app: App, services: Services): void {
   app.get('/collections/:collection_id/plots/:uuid', {
     schema: {
-      summary: 'One uploaded plot as a GeoJSON Feature (a /fetch_plots line, plus status)', tags: ['plots'],
+      operationId: 'getCollectionPlot', summary: 'One uploaded plot as a GeoJSON Feature (a /fetch_plots line, plus status)', tags: ['plots'],
       params: Type.Object({ collection_id: Type.String(), uuid: Type.String({ minLength: 1, maxLength: 64 }) }),
-      response: { 200: FeatureBody, ...errorResponses },
+      response: {
+        200: streamedResponse('The plot, as GeoJSON.', { 'application/geo+json': FeatureBody }),
+        ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'COLLECTION_NOT_FOUND', 'PLOT_NOT_FOUND', 'NOT_UPLOADED'),
+      },
     },
   }, async (request, reply) => {
     const feature = await services.collections.plot(currentUser(request).id, request.params.collection_id, request.params.uuid);

@@ -6,7 +6,27 @@ import type { CollectionRecord } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses, StreamBody } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
+import { IssueBody, streamedResponse, TEXT } from '../schemas.js';
+
+/** The JSON report as it is streamed (reportJson below); documented so a client knows its fields. */
+const ReportBody = Type.Object({
+  collection_id: Type.String(), collection_name: Type.String(), format: Type.String(),
+  feature_count: Type.Integer(), valid_count: Type.Integer(), invalid_count: Type.Integer(), warning_count: Type.Integer(),
+  issue_counts: Type.Record(Type.String(), Type.Integer(), { description: 'Issues per code over the whole file.' }),
+  layout: Type.Record(Type.String(), Type.Unknown(), { description: 'What the reader found: CSV columns used, CRS, encoding, id_column.' }),
+  total_issues: Type.Integer({ description: 'Issues in the whole report (the sum of issue_counts).' }),
+  offset: Type.Integer(),
+  limit: Type.Union([Type.Integer(), Type.Null()]),
+  issues: Type.Array(IssueBody, { description: 'All the issues, or the page offset and limit ask for.' }),
+});
+
+const ReportResponse = streamedResponse('The report, in the format asked for.', {
+  'application/json': ReportBody,
+  'text/csv': { ...TEXT, description: 'One issue per row: feature,plot_id,code,severity,message,lon,lat.' },
+  'application/geo+json': Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) },
+    { description: 'The flagged features (their checked geometry, or a Point where the issue is), their issues as canopy_* properties.' }),
+});
 
 /** Quotes a CSV field when it needs it (RFC 4180), and defuses spreadsheet formulas. */
 function csvField(value: unknown): string {
@@ -67,7 +87,7 @@ function flaggedGeoJson(lines: AsyncIterable<string>): AsyncGenerator<string> {
 export function registerCollectionReport(app: App, services: Services): void {
   app.get('/collections/:collection_id/report', {
     schema: {
-      summary: 'The whole validation report of a staged collection', tags: ['collections'],
+      operationId: 'getCollectionReport', summary: 'The whole validation report of a staged collection', tags: ['collections'],
       params: Type.Object({ collection_id: Type.String() }),
       description: 'format=json (default): counts per code, total_issues and the issues (all, or the page offset/limit asks for); '
         + 'csv: one issue per row; geojson: the flagged features with their issues as canopy_* properties, to open in QGIS. '
@@ -77,7 +97,7 @@ export function registerCollectionReport(app: App, services: Services): void {
         offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Issues to skip (JSON format).' })),
         limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: 'Most issues to return (JSON format; all when absent).' })),
       }),
-      response: { 200: StreamBody, ...errorResponses },
+      response: { 200: ReportResponse, ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'COLLECTION_NOT_FOUND') },
     },
   }, async (request, reply) => {
     const view = await services.collections.get(currentUser(request).id, request.params.collection_id);

@@ -5,7 +5,15 @@ import { MAX_ZOOM } from '../../domain/tiles/web-mercator.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses, StreamBody } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
+import { BINARY, streamedResponse } from '../schemas.js';
+
+const TileResponse = streamedResponse('The tile, gzipped (Content-Encoding: gzip) when asked for and over 1 KiB.', {
+  'application/vnd.mapbox-vector-tile': { ...BINARY, description: 'A Mapbox Vector Tile 2.1.' },
+}, {
+  ETag: { type: 'string', description: 'The version of this tile; send it back in If-None-Match for a 304.' },
+  'Cache-Control': { type: 'string', description: 'private, max-age=60' },
+});
 
 const gzipAsync = promisify(gzip);
 /** Smaller tiles gain too little from gzip to be worth the CPU. */
@@ -21,7 +29,7 @@ function knownVersions(header: string | undefined): string[] {
 export function registerCollectionTile(app: App, services: Services): void {
   app.get('/collections/:collection_id/tiles/:z/:x/:y.pbf', {
     schema: {
-      summary: "A vector tile (MVT 2.1) of an uploaded collection's plots", tags: ['map'],
+      operationId: 'getCollectionTile', summary: "A vector tile (MVT 2.1) of an uploaded collection's plots", tags: ['map'],
       description: 'One layer "plots" (extent 4096) with uuid, plotid, status and area_ha: points at the centre of each plot below zoom 12 '
         + '(at most one per 2 px) or in tiles of over 5,000 plots, clipped polygons otherwise. 204 when the tile is empty.',
       params: Type.Object({
@@ -30,7 +38,12 @@ export function registerCollectionTile(app: App, services: Services): void {
         x: Type.Integer({ minimum: 0 }),
         y: Type.Integer({ minimum: 0 }),
       }),
-      response: { 200: StreamBody, 204: Type.Null({ description: 'No plot in this tile.' }), 304: Type.Null(), ...errorResponses },
+      response: {
+        200: TileResponse,
+        204: Type.Null({ description: 'No plot in this tile.' }),
+        304: Type.Null({ description: 'Not modified: If-None-Match names the current version of this tile.' }),
+        ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'TILE_OUT_OF_RANGE', 'COLLECTION_NOT_FOUND', 'NOT_UPLOADED'),
+      },
     },
   }, async (request, reply) => {
     const { collection_id: collectionId, z, x, y } = request.params;

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
 
 const TileJsonBody = Type.Object({
   tilejson: Type.Literal('3.0.0'),
@@ -20,15 +20,15 @@ const TileJsonBody = Type.Object({
     id: Type.String(), fields: Type.Record(Type.String(), Type.String()), minzoom: Type.Integer(), maxzoom: Type.Integer(),
   })),
   plot_count: Type.Integer(),
-});
+}, { description: 'TileJSON 3.0.0.' });
 
 /** GET /collections/{id}/tiles.json: TileJSON 3.0.0 describing the vector tiles of an uploaded collection. */
 export function registerCollectionTileJson(app: App, services: Services): void {
   app.get('/collections/:collection_id/tiles.json', {
     schema: {
-      summary: 'TileJSON of the vector tiles of an uploaded collection (for MapLibre)', tags: ['map'],
+      operationId: 'getCollectionTileJson', summary: 'TileJSON of the vector tiles of an uploaded collection (for MapLibre)', tags: ['map'],
       params: Type.Object({ collection_id: Type.String() }),
-      response: { 200: TileJsonBody, ...errorResponses },
+      response: { 200: TileJsonBody, ...errorResponses(AUTH_ERRORS, 'COLLECTION_NOT_FOUND', 'NOT_UPLOADED') },
     },
   }, async (request) => {
     // The Host header is the client's to choose, so it never goes into a URL we hand out: the

@@ -3,7 +3,7 @@ import { TOKEN_LABEL_MAX_CHARS } from '../../domain/auth/auth-service.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses, JSON_BODY_ERRORS } from '../error-codes.js';
 
 const Body = Type.Object({
   label: Type.Optional(Type.String({ maxLength: TOKEN_LABEL_MAX_CHARS, description: 'A note saying what the token is for (no control or bidirectional formatting characters).' })),
@@ -13,14 +13,14 @@ const Body = Type.Object({
 export function registerCreateApiToken(app: App, services: Services): void {
   app.post('/api_tokens', {
     schema: {
-      summary: 'Create a long-lived API token for scripts (shown only in this response)', tags: ['auth'], body: Body,
+      operationId: 'createApiToken', summary: 'Create a long-lived API token for scripts (shown only in this response)', tags: ['auth'], body: Body,
       response: {
         201: Type.Object({
           id: Type.String({ description: 'The token\'s public ID (GET /api_tokens, DELETE /api_tokens/{id}).' }),
           token: Type.String(), token_type: Type.Literal('bearer'),
           label: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
-        }),
-        ...errorResponses,
+        }, { description: 'The new token, shown only here.' }),
+        ...errorResponses(AUTH_ERRORS, JSON_BODY_ERRORS, 'NAME_CHARACTER_NOT_ALLOWED'),
       },
     },
     // A bare POST with no body asks for an unlabelled token.

@@ -5,19 +5,21 @@ import { BadRequestError } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
+import { streamedResponse, TEXT } from '../schemas.js';
 
 const PARAMETERS = new Set(['filename', 'limit', 'cursor']);
 
-const PageBody = {
-  description: 'A page of plots, in file order. A page that stops at limit with more plots to come says so in its headers.',
-  content: { 'application/x-ndjson': { schema: Type.Unknown({ description: 'One GeoJSON Feature per line.' }) } },
-  headers: {
+const PageBody = streamedResponse(
+  'A page of plots, in file order: one GeoJSON Feature per line (uuid, plotid, collection_id, area_ha and the file\'s own properties). ' +
+  'A page that stops at limit with more plots to come says so in its headers.',
+  { 'application/x-ndjson': { ...TEXT, description: 'Lines of JSON, one GeoJSON Feature each, every line ending in \\n.' } },
+  {
     'X-Next-Cursor': { type: 'string', description: 'Present when more plots follow: send it as cursor for the next page.' },
     'X-Truncated': { type: 'string', enum: ['true', 'false'], description: '"true" when the page stopped at limit and more plots follow.' },
     Link: { type: 'string', description: 'With more plots to come: <the next page\'s URL>; rel="next" (RFC 8288).' },
   },
-} as const;
+);
 
 /** The request's own path and query with `cursor` set to the next page's (a relative reference, RFC 8288 §3.1). */
 function nextLink(url: string, cursor: string): string {
@@ -31,7 +33,7 @@ function nextLink(url: string, cursor: string): string {
 export function registerFetchPlots(app: App, services: Services): void {
   app.get('/fetch_plots', {
     schema: {
-      summary: 'Stream the plots of an uploaded collection (NDJSON, one GeoJSON Feature per line), a page at a time', tags: ['plots'],
+      operationId: 'fetchPlots', summary: 'Stream the plots of an uploaded collection (NDJSON, one GeoJSON Feature per line), a page at a time', tags: ['plots'],
       description: 'Any query parameter other than filename, limit and cursor filters on uuid, plotid, collection_id, area_ha or a ' +
         'property of the plots (all must match); a parameter that is none of these is a 422 (UNKNOWN_PARAMETER) naming it. ' +
         'Pages are keyset pages in file order: follow X-Next-Cursor (or the Link rel="next") until it is absent.',
@@ -41,7 +43,11 @@ export function registerFetchPlots(app: App, services: Services): void {
           description: `Most plots in this page (default ${FETCH_PLOTS_LIMITS.defaultLimit}, at most ${FETCH_PLOTS_LIMITS.maxLimit}).` })),
         cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The X-Next-Cursor of the page before; none for the first page. A cursor this server did not give is a 400 (BAD_CURSOR); one from before the collection was loaded again a 409 (CURSOR_STALE).' })),
       }, { additionalProperties: Type.String({ description: 'A filter: plots whose property of that name equals this value.' }) }),
-      response: { 200: PageBody, ...errorResponses },
+      response: {
+        200: PageBody,
+        ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR', 'BAD_CURSOR', 'BAD_FILTER', 'COLLECTION_NOT_FOUND', 'NOT_UPLOADED', 'CURSOR_STALE',
+          'UNKNOWN_PARAMETER', 'TOO_MANY_FILTERS'),
+      },
     },
   }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;

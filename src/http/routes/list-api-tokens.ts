@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
-import { errorResponses } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
 
 const ApiTokenBody = Type.Object({
   id: Type.String({ description: 'The token\'s public ID, for DELETE /api_tokens/{id}; not the token.' }),
@@ -15,8 +15,8 @@ const ApiTokenBody = Type.Object({
 export function registerListApiTokens(app: App, services: Services): void {
   app.get('/api_tokens', {
     schema: {
-      summary: "The caller's API tokens (IDs, labels, dates; never the tokens)", tags: ['auth'],
-      response: { 200: Type.Object({ tokens: Type.Array(ApiTokenBody) }), ...errorResponses },
+      operationId: 'listApiTokens', summary: "The caller's API tokens (IDs, labels, dates; never the tokens)", tags: ['auth'],
+      response: { 200: Type.Object({ tokens: Type.Array(ApiTokenBody) }, { description: 'Your API tokens, oldest first.' }), ...errorResponses(AUTH_ERRORS) },
     },
   }, async (request, reply) => {
     const tokens = await services.auth.listApiTokens(currentUser(request).id);

@@ -4,7 +4,8 @@ import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
 import { taskJson } from '../presenters.js';
-import { errorResponses, TaskStatusBody } from '../schemas.js';
+import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
+import { TaskStatusBody } from '../schemas.js';
 
 const DEFAULT_LIMIT = 50;
 
@@ -17,9 +18,12 @@ const TaskHistoryBody = Type.Object({
 export function registerListTasks(app: App, services: Services): void {
   app.get('/tasks', {
     schema: {
-      summary: "The caller's tasks, newest first (each as /get_task_status gives it, plus collection_name)", tags: ['tasks'],
+      operationId: 'listTasks', summary: "The caller's tasks, newest first (each as /get_task_status gives it, plus collection_name)", tags: ['tasks'],
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })) }),
-      response: { 200: Type.Object({ tasks: Type.Array(TaskHistoryBody) }), ...errorResponses },
+      response: {
+        200: Type.Object({ tasks: Type.Array(TaskHistoryBody) }, { description: 'Your tasks, newest first.' }),
+        ...errorResponses(AUTH_ERRORS, 'VALIDATION_ERROR'),
+      },
     },
   }, async (request) => {
     const entries = await listTaskHistory(services.stores, currentUser(request).id, request.query.limit ?? DEFAULT_LIMIT);

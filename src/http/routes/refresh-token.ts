@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, JSON_BODY_ERRORS } from '../error-codes.js';
 
 const Body = Type.Object({
   email: Type.String({ minLength: 1, maxLength: 254 }),
@@ -12,8 +12,12 @@ const Body = Type.Object({
 export function registerRefreshToken(app: App, services: Services): void {
   app.post('/refresh_token', {
     schema: {
-      summary: 'Sign in and get a bearer token', tags: ['auth'], body: Body, security: [],
-      response: { 200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer'), expires_in: Type.Integer() }), ...errorResponses },
+      operationId: 'refreshToken', summary: 'Sign in and get a bearer token', tags: ['auth'], body: Body, security: [],
+      response: {
+        200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer'), expires_in: Type.Integer() },
+          { description: 'A bearer token, good for expires_in seconds.' }),
+        ...errorResponses(JSON_BODY_ERRORS, 'UNAUTHORIZED', 'ACCOUNT_DISABLED', 'THROTTLED'),
+      },
     },
   }, async (request) => {
     const { accessToken, expiresIn } = await services.auth.signIn(request.body.email, request.body.password, request.ip);

@@ -5,8 +5,9 @@ import { assertEncodingLabel, assertIdColumn, assertStageMeta, readRequestData, 
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
+import { AUTH_ERRORS, BODY_PARSE_ERRORS, errorResponses } from '../error-codes.js';
 import { drainForm, readForm, type FormLimits } from '../multipart-form.js';
-import { errorResponses, IssueBody } from '../schemas.js';
+import { BINARY, IssueBody } from '../schemas.js';
 
 const StageResponse = Type.Object({
   collection_id: Type.String(), collection_name: Type.String(), status: Type.Literal('staged'), format: Type.String(),
@@ -14,7 +15,32 @@ const StageResponse = Type.Object({
   uploadable: Type.Boolean({ description: 'True when /upload_plots will accept it without skip_invalid.' }),
   issue_counts: Type.Record(Type.String(), Type.Integer()),
   issues: Type.Array(IssueBody), issues_truncated: Type.Boolean(),
-});
+}, { description: 'The staged collection (the existing one for the same file under the same name): its counts and first issues.' });
+
+/**
+ * The form as /openapi.json shows it, so a generated client can stage. Only the document
+ * carries it: Fastify never sees a body schema here, since the parts are read as a stream.
+ */
+const StageForm = {
+  type: 'object',
+  required: ['request_data', 'file'],
+  properties: {
+    request_data: {
+      type: 'string',
+      description: 'JSON text of an object: collection_name (required, at most 200 characters), description (at most 5,000), ' +
+        'id_column (the column holding your plot IDs) and encoding (a WHATWG label such as "windows-1252" for CSV, GeoJSON or .dbf text); at most 64 KiB.',
+    },
+    file: { ...BINARY, description: 'The plots: GeoJSON, GeoJSONSeq, CSV, a zipped Shapefile or GeoParquet; the format is read from the bytes.' },
+  },
+} as const;
+
+const STAGE_ERRORS = errorResponses(
+  AUTH_ERRORS, BODY_PARSE_ERRORS,
+  'INVALID_REQUEST_DATA', 'NAME_TOO_LONG', 'NAME_CHARACTER_NOT_ALLOWED', 'FILE_MISSING', 'TOO_MANY_FILES', 'FILENAME_TOO_LONG',
+  'MULTIPART_MALFORMED', 'FILE_UNREADABLE', 'NO_FEATURES', 'TEXT_ENCODING_INVALID', 'COLLECTION_NAME_TAKEN',
+  'FIELD_TOO_LARGE', 'TOO_MANY_FIELDS', 'TOO_MANY_PARTS', 'FEATURE_TOO_LARGE', 'ROW_GROUP_TOO_LARGE', 'ARCHIVE_TOO_LARGE',
+  'PROPERTY_LIMIT_EXCEEDED', 'NESTING_TOO_DEEP', 'UNSUPPORTED_FORMAT', 'CRS_UNSUPPORTED',
+);
 
 /** Takes a form field into what the request says: request_data, or its members sent as fields of their own. */
 function takeField(name: string, value: unknown, into: StageRequest): void {
@@ -36,10 +62,11 @@ export function registerStagePlots(app: App, services: Services): void {
   const formLimits = stageFormLimits(services.config.maxUploadBytes);
   app.post('/stage_plots', {
     schema: {
-      summary: 'Stage a plot file: read, check and store it as a collection', tags: ['plots'],
+      operationId: 'stagePlots', summary: 'Stage a plot file: read, check and store it as a collection', tags: ['plots'],
       consumes: ['multipart/form-data'],
-      response: { 200: StageResponse, ...errorResponses },
+      response: { 200: StageResponse, ...STAGE_ERRORS },
     },
+    config: { swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: StageForm }, url }) },
   }, async (request, reply) => {
     const user = currentUser(request);
     if (!request.isMultipart()) {
