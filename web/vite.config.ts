@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { countryOutlines } from './build/country-outlines-plugin.ts';
+import { precompressAssets } from './build/precompress-plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -12,7 +13,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), countryOutlines()],
+  plugins: [react(), countryOutlines(), precompressAssets()],
   // MapLibre's worker is an ES module; it is emitted as its own file and named with setWorkerUrl.
   worker: { format: 'es' },
   build: {

@@ -35,6 +35,8 @@ export async function registerDashboard(app: App, dashboardDir: string, basemap:
   await app.register(fastifyStatic, {
     root: path.join(dashboardDir, 'assets'), prefix: '/assets/', wildcard: true, index: false, suppressWarning: true,
     maxAge: '365d', immutable: true, setHeaders: noSniff,
+    // The build writes a .gz beside each script, style sheet and the country map (web/build/precompress-plugin.ts).
+    preCompressed: true,
   });
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
