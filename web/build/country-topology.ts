@@ -29,6 +29,20 @@ function polygonsOf(g: CountryGeometry): number[][][] {
   return g.type === 'Polygon' ? [g.arcs] : g.arcs;
 }
 
+interface Ring { arcs: number[]; line: Position[] }
+
+/**
+ * A polygon's rings without the degenerate ones, the largest first. On the sphere a ring's
+ * role follows from its turn, not its place (Natural Earth's Antarctica lists a ring round
+ * the Pole before its coast); on the flat map the largest is the outer one, the rest holes.
+ */
+function outerFirst(rings: Ring[]): Ring[] {
+  const kept = rings.filter((r) => r.line.length >= 4 && signedArea(r.line) !== 0);
+  const size = (r: Ring) => Math.abs(signedArea(r.line));
+  const largest = kept.reduce((best, r, i) => (size(r) > size(kept[best]) ? i : best), 0);
+  return kept.length === 0 ? kept : [kept[largest], ...kept.filter((_, i) => i !== largest)];
+}
+
 /** The zoom from which a country of `areaKm2` is some 30 px across (names of smaller ones would crowd the sea). */
 function labelMinZoom(areaKm2: number): number {
   const widthKm = Math.sqrt(Math.max(areaKm2, 0.01));
@@ -90,30 +104,34 @@ export function buildCountryTopology(source: Topology, options: CountryTopologyO
     else for (const piece of pieces) coasts.push([table.add(piece)]);
   });
 
-  // Rings that cross the antimeridian or the pole get an arc of their own, drawn flat;
-  // every outer ring then runs counter-clockwise and every hole clockwise.
-  const flatRing = (ring: number[], outer: boolean): number[] => {
-    let arcs = ring;
-    let line = stitch(table.snapped, arcs);
-    if (needsPlanarRing(line)) {
-      arcs = [table.add(planarRing(line))];
-      line = stitch(table.snapped, arcs);
-    }
-    return (signedArea(line) > 0) === outer ? arcs : arcs.map((i) => ~i).reverse();
+  // Rings that cross the antimeridian or the pole get an arc of their own, drawn flat.
+  const flatRing = (ring: number[]): Ring => {
+    const line = stitch(table.snapped, ring);
+    if (!needsPlanarRing(line)) return { arcs: ring, line };
+    const arcs = [table.add(planarRing(line))];
+    return { arcs, line: stitch(table.snapped, arcs) };
   };
-  const flat = countries.map((country) => polygonsOf(country).map((polygon) => polygon.map((ring, r) => flatRing(ring, r === 0))));
+  const flat = countries.map((country) => polygonsOf(country).map((polygon) => {
+    const rings = outerFirst(polygon.map(flatRing));
+    // The outer ring runs counter-clockwise and every hole clockwise, as MapLibre tells them apart by their turn.
+    return rings.map(({ arcs, line }, r) => ((signedArea(line) > 0) === (r === 0) ? arcs : arcs.map((i) => ~i).reverse()));
+  }).filter((polygon) => polygon.length > 0));
 
-  const sized = countries.map((country, c) => {
-    const polygons = flat[c].map((polygon) => polygon.map((ring) => stitch(table.snapped, ring)));
+  // Sizes and label points from the simplified rings before snapping, where no small country has collapsed.
+  const sized = countries.map((country) => {
+    const polygons = polygonsOf(country).map((polygon) => outerFirst(polygon.map((ring) => {
+      const line = stitch(simplified, ring);
+      return { arcs: ring, line: needsPlanarRing(line) ? planarRing(line) : line };
+    })).map((r) => r.line)).filter((rings) => rings.length > 0);
     const areas = polygons.map(polygonAreaKm2);
-    const at = labelPoint(polygons[areas.indexOf(Math.max(...areas))]);
-    return { name: String(country.properties?.name ?? ''), area: areas.reduce((a, b) => a + b, 0), at: [((at[0] + 540) % 360) - 180, at[1]] };
+    const at = polygons.length > 0 ? labelPoint(polygons[areas.indexOf(Math.max(...areas))]) : null;
+    return { name: String(country.properties?.name ?? ''), area: areas.reduce((a, b) => a + b, 0), at: at && [((at[0] + 540) % 360) - 180, at[1]] };
   });
   const q = options.quantum;
   const labels: TopoGeometry[] = sized.map((_, i) => i).sort((a, b) => sized[b].area - sized[a].area)
-    .filter((i) => sized[i].name).map((i, rank) => ({
+    .filter((i) => sized[i].name && sized[i].at).map((i, rank) => ({
       type: 'Point',
-      coordinates: [Math.round((sized[i].at[0] + 180) / q), Math.round((sized[i].at[1] + 90) / q)],
+      coordinates: [Math.round(((sized[i].at as Position)[0] + 180) / q), Math.round(((sized[i].at as Position)[1] + 90) / q)],
       properties: { name: sized[i].name, rank, minzoom: labelMinZoom(sized[i].area) },
     }));
 
@@ -126,7 +144,8 @@ export function buildCountryTopology(source: Topology, options: CountryTopologyO
         type: 'GeometryCollection',
         geometries: countries.map((g, c): TopoGeometry => {
           const properties = { name: String(g.properties?.name ?? '') };
-          return g.type === 'Polygon' ? { type: 'Polygon', arcs: flat[c][0], properties } : { type: 'MultiPolygon', arcs: flat[c], properties };
+          if (flat[c].length === 0) return { type: null, properties };
+          return flat[c].length === 1 ? { type: 'Polygon', arcs: flat[c][0], properties } : { type: 'MultiPolygon', arcs: flat[c], properties };
         }),
       },
       borders: { type: 'MultiLineString', arcs: borders, properties: { kind: 'border' } },

@@ -67,9 +67,13 @@ export function planarRing(ring: Position[]): Position[] {
   }
   if (out.length === 0) return out;
   const [first, last] = [out[0], out[out.length - 1]];
-  if (Math.abs(last[0] - first[0]) > 180) {
+  // The step back to the start, unwrapped like the others: a whole turn away when the ring goes round a pole.
+  let back = first[0];
+  while (back - last[0] > 180) back -= 360;
+  while (back - last[0] < -180) back += 360;
+  if (back !== first[0]) {
     const pole = out.reduce((sum, p) => sum + p[1], 0) < 0 ? -90 : 90;
-    out.push([last[0], pole], [first[0], pole]);
+    out.push([back, first[1]], [back, pole], [first[0], pole]);
   }
   out.push([first[0], first[1]]);
   return out;

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
-import type { ExpressionSpecification, GeoJSONSource, LngLatBoundsLike } from 'maplibre-gl';
-import type { FeatureCollection, Point } from 'geojson';
+import type { ExpressionSpecification, GeoJSONSource } from 'maplibre-gl';
 import type { ApiClient } from '../api/client';
 import type { Collection, Issue } from '../api/types';
 import { useDashboardSettings, type BasemapSettings } from '../api/dashboard-settings';
@@ -12,6 +11,7 @@ import {
   baseStyle, CLICKABLE_PLOT_LAYERS, COLOURS, issueLayer, ISSUE_LAYER, ISSUE_SOURCE, PLOT_LAYERS, PLOT_SOURCE, plotLayers,
 } from './map-style';
 import { loadCountries } from './country-layers';
+import { boundsOf, issuesGeoJson } from './issue-markers';
 import { issuePopupContent, messagePopupContent, plotPopupContent } from './popup-content';
 
 declare global {
@@ -33,27 +33,6 @@ interface Props {
   focus: MapFocus | null;
   /** A property filter on the plot layers (status, area, a set of UUIDs). */
   filter: ExpressionSpecification | null;
-}
-
-function issuesGeoJson(issues: Issue[]): FeatureCollection<Point> {
-  return {
-    type: 'FeatureCollection',
-    features: issues.filter((i) => i.location).map((i) => ({
-      type: 'Feature', geometry: { type: 'Point', coordinates: i.location as [number, number] },
-      properties: { feature: i.feature, code: i.code, message: i.message, plot_id: i.plot_id ?? '' },
-    })),
-  };
-}
-
-function boundsOf(issues: Issue[]): LngLatBoundsLike | null {
-  const located = issues.filter((i) => i.location && Math.abs(i.location[0]) <= 180 && Math.abs(i.location[1]) <= 90);
-  if (located.length === 0) return null;
-  let [w, s, e, n] = [180, 90, -180, -90];
-  for (const { location } of located) {
-    const [lon, lat] = location as [number, number];
-    w = Math.min(w, lon); e = Math.max(e, lon); s = Math.min(s, lat); n = Math.max(n, lat);
-  }
-  return [w, s, e, n];
 }
 
 /** The map once the server has said what lies under the plots (its basemap, or the built-in country map). */

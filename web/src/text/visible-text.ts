@@ -2,8 +2,8 @@
  * Text from users and their files shown so that it cannot pass for other text: control
  * characters, bidirectional embeddings/overrides/isolates and the other invisible format
  * characters (Unicode categories Cc, Cf, Zl, Zp, and lone surrogates) become a visible
- * ⟨U+XXXX⟩ marker. "invoice‮fdp.exe" would otherwise read as "invoiceexe.pdf" ("Trojan
- * Source", CVE-2021-42574). Emoji sequences keep their joiners and tags, which only glue
+ * ⟨U+XXXX⟩ marker. "invoice" + U+202E + "fdp.exe" would otherwise read as "invoiceexe.pdf"
+ * ("Trojan Source", CVE-2021-42574). Emoji sequences keep their joiners and tags, which only glue
  * pictographs together.
  */
 
@@ -61,11 +61,6 @@ export function hiddenMarker(codePoint: number): string {
 /** `text` with every invisible character replaced by its marker (for attributes, options and titles). */
 export function visibleText(text: string): string {
   return splitVisible(text).map((p) => (p.kind === 'text' ? p.text : hiddenMarker(p.codePoint))).join('');
-}
-
-/** Whether `text` holds a character that would be shown as a marker. */
-export function hasHiddenCharacters(text: string): boolean {
-  return splitVisible(text).some((p) => p.kind === 'hidden');
 }
 
 export const HIDDEN_MARKER_TITLE = 'An invisible control or formatting character in the text, shown by its code';
