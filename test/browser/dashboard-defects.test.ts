@@ -3,7 +3,7 @@
  * real server: hover contrast in the top bar, a 200-character name widening the page, the
  * API's script-speak on a refused upload, a task history that stood still, and names whose
  * invisible characters could pass for other text. Screenshots: long-name-monitoring.png,
- * long-name-suppliers.png, hidden-characters.png.
+ * long-name-suppliers.png, upload-refused.png, hidden-characters.png.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -119,6 +119,7 @@ describe('dashboard defects', () => {
     const text = await alert.innerText();
     assert.match(text, /Tick “Skip the 6 plots with errors” above/);
     assert.doesNotMatch(text, /skip_invalid|\/upload_plots|GET \//, 'no API names on the screen');
+    await screenshot(page, 'upload-refused', item);
     await item.getByLabel(/Skip the 6 plots with errors/).check();
     await item.getByRole('button', { name: 'Upload with-errors' }).click();
     await page.getByRole('article', { name: 'Upload of with-errors' }).getByTestId('upload-success').waitFor({ timeout: 60_000 });

@@ -22,7 +22,6 @@ function ReadyRow({ client, collection, onStarted }: { client: ApiClient; collec
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const c = collection;
-  const checkboxId = `skip-${c.collection_id}`;
 
   async function upload() {
     setBusy(true);
@@ -52,8 +51,10 @@ function ReadyRow({ client, collection, onStarted }: { client: ApiClient; collec
       </div>
       {c.invalid_count > 0 && (
         <div className={hasErrorsRefusal(error) ? 'attention' : undefined}>
-          <input id={checkboxId} type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />{' '}
-          <label htmlFor={checkboxId}>Skip the {formatCount(c.invalid_count)} plots with errors and upload the {formatCount(c.valid_count)} valid ones</label>
+          <label className="inline">
+            <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
+            Skip the {formatCount(c.invalid_count)} plots with errors and upload the {formatCount(c.valid_count)} valid ones
+          </label>
         </div>
       )}
       {hasErrorsRefusal(error)
