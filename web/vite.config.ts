@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { countryOutlines } from './build/country-outlines-plugin.ts';
+import { precompressAssets } from './build/precompress-plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -11,7 +13,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), countryOutlines(), precompressAssets()],
   // MapLibre's worker is an ES module; it is emitted as its own file and named with setWorkerUrl.
   worker: { format: 'es' },
   build: {
@@ -24,7 +26,7 @@ export default defineConfig({
     // `vite --config web/vite.config.ts` in development: the API on its usual port.
     proxy: Object.fromEntries(
       ['/refresh_token', '/me', '/api_tokens', '/stage_plots', '/upload_plots', '/get_task_status', '/batch_progress',
-        '/get_collections', '/fetch_plots', '/collections', '/tasks', '/health'].map((p) => [p, 'http://127.0.0.1:8080']),
+        '/get_collections', '/fetch_plots', '/collections', '/tasks', '/health', '/dashboard.json'].map((p) => [p, 'http://127.0.0.1:8080']),
     ),
   },
 });

@@ -85,6 +85,6 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     registerListTasks(scoped, services);
   });
   // Last, outside the token scope, so it can see (and never take) the API's routes.
-  await registerDashboard(app, services.config.dashboardDir);
+  await registerDashboard(app, services.config.dashboardDir, services.config.basemap);
   return app;
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { LoginLimits } from '../domain/auth/login-throttle.js';
 import { DEFAULT_FEATURE_LIMITS as LIMITS, MIN_NESTING_DEPTH } from '../domain/features/limits.js';
+import { basemapVar, type Basemap } from './basemap-url.js';
 
 /** Everything Canopy reads from its environment, read once at start-up and passed in. */
 export interface Config {
@@ -64,6 +65,8 @@ export interface Config {
   publicUrl: string | null;
   /** The built dashboard (index.html and assets/); by default the package's own dist/web. */
   dashboardDir: string;
+  /** Tiles drawn under the dashboard's plots instead of its built-in country map (null: the built-in map). */
+  basemap: Basemap | null;
 }
 
 const MiB = 1024 * 1024;
@@ -156,5 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: proxyHopsVar(env.CANOPY_TRUST_PROXY),
     publicUrl: publicUrlVar(env.CANOPY_PUBLIC_URL),
     dashboardDir: path.resolve(env.CANOPY_DASHBOARD_DIR?.trim() || path.join(PACKAGE_ROOT, 'dist/web')),
+    basemap: basemapVar(env.CANOPY_BASEMAP_URL, env.CANOPY_BASEMAP_ATTRIBUTION),
   };
 }

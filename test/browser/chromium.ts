@@ -1,7 +1,7 @@
 /** Debian's Chromium driven by playwright-core, for the dashboard's browser tests and bench. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CANOPY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -53,9 +53,11 @@ export async function newDashboardContext(browser: Browser, origin: string): Pro
   return context;
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves test-results/screenshots/NAME.png: the whole page, or only `target` when given. */
+export async function screenshot(page: Page, name: string, target?: Locator): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if (target) await target.screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
   return file;
 }

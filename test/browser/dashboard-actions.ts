@@ -41,6 +41,8 @@ export async function waitForPlots(page: Page, collectionId: string, timeout = 3
 
 /** Clicks the map at a longitude/latitude (projected by the page's own map). */
 export async function clickMapAt(page: Page, lonLat: [number, number]): Promise<void> {
+  // The mouse clicks in the viewport: a map below the fold is scrolled up first.
+  await page.getByTestId('plot-map').scrollIntoViewIfNeeded();
   const point = await page.evaluate(([lon, lat]) => {
     const map = window.__canopyMap;
     if (!map) throw new Error('the dashboard map is not there');

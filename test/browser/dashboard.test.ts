@@ -149,13 +149,13 @@ describe('dashboard in Chromium', () => {
     assert.equal((await collectionNamed('clean-farms')).status, 'uploaded');
   });
 
-  test('refuses a collection with errors until skip_invalid is ticked, showing the API detail', async () => {
+  test('refuses a collection with errors until "skip the plots with errors" is ticked, pointing to that box', async () => {
     await openTab(page, 'Monitoring');
     await page.getByRole('button', { name: 'Upload errors-coop' }).click();
     const item = page.getByTestId('ready-collection').filter({ hasText: 'errors-coop' });
     const alert = item.getByRole('alert');
     await alert.waitFor();
-    assert.match(await alert.innerText(), /skip_invalid/);
+    assert.match(await alert.innerText(), /Tick “Skip the 6 plots with errors” above/);
     await item.getByLabel(/Skip the 6 plots with errors/).check();
     await uploadFromMonitoring('errors-coop');
     await screenshot(page, 'monitoring');

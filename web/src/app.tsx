@@ -3,6 +3,7 @@ import { ApiClient } from './api/client';
 import { useCollections } from './api/use-collections';
 import { AccountView } from './account/account-view';
 import { TabList, TabPanel, type TabDefinition } from './components/tabs';
+import { VisibleText } from './components/visible-text';
 import { MonitoringPane } from './panes/monitoring/monitoring-pane';
 import { SuppliersPane } from './panes/suppliers/suppliers-pane';
 import { clearSession, loadSession, saveSession, type Session } from './session/session-store';
@@ -45,7 +46,7 @@ function Dashboard({ client, session, onSignOut }: { client: ApiClient; session:
         <nav aria-label="Dashboard">
           <TabList tabs={TABS} selected={tab} onSelect={select} label="Dashboard panes" />
         </nav>
-        <span className="user muted small">{session.email}</span>
+        <span className="user muted small"><VisibleText text={session.email} /></span>
         <button type="button" className="small-button" onClick={onSignOut}>Sign out</button>
       </header>
       <main>

@@ -4,6 +4,7 @@ import type { ApiToken, Me } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { formatTime } from '../format';
 import { CopyButton } from './copy-button';
+import { VisibleText } from '../components/visible-text';
 
 /** Who is signed in, and a long-lived API token for scripts (POST /api_tokens), shown once, to copy. */
 export function AccountView({ client, email, onSignOut }: { client: ApiClient; email: string; onSignOut: () => void }) {
@@ -39,7 +40,7 @@ export function AccountView({ client, email, onSignOut }: { client: ApiClient; e
         <h2 id="account-title">Account</h2>
         <dl className="facts">
           <dt>Signed in as</dt>
-          <dd data-testid="account-email">{me?.email ?? email}</dd>
+          <dd data-testid="account-email"><VisibleText text={me?.email ?? email} /></dd>
           <dt>API</dt>
           <dd><code>{origin}</code> · <a href="/openapi.json">OpenAPI document</a></dd>
         </dl>
@@ -63,7 +64,7 @@ export function AccountView({ client, email, onSignOut }: { client: ApiClient; e
         {token && (
           <div className="token stack tight" data-testid="api-token">
             <label>
-              Your new API token{token.label ? ` “${token.label}”` : ''} (created {formatTime(token.created_at)}; copy it now)
+              Your new API token{token.label && <> “<VisibleText text={token.label} />”</>} (created {formatTime(token.created_at)}; copy it now)
               <input ref={tokenInput} type="text" readOnly value={token.token} className="mono" onFocus={(e) => e.target.select()} />
             </label>
             <div className="row">

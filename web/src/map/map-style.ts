@@ -1,13 +1,15 @@
 /**
- * The map's style: a plain background (the server has no basemap and the CSP allows no
- * remote tiles), the plots from the collection's vector tiles, and the issue locations of
- * the report page on screen. Colours carry status; they are also named in the legend.
+ * The map's style: under the plots, the built-in country map (country-layers.ts) or the
+ * operator's basemap (basemap-layers.ts); then the plots from the collection's vector tiles,
+ * and the issue locations of the report page on screen. Colours carry status; they are also
+ * named in the legend.
  */
-import type { Feature, FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import type { BasemapSettings } from '../api/dashboard-settings';
+import { BASEMAP_SOURCE, basemapLayers, basemapSource } from './basemap-layers';
+import { countryLayers, countrySources, seaColour } from './country-layers';
 
 export const COLOURS = {
-  background: '#eef1ec',
   valid: '#2f7d4a',
   warning: '#b86e00',
   issue: '#b3261e',
@@ -16,7 +18,6 @@ export const COLOURS = {
 
 export const PLOT_SOURCE = 'plots';
 export const ISSUE_SOURCE = 'issues';
-export const GRATICULE_SOURCE = 'graticule';
 export const PLOT_LAYERS = ['plots-fill', 'plots-outline', 'plots-points'] as const;
 /** The layers a click on a plot is looked for in. */
 export const CLICKABLE_PLOT_LAYERS = ['plots-fill', 'plots-points'];
@@ -26,27 +27,10 @@ const statusColour: ExpressionSpecification = ['match', ['get', 'status'], 'warn
 const isPolygon: ExpressionSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 const isPoint: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
 
-/** Lines every 10° of longitude and latitude, so an empty map still reads as a map. */
-function graticule(): FeatureCollection {
-  const features: Feature[] = [];
-  for (let lon = -180; lon <= 180; lon += 10) {
-    features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[lon, -85], [lon, 85]] } });
-  }
-  for (let lat = -80; lat <= 80; lat += 10) {
-    features.push({ type: 'Feature', properties: { equator: lat === 0 }, geometry: { type: 'LineString', coordinates: [[-180, lat], [180, lat]] } });
-  }
-  return { type: 'FeatureCollection', features };
-}
-
-export function baseStyle(): StyleSpecification {
-  return {
-    version: 8,
-    sources: { [GRATICULE_SOURCE]: { type: 'geojson', data: graticule() } },
-    layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': COLOURS.background } },
-      { id: 'graticule', type: 'line', source: GRATICULE_SOURCE, paint: { 'line-color': '#c9d0c6', 'line-width': ['case', ['get', 'equator'], 1.2, 0.6] } },
-    ],
-  };
+/** What lies under the plots: the operator's basemap when one is configured, else the built-in country map. */
+export function baseStyle(basemap: BasemapSettings | null): StyleSpecification {
+  if (basemap) return { version: 8, sources: { [BASEMAP_SOURCE]: basemapSource(basemap) }, layers: basemapLayers(basemap) };
+  return { version: 8, sources: countrySources(), layers: [seaColour(), ...countryLayers()] };
 }
 
 const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];

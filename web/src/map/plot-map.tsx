@@ -1,14 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
-import type { ExpressionSpecification, GeoJSONSource, LngLatBoundsLike } from 'maplibre-gl';
-import type { FeatureCollection, Point } from 'geojson';
+import type { ExpressionSpecification, GeoJSONSource } from 'maplibre-gl';
 import type { ApiClient } from '../api/client';
 import type { Collection, Issue } from '../api/types';
+import { useDashboardSettings, type BasemapSettings } from '../api/dashboard-settings';
 import { errorText } from '../components/error-message';
+import { VisibleText } from '../components/visible-text';
 import { formatCount } from '../format';
 import {
   baseStyle, CLICKABLE_PLOT_LAYERS, COLOURS, issueLayer, ISSUE_LAYER, ISSUE_SOURCE, PLOT_LAYERS, PLOT_SOURCE, plotLayers,
 } from './map-style';
+import { loadCountries } from './country-layers';
+import { boundsOf, issuesGeoJson } from './issue-markers';
 import { issuePopupContent, messagePopupContent, plotPopupContent } from './popup-content';
 
 declare global {
@@ -32,33 +35,20 @@ interface Props {
   filter: ExpressionSpecification | null;
 }
 
-function issuesGeoJson(issues: Issue[]): FeatureCollection<Point> {
-  return {
-    type: 'FeatureCollection',
-    features: issues.filter((i) => i.location).map((i) => ({
-      type: 'Feature', geometry: { type: 'Point', coordinates: i.location as [number, number] },
-      properties: { feature: i.feature, code: i.code, message: i.message, plot_id: i.plot_id ?? '' },
-    })),
-  };
-}
-
-function boundsOf(issues: Issue[]): LngLatBoundsLike | null {
-  const located = issues.filter((i) => i.location && Math.abs(i.location[0]) <= 180 && Math.abs(i.location[1]) <= 90);
-  if (located.length === 0) return null;
-  let [w, s, e, n] = [180, 90, -180, -90];
-  for (const { location } of located) {
-    const [lon, lat] = location as [number, number];
-    w = Math.min(w, lon); e = Math.max(e, lon); s = Math.min(s, lat); n = Math.max(n, lat);
-  }
-  return [w, s, e, n];
+/** The map once the server has said what lies under the plots (its basemap, or the built-in country map). */
+export function PlotMap(props: Props) {
+  const settings = useDashboardSettings();
+  if (!settings) return <div className="map-block"><div className="map" aria-busy="true" /></div>;
+  return <PlotMapView {...props} basemap={settings.basemap} />;
 }
 
 /**
  * The plots of an uploaded collection from its vector tiles (never one big GeoJSON: 100,000
  * plots stay responsive), coloured by status, with a popup of a plot's properties on click;
- * and the issue locations of the report page. Sets data attributes for tests and the bench.
+ * and the issue locations of the report page, over the countries. Sets data attributes for
+ * tests and the bench.
  */
-export function PlotMap({ client, collection, issues, focus, filter }: Props) {
+function PlotMapView({ client, collection, issues, focus, filter, basemap }: Props & { basemap: BasemapSettings | null }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const popupRef = useRef<maplibregl.Popup | null>(null);
@@ -71,6 +61,7 @@ export function PlotMap({ client, collection, issues, focus, filter }: Props) {
   const [ready, setReady] = useState(false);
   const [note, setNote] = useState<string>('');
   const [plotCount, setPlotCount] = useState<number | null>(null);
+  const [countryNote, setCountryNote] = useState('');
 
   /** Opens the one popup; `takeFocus` false leaves the keyboard where it is (a "Show" button in the issue table). */
   function showPopup(lngLat: maplibregl.LngLatLike, content: HTMLElement, takeFocus = true): maplibregl.Popup {
@@ -108,7 +99,7 @@ export function PlotMap({ client, collection, issues, focus, filter }: Props) {
     const container = containerRef.current as HTMLDivElement;
     const map = new maplibregl.Map({
       container,
-      style: baseStyle(),
+      style: baseStyle(basemap),
       center: [0, 10],
       zoom: 1.3,
       attributionControl: false,
@@ -119,10 +110,17 @@ export function PlotMap({ client, collection, issues, focus, filter }: Props) {
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    const countries = new AbortController();
     map.on('load', () => {
       map.addSource(ISSUE_SOURCE, { type: 'geojson', data: issuesGeoJson([]), promoteId: 'feature' });
       map.addLayer(issueLayer());
       setReady(true);
+      if (basemap) return;
+      loadCountries(map, countries.signal).then((named) => {
+        container.dataset.countries = String(named);
+      }).catch((err: unknown) => {
+        if (!countries.signal.aborted) setCountryNote(`No country map: ${errorText(err)}`);
+      });
     });
     map.on('click', (e) => {
       const plotLayersPresent = CLICKABLE_PLOT_LAYERS.filter((id) => map.getLayer(id));
@@ -144,12 +142,13 @@ export function PlotMap({ client, collection, issues, focus, filter }: Props) {
     mapRef.current = map;
     window.__canopyMap = map;
     return () => {
+      countries.abort();
       popupRef.current?.remove();
       map.remove();
       mapRef.current = null;
       if (window.__canopyMap === map) delete window.__canopyMap;
     };
-  }, []);
+  }, [basemap]);
 
   // The selected collection's plots, from its vector tiles once it is uploaded.
   const collectionId = collection?.collection_id ?? null;
@@ -242,7 +241,9 @@ export function PlotMap({ client, collection, issues, focus, filter }: Props) {
         <span><i className="swatch" style={{ background: COLOURS.warning }} /> With warnings</span>
         <span><i className="swatch ring" style={{ borderColor: COLOURS.issue }} /> Issue location</span>
         {plotCount !== null && <span className="muted">{formatCount(plotCount)} plots</span>}
-        {note && <span className="muted" role="status">{note}</span>}
+        {note && <span className="muted" role="status"><VisibleText text={note} /></span>}
+        {countryNote && <span className="muted">{countryNote}</span>}
+        {basemap?.attribution && <span className="muted small" data-testid="basemap-attribution">Basemap: {basemap.attribution}</span>}
       </div>
     </div>
   );

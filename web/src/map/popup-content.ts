@@ -1,14 +1,33 @@
 /**
  * Popup contents built as DOM nodes with textContent: a plot's properties come from a
- * supplier's file and are never parsed as markup (no setHTML, no innerHTML).
+ * supplier's file and are never parsed as markup (no setHTML, no innerHTML); their invisible
+ * characters are shown as markers, as everywhere else (components/visible-text.tsx).
  */
 import type { Issue, PlotFeature } from '../api/types';
 import { formatHectares, propertyText } from '../format';
+import { hiddenMarker, HIDDEN_MARKER_TITLE, splitVisible } from '../text/visible-text';
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string | null, text?: string): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (className) el.className = className;
   if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** An element holding text from a file: its own text nodes, a marker span per invisible character, isolated in a <bdi>. */
+function userText<K extends keyof HTMLElementTagNameMap>(tag: K, className: string | null, prefix: string, text: string): HTMLElementTagNameMap[K] {
+  const el = element(tag, className, prefix);
+  const isolate = element('bdi', 'user-text');
+  for (const part of splitVisible(text)) {
+    if (part.kind === 'text') {
+      isolate.append(document.createTextNode(part.text));
+    } else {
+      const marker = element('span', 'hidden-char', hiddenMarker(part.codePoint));
+      marker.title = HIDDEN_MARKER_TITLE;
+      isolate.append(marker);
+    }
+  }
+  el.append(isolate);
   return el;
 }
 
@@ -20,7 +39,7 @@ export function plotPopupContent(plot: PlotFeature): HTMLElement {
   const p = plot.properties;
   const root = element('div', 'popup');
   root.setAttribute('data-testid', 'plot-popup');
-  root.append(element('h3', null, `Plot ${propertyText(p.plotid) || '(no ID)'}`));
+  root.append(propertyText(p.plotid) ? userText('h3', null, 'Plot ', propertyText(p.plotid)) : element('h3', null, 'Plot (no ID)'));
   const summary = element('dl', 'popup-summary');
   const add = (term: string, value: string) => summary.append(element('dt', null, term), element('dd', null, value));
   add('Area', formatHectares(p.area_ha));
@@ -35,7 +54,7 @@ export function plotPopupContent(plot: PlotFeature): HTMLElement {
     const body = element('tbody', null);
     for (const [key, value] of rows) {
       const tr = element('tr', null);
-      tr.append(element('th', null, key), element('td', null, propertyText(value)));
+      tr.append(userText('th', null, '', key), userText('td', null, '', propertyText(value)));
       body.append(tr);
     }
     table.append(body);
@@ -47,14 +66,14 @@ export function plotPopupContent(plot: PlotFeature): HTMLElement {
 
 /** A one-line popup (loading, an error sentence). */
 export function messagePopupContent(text: string, className = 'muted'): HTMLElement {
-  return element('p', `popup ${className}`, text);
+  return userText('p', `popup ${className}`, '', text);
 }
 
 /** An issue marker's popup: its code, plot and message. */
 export function issuePopupContent(issue: Pick<Issue, 'code' | 'message' | 'feature' | 'plot_id'>): HTMLElement {
   const root = element('div', 'popup');
   root.append(element('h3', null, issue.code));
-  root.append(element('p', 'muted', `Feature ${issue.feature}${issue.plot_id ? ` · plot ${issue.plot_id}` : ''}`));
-  root.append(element('p', null, issue.message));
+  root.append(issue.plot_id ? userText('p', 'muted', `Feature ${issue.feature} · plot `, issue.plot_id) : element('p', 'muted', `Feature ${issue.feature}`));
+  root.append(userText('p', null, '', issue.message));
   return root;
 }

@@ -1,9 +1,20 @@
 import { useState } from 'react';
 import type { ApiClient } from '../../api/client';
 import type { Collection, UploadStarted } from '../../api/types';
+import { ApiError } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
+import { VisibleText } from '../../components/visible-text';
+import { visibleText } from '../../text/visible-text';
 import { formatCount, formatTime } from '../../format';
 import { StatusBadge } from '../suppliers/collection-list';
+
+/**
+ * The API's refusal of a collection with errors speaks to scripts ("call /upload_plots with
+ * skip_invalid"); on this screen the same choice is the checkbox above the button.
+ */
+function hasErrorsRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'COLLECTION_HAS_ERRORS';
+}
 
 /** One staged collection with its Upload button (and skip_invalid when it has errors). */
 function ReadyRow({ client, collection, onStarted }: { client: ApiClient; collection: Collection; onStarted: (started: UploadStarted) => void }) {
@@ -11,7 +22,6 @@ function ReadyRow({ client, collection, onStarted }: { client: ApiClient; collec
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const c = collection;
-  const checkboxId = `skip-${c.collection_id}`;
 
   async function upload() {
     setBusy(true);
@@ -29,23 +39,33 @@ function ReadyRow({ client, collection, onStarted }: { client: ApiClient; collec
     <li className="ready-item stack tight" data-testid="ready-collection" data-collection-id={c.collection_id}>
       <div className="row spread">
         <div>
-          <strong>{c.collection_name}</strong> <StatusBadge status={c.status} />
+          <strong><VisibleText text={c.collection_name} /></strong> <StatusBadge status={c.status} />
           <div className="muted small">
             {formatCount(c.feature_count)} plots · {formatCount(c.valid_count)} valid · {formatCount(c.invalid_count)} with errors ·
             staged {formatTime(c.created_at)}
           </div>
         </div>
-        <button type="button" className="primary" onClick={upload} disabled={busy} aria-label={`Upload ${c.collection_name}`}>
+        <button type="button" className="primary" onClick={upload} disabled={busy} aria-label={`Upload ${visibleText(c.collection_name)}`}>
           {busy ? 'Starting…' : 'Upload'}
         </button>
       </div>
       {c.invalid_count > 0 && (
-        <div>
-          <input id={checkboxId} type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />{' '}
-          <label htmlFor={checkboxId}>Skip the {formatCount(c.invalid_count)} plots with errors and upload the {formatCount(c.valid_count)} valid ones</label>
+        <div className={hasErrorsRefusal(error) ? 'attention' : undefined}>
+          <label className="inline">
+            <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
+            Skip the {formatCount(c.invalid_count)} plots with errors and upload the {formatCount(c.valid_count)} valid ones
+          </label>
         </div>
       )}
-      <ErrorMessage error={error} />
+      {hasErrorsRefusal(error)
+        ? (
+          <p className="error" role="alert">
+            This collection has {formatCount(c.invalid_count)} plots with errors, so it was not uploaded. Tick “Skip the{' '}
+            {formatCount(c.invalid_count)} plots with errors” above to upload its {formatCount(c.valid_count)} valid plots, or fix
+            the file and stage it again (its report is in the Suppliers pane).
+          </p>
+        )
+        : <ErrorMessage error={error} />}
     </li>
   );
 }

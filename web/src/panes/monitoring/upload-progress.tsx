@@ -2,6 +2,8 @@ import type { TaskStatus } from '../../api/types';
 import { errorText } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { formatCount, TASK_LABELS } from '../../format';
+import { VisibleText } from '../../components/visible-text';
+import { visibleText } from '../../text/visible-text';
 import { isSettled, type TrackedUpload } from './use-uploads';
 
 function TaskBar({ label, task }: { label: string; task: TaskStatus | null }) {
@@ -13,12 +15,12 @@ function TaskBar({ label, task }: { label: string; task: TaskStatus | null }) {
 /** What the user reads once both tasks have ended: the success message, or which task failed and why. */
 function Outcome({ upload }: { upload: TrackedUpload }) {
   const { bq, ee } = upload;
-  if (upload.error && !bq) return <p className="error" role="alert">{errorText(upload.error)}</p>;
+  if (upload.error && !bq) return <p className="error" role="alert"><VisibleText text={errorText(upload.error)} /></p>;
   if (!isSettled(upload) || !bq || !ee) return null;
   if (bq.state === 'COMPLETED' && ee.state === 'COMPLETED') {
     return (
       <p className="success" role="status" data-testid="upload-success">
-        Upload complete: {formatCount(bq.plots_total)} plots of “{upload.collectionName}” are in the plot store and the analysis
+        Upload complete: {formatCount(bq.plots_total)} plots of “<VisibleText text={upload.collectionName} />” are in the plot store and the analysis
         asset. See them on the map in the Suppliers pane.
       </p>
     );
@@ -29,7 +31,7 @@ function Outcome({ upload }: { upload: TrackedUpload }) {
       {failed.map((t) => (
         <p key={t.task_id}>
           The {TASK_LABELS[t.type]?.toLowerCase() ?? t.type} task {t.state === 'CANCELLED' ? 'was cancelled' : 'failed'}
-          {t.error ? `: ${t.error.detail}` : '.'}
+          {t.error ? <>: <VisibleText text={t.error.detail} /></> : '.'}
         </p>
       ))}
       <p>Upload again to start fresh tasks.</p>
@@ -44,9 +46,9 @@ export function UploadProgress({ uploads, onDismiss }: { uploads: TrackedUpload[
       <h2 id="progress-title">Uploads</h2>
       {uploads.length === 0 && <p className="muted">Nothing is uploading. Start an upload above; its two tasks are followed here.</p>}
       {uploads.map((u) => (
-        <article key={u.bqTaskId} className="upload stack tight" data-testid="upload" data-collection-id={u.collectionId} aria-label={`Upload of ${u.collectionName}`}>
+        <article key={u.bqTaskId} className="upload stack tight" data-testid="upload" data-collection-id={u.collectionId} aria-label={`Upload of ${visibleText(u.collectionName)}`}>
           <div className="row spread">
-            <h3>{u.collectionName}</h3>
+            <h3><VisibleText text={u.collectionName} /></h3>
             {isSettled(u) && <button type="button" className="small-button" onClick={() => onDismiss(u.collectionId)}>Dismiss</button>}
           </div>
           <TaskBar label={`${TASK_LABELS.plot_store} (task ${u.bqTaskId})`} task={u.bq} />

@@ -1,6 +1,8 @@
 import type { Collection } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { formatCount, formatTime } from '../../format';
+import { visibleText } from '../../text/visible-text';
+import { VisibleText } from '../../components/visible-text';
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status}`}>{status}</span>;
@@ -30,8 +32,8 @@ export function CollectionList({ collections, error, selectedId, onSelect }: {
                 <tr key={c.collection_id} className={c.collection_id === selectedId ? 'selected' : undefined} title={`Staged ${formatTime(c.created_at)}`}>
                   <td className="name">
                     <button type="button" className="link" aria-pressed={c.collection_id === selectedId} onClick={() => onSelect(c.collection_id)}
-                      title={c.description ?? undefined}>
-                      {c.collection_name}
+                      title={c.description ? visibleText(c.description) : undefined}>
+                      <VisibleText text={c.collection_name} />
                     </button>
                     <div className="muted small">{c.format}</div>
                   </td>

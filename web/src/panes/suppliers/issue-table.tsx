@@ -1,5 +1,6 @@
 import type { Issue } from '../../api/types';
 import { formatCount } from '../../format';
+import { VisibleText } from '../../components/visible-text';
 
 /** One page of flagged features; "Show" flies the map to the issue's location. */
 export function IssueTable({ issues, offset, total, pageSize, loading, onOffset, onShow }: {
@@ -28,9 +29,9 @@ export function IssueTable({ issues, offset, total, pageSize, loading, onOffset,
             {issues.map((issue, i) => (
               <tr key={`${offset + i}`} className={`severity-${issue.severity}`} data-code={issue.code}>
                 <td className="num">{issue.feature}</td>
-                <td className="nowrap">{issue.plot_id ?? <span className="muted">—</span>}</td>
+                <td className="plot-id">{issue.plot_id === null ? <span className="muted">—</span> : <VisibleText text={issue.plot_id} />}</td>
                 <td><code>{issue.code}</code></td>
-                <td className="message">{issue.message}</td>
+                <td className="message"><VisibleText text={issue.message} /></td>
                 <td>
                   <button type="button" className="small-button" disabled={!issue.location} onClick={() => onShow(issue)}
                     aria-label={`Show feature ${issue.feature} (${issue.code}) on the map`}>

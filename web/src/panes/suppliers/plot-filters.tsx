@@ -3,6 +3,7 @@ import type { ExpressionSpecification } from 'maplibre-gl';
 import type { ApiClient } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
 import { formatCount } from '../../format';
+import { visibleText } from '../../text/visible-text';
 
 /** Most plots a "property equals" filter fetches to draw (GET /fetch_plots, read whole). */
 const PROPERTY_MATCH_LIMIT = 5000;
@@ -63,9 +64,10 @@ export function PlotFilters({ client, collectionId, onFilter }: {
         const plots = await client.fetchPlots(collectionId, { [draft.property]: draft.value.trim() }, PROPERTY_MATCH_LIMIT);
         const uuids = plots.map((p) => String(p.properties.uuid));
         parts.push(['in', ['get', 'uuid'], ['literal', uuids]]);
+        const condition = `${visibleText(draft.property)} = ${visibleText(draft.value.trim())}`;
         note = plots.length >= PROPERTY_MATCH_LIMIT
-          ? `The first ${formatCount(PROPERTY_MATCH_LIMIT)} plots with ${draft.property} = ${draft.value.trim()} are shown.`
-          : `${formatCount(plots.length)} plots have ${draft.property} = ${draft.value.trim()}.`;
+          ? `The first ${formatCount(PROPERTY_MATCH_LIMIT)} plots with ${condition} are shown.`
+          : `${formatCount(plots.length)} plots have ${condition}.`;
       } catch (err) {
         setError(err);
         setBusy(false);
@@ -102,7 +104,7 @@ export function PlotFilters({ client, collectionId, onFilter }: {
           Property
           <select value={draft.property} onChange={(e) => set({ property: e.target.value })}>
             <option value="">(any)</option>
-            {propertyNames.map((name) => <option key={name} value={name}>{name}</option>)}
+            {propertyNames.map((name) => <option key={name} value={name}>{visibleText(name)}</option>)}
           </select>
         </label>
         <label className="inline">equals <input type="text" value={draft.value} onChange={(e) => set({ value: e.target.value })} disabled={!draft.property} /></label>

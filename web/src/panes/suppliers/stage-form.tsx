@@ -4,6 +4,7 @@ import type { StageResult } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { ProgressBar } from '../../components/progress-bar';
 import { formatBytes, formatCount } from '../../format';
+import { VisibleText } from '../../components/visible-text';
 
 const ACCEPT = '.geojson,.json,.geojsonl,.geojsons,.ndjson,.csv,.txt,.zip,.parquet,.geoparquet';
 
@@ -82,7 +83,7 @@ export function StageForm({ client, onStaged }: { client: ApiClient; onStaged: (
           <input ref={inputRef} type="file" name="file" accept={ACCEPT} disabled={busy} onChange={(e) => choose(e.target.files?.[0] ?? null)} />
         </label>
         <p className="muted small">…or drop the file here.</p>
-        {file && <p className="small">Chosen: <strong>{file.name}</strong> ({formatBytes(file.size)})</p>}
+        {file && <p className="small">Chosen: <strong><VisibleText text={file.name} /></strong> ({formatBytes(file.size)})</p>}
       </div>
       <label>
         Collection name
@@ -100,7 +101,7 @@ export function StageForm({ client, onStaged }: { client: ApiClient; onStaged: (
       <ErrorMessage error={error} />
       {result && (
         <p className="success" role="status">
-          Staged “{result.collection_name}”: {formatCount(result.feature_count)} plots, {formatCount(result.valid_count)} valid,{' '}
+          Staged “<VisibleText text={result.collection_name} />”: {formatCount(result.feature_count)} plots, {formatCount(result.valid_count)} valid,{' '}
           {formatCount(result.invalid_count)} with errors, {formatCount(result.warning_count)} with warnings.
         </p>
       )}

@@ -5,6 +5,7 @@ import type { Collection, Issue } from '../../api/types';
 import type { CollectionsState } from '../../api/use-collections';
 import { ErrorMessage } from '../../components/error-message';
 import { formatCount } from '../../format';
+import { VisibleText } from '../../components/visible-text';
 import { PlotMap, type MapFocus } from '../../map/plot-map';
 import { CollectionList, StatusBadge } from './collection-list';
 import { IssueCounts } from './issue-counts';
@@ -20,9 +21,9 @@ function CollectionSummary({ collection }: { collection: Collection }) {
   return (
     <div className="stack tight">
       <h2 id="report-title">
-        {collection.collection_name} <StatusBadge status={collection.status} />
+        <VisibleText text={collection.collection_name} /> <StatusBadge status={collection.status} />
       </h2>
-      {collection.description && <p className="muted">{collection.description}</p>}
+      {collection.description && <p className="muted"><VisibleText text={collection.description} /></p>}
       <p data-testid="report-summary">
         {formatCount(collection.feature_count)} plots ({collection.format}): {formatCount(collection.valid_count)} valid,{' '}
         <strong>{formatCount(collection.invalid_count)} with errors</strong>, {formatCount(collection.warning_count)} with warnings.
@@ -74,7 +75,7 @@ export function SuppliersPane({ client, collections }: { client: ApiClient; coll
           )}
         </section>
         <section className="card stack" aria-labelledby="map-title">
-          <h2 id="map-title">Map{selected ? `: ${selected.collection_name}` : ''}</h2>
+          <h2 id="map-title">Map{selected && <>: <VisibleText text={selected.collection_name} /></>}</h2>
           <PlotMap client={client} collection={selected} issues={report.issues} focus={focus} filter={filter} />
           {selected?.status === 'uploaded' && <PlotFilters client={client} collectionId={selected.collection_id} onFilter={setFilter} />}
         </section>
