@@ -8,6 +8,8 @@ export interface FormLimits {
   fieldBytes: number;
   /** Largest file part, in bytes (one more than the staging limit, which answers with its own message). */
   fileBytes: number;
+  /** What a too-large field should have held, by field name, added to its 413 (e.g. request_data's members and their limits). */
+  fieldHints?: Record<string, string>;
 }
 
 const MAX_FIELDS = 20;
@@ -85,7 +87,8 @@ async function* guarded(file: AsyncIterable<Buffer>, limits: FormLimits): AsyncG
 function toPart(part: Multipart, limits: FormLimits): FormPart {
   if (part.type === 'field') {
     if (part.valueTruncated) {
-      throw new PayloadTooLargeError(`The form field "${part.fieldname}" is larger than ${limits.fieldBytes} bytes, the most a field may hold.`, 'FIELD_TOO_LARGE');
+      const hint = limits.fieldHints?.[part.fieldname];
+      throw new PayloadTooLargeError(`The form field "${part.fieldname}" is larger than ${limits.fieldBytes} bytes, the most a field may hold${hint ? `; ${hint}` : ''}.`, 'FIELD_TOO_LARGE');
     }
     return { kind: 'field', name: part.fieldname, value: part.value };
   }

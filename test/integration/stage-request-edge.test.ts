@@ -101,7 +101,7 @@ describe('the /stage_plots request edge', () => {
     const ct = `multipart/form-data; boundary=${B}`;
     const huge = await rawStage(server, token, ct, requestData({ collection_name: 'n'.repeat(2_000_000) }) + filePart(ONE_PLOT) + closing);
     assertContractError(huge, 413, 'FIELD_TOO_LARGE', 'a 2 MB request_data');
-    assert.match(huge.body.detail as string, /"request_data".*65536 bytes/);
+    assert.match(huge.body.detail as string, /"request_data".*65536 bytes.*collection_name may be at most 200 characters/);
     const long = await stage(server.url, token, ONE_PLOT, { name: 'n'.repeat(201) });
     const longBody = await long.json();
     assertContractError({ status: long.status, body: longBody }, 400, 'NAME_TOO_LONG', 'a 201-character name');

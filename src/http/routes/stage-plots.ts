@@ -54,7 +54,13 @@ function takeField(name: string, value: unknown, into: StageRequest): void {
 /** The form limits of /stage_plots (build-app registers the multipart parser with them). */
 export function stageFormLimits(maxUploadBytes: number): FormLimits {
   // The staging step enforces the upload limit itself, with a clear message.
-  return { fieldBytes: STAGE_REQUEST_LIMITS.fieldBytes, fileBytes: maxUploadBytes + 1 };
+  const { nameChars, descriptionChars, idColumnChars } = STAGE_REQUEST_LIMITS;
+  return {
+    fieldBytes: STAGE_REQUEST_LIMITS.fieldBytes, fileBytes: maxUploadBytes + 1,
+    fieldHints: {
+      request_data: `its collection_name may be at most ${nameChars} characters long, description ${descriptionChars.toLocaleString('en-US')} and id_column ${idColumnChars}`,
+    },
+  };
 }
 
 /** POST /stage_plots: multipart `request_data` + `file`; reads, checks and stores the file. */
