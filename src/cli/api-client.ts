@@ -89,6 +89,10 @@ export class ApiClient {
     const response = await this.request(method, pathAndQuery, body === undefined ? {} : {
       body: JSON.stringify(body), headers: { 'content-type': 'application/json' },
     });
+    if (!/\bjson\b/.test(response.headers.get('content-type') ?? '')) {
+      await response.body?.cancel();
+      throw new CliError(`The server at ${this.serverUrl} answered ${method} ${this.urlOf(pathAndQuery).pathname} with ${response.headers.get('content-type') ?? 'no content type'}, not JSON: is --url (or CANOPY_URL) the address of a Canopy server?`);
+    }
     return response.json() as Promise<T>;
   }
 
