@@ -1,7 +1,8 @@
 /**
  * A newcomer's first minutes, timed on a fresh clone: `npm install`, the first `npm start`
- * (wall time to the first 200 from /health), a second `npm start`, and the first and a
- * second `npx canopy --help`. The clone is of this repository's HEAD (or --ref), in a
+ * (wall time to the first 200 from /health), a second `npm start`, a start after a source
+ * edit (as after a `git pull` that changed src/), and the first and a second
+ * `npx canopy --help`. The clone is of this repository's HEAD (or --ref), in a
  * temporary folder that is removed afterwards (--keep keeps it).
  *
  *   npm run bench:start [-- --ref <commit>] [--keep]
@@ -87,6 +88,9 @@ try {
   console.log(`first npm start to /health: ${first.seconds.toFixed(1)} s`);
   const second = await timeStart(clone, await freePort());
   console.log(`second npm start to /health: ${second.seconds.toFixed(1)} s`);
+  fs.appendFileSync(path.join(clone, 'src/server.ts'), '// an edit, as a git pull would bring\n');
+  const edited = await timeStart(clone, await freePort());
+  console.log(`npm start after a change in src/ to /health: ${edited.seconds.toFixed(1)} s`);
   const npx1 = await timed(clone, 'npx', ['canopy', '--help']);
   const npx2 = await timed(clone, 'npx', ['canopy', '--help']);
   console.log(`npx canopy --help: ${npx1.seconds.toFixed(1)} s, then ${npx2.seconds.toFixed(1)} s`);
@@ -94,7 +98,7 @@ try {
   const date = new Date().toISOString().slice(0, 10);
   const cpus = os.cpus();
   // The first admin's password is a throw-away clone's, but a results file is no place for one.
-  const lastLines = (text: string) => text.trimEnd().split('\n').slice(-14).join('\n').replace(/(password:\s+)\S+/g, '$1<redacted>');
+  const lastLines = (text: string, lines = 20) => text.trimEnd().split('\n').slice(-lines).join('\n').replace(/(password:\s+)\S+/g, '$1<redacted>');
   const report = [
     `# A fresh clone's install and start (${date}, commit ${commit})`,
     '',
@@ -106,6 +110,7 @@ try {
     `| \`npm install\` (npm's cache warm, better-sqlite3 compiled from source) | ${install.seconds.toFixed(1)} s |`,
     `| first \`npm start\`, to the first 200 from \`/health\` | ${first.seconds.toFixed(1)} s |`,
     `| second \`npm start\`, to the first 200 from \`/health\` | ${second.seconds.toFixed(1)} s |`,
+    `| \`npm start\` after a change in \`src/\` (the server rebuilt, not the dashboard) | ${edited.seconds.toFixed(1)} s |`,
     `| first \`npx canopy --help\` | ${npx1.seconds.toFixed(1)} s |`,
     `| second \`npx canopy --help\` | ${npx2.seconds.toFixed(1)} s |`,
     '',
@@ -115,7 +120,7 @@ try {
     '',
     'The second:',
     '',
-    '```', lastLines(second.output), '```',
+    '```', lastLines(second.output, 10), '```',
     '',
   ].join('\n');
   const out = path.join(ROOT, 'bench/results', `fresh-start-${date}-${commit}.md`);

@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
-import { CLI } from '../helpers/server-process.js';
+import { CLI, ROOT } from '../helpers/server-process.js';
 
 const run = promisify(execFile);
 
@@ -60,3 +62,23 @@ describe('the canopy command never shows a secret in its help', () => {
     assert.doesNotMatch((withToken as { stderr: string }).stderr, /No token/, 'it got past the token check to the (closed) port');
   });
 });
+
+describe('the README documents every command', () => {
+  it('names each command and subcommand as `canopy …`', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const missing: string[] = [];
+    for (const command of buildProgram().commands) {
+      const names = command.commands.length > 0 ? command.commands.map((sub) => `canopy ${command.name()} ${sub.name()}`) : [`canopy ${command.name()}`];
+      for (const name of names) if (!readme.includes(`\`${name}`) && !readme.includes(`npx ${name}`)) missing.push(name);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('lists every staging format in `stage --help`', () => {
+    const stage = buildProgram().commands.find((c) => c.name() === 'stage') as Command;
+    for (const format of ['GeoJSON', 'GeoJSONSeq', 'CSV', 'zipped Shapefile', 'GeoParquet']) {
+      assert.ok(stage.helpInformation().replace(/\s+/g, ' ').includes(format), format);
+    }
+  });
+});
+
