@@ -87,12 +87,14 @@ const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve
 if (isMain) {
   const force = process.argv.includes('--force');
   const stale = force ? Object.keys(PARTS) : staleParts();
+  const built = readStamp(ROOT);
   if (process.argv.includes('--check')) {
     process.stdout.write(stale.length === 0 ? 'up to date\n' : `stale: ${stale.join(', ')}\n`);
     process.exit(stale.length === 0 ? 0 : 1);
   }
   for (const part of stale) {
-    process.stderr.write(`canopy: building the ${part}${force ? '' : ' (its sources changed since it was last built)'}…\n`);
+    const why = force ? '' : built[part] === undefined ? ' (not built yet)' : ' (its sources changed since it was last built)';
+    process.stderr.write(`canopy: building the ${part}${why}…\n`);
     build(part);
   }
 }

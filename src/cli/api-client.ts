@@ -42,6 +42,17 @@ function parseBaseUrl(text: string): URL {
   return url;
 }
 
+/** A response's body, a chunk at a time; a connection that breaks off midway is said as such. */
+export async function* bodyOf(response: Response): AsyncGenerator<Uint8Array> {
+  if (response.body === null) return;
+  try {
+    for await (const chunk of response.body) yield chunk;
+  } catch (err) {
+    const reason = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+    throw new CliError(`The answer to GET ${response.url} broke off (${reason}); run the command again (an --out file is not written).`);
+  }
+}
+
 /** A small client of the Canopy HTTP API, for the command line. */
 export class ApiClient {
   private readonly base: URL;

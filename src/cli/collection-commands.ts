@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { bodyOf } from './api-client.js';
 import { clientFrom, type ClientOptions, segment, wholeNumber, withClientOptions, withJsonOption } from './client-options.js';
 import { OutputSink } from './output-sink.js';
 import { note, printFields, printJson } from './print-output.js';
@@ -65,7 +66,7 @@ export function registerCollectionCommands(program: Command): void {
       }
       const format = options.format ?? 'json';
       const response = await client.request('GET', `/collections/${segment(collection)}/report?format=${format}`);
-      const { sink } = await OutputSink.writeTo(options.out, (s) => s.writeAll(response.body));
+      const { sink } = await OutputSink.writeTo(options.out, (s) => s.writeAll(bodyOf(response)));
       if (sink.path) note(`report (${format}, ${sink.written} bytes) written to ${sink.path}`);
     });
 

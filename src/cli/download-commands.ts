@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { ApiClient } from './api-client.js';
+import { bodyOf, type ApiClient } from './api-client.js';
 import { CliError } from './cli-error.js';
 import { clientFrom, type ClientOptions, segment, wholeNumber, withClientOptions } from './client-options.js';
 import { OutputSink } from './output-sink.js';
@@ -41,7 +41,7 @@ async function fetchAll(client: ApiClient, collection: string, options: FetchOpt
     for (const [name, value] of options.filter) query.append(name, value);
     if (cursor !== null) query.set('cursor', cursor);
     const response = await client.request('GET', `/fetch_plots?${query}`);
-    for await (const chunk of response.body ?? []) {
+    for await (const chunk of bodyOf(response)) {
       plots += countLines(chunk);
       await sink.write(chunk);
     }
@@ -71,7 +71,7 @@ export function registerDownloadCommands(program: Command): void {
     .requiredOption('--out <file>', 'the file to write (e.g. plots.fgb)')
     .action(async (collection: string, options: ClientOptions & { out: string }) => {
       const response = await clientFrom(options).request('GET', `/collections/${segment(collection)}/asset`);
-      const { sink } = await OutputSink.writeTo(options.out, (s) => s.writeAll(response.body));
+      const { sink } = await OutputSink.writeTo(options.out, (s) => s.writeAll(bodyOf(response)));
       note(`asset (FlatGeobuf, ${sink.written} bytes) written to ${sink.path ?? 'standard output'}`);
     });
 }

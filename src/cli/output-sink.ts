@@ -49,8 +49,7 @@ export class OutputSink {
   }
 
   /** Copies a response body (or any stream of bytes) through, a chunk at a time. */
-  async writeAll(body: AsyncIterable<Uint8Array> | null): Promise<void> {
-    if (body === null) return;
+  async writeAll(body: AsyncIterable<Uint8Array>): Promise<void> {
     for await (const chunk of body) await this.write(chunk);
   }
 

@@ -109,6 +109,37 @@ describe('the canopy command: collections, reports, plots, assets', () => {
     assert.match(bad.stderr, /--filter cannot be named limit/);
   });
 
+  it('fetch leaves no file behind when a later page fails or the connection drops mid-page', async () => {
+    // A server whose second page fails: a stale cursor (409) under /stale, a cut connection under /drop.
+    const line = JSON.stringify({ type: 'Feature', geometry: null, properties: { plotid: 'x' } }) + '\n';
+    const other = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (!url.searchParams.has('cursor')) {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-next-cursor': 'page-2' }).end(line.repeat(3));
+      } else if (url.pathname.startsWith('/stale/')) {
+        res.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'The collection was loaded again; start over.', code: 'CURSOR_STALE' }));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.write(line + line.slice(0, 10), () => res.destroy());
+      }
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const out = path.join(dir, 'partial.ndjson');
+      const stale = await failing('fetch', 'x', '--url', `${url}/stale`, '--out', out);
+      assert.match(stale.stderr, /^error: The collection was loaded again; start over\.\n  \(409 CURSOR_STALE from GET .*cursor=page-2\)/);
+      assert.ok(!fs.existsSync(out));
+      const dropped = await failing('fetch', 'x', '--url', `${url}/drop`, '--out', out);
+      assert.equal(dropped.code, 1);
+      assert.match(dropped.stderr, /^error: The answer to GET http:\/\/127\.0\.0\.1:\d+\/drop\/fetch_plots\?\S+cursor=page-2 broke off \(.+\); run the command again \(an --out file is not written\)\.\n$/);
+      assert.ok(!fs.existsSync(out));
+      assert.deepEqual(leftovers(), []);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
   it('asset writes the FlatGeobuf file; a missing collection writes nothing', async () => {
     const out = path.join(dir, 'plots.fgb');
     const { stderr } = await canopy('asset', 'coop farms', '--out', out);
