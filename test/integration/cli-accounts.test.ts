@@ -122,6 +122,13 @@ describe('the canopy command: users and tokens', () => {
         .then(() => assert.fail('should be refused'), (e: { code: number; stderr: string }) => e);
       assert.match(listed.stderr, new RegExp(`No Canopy database in ${elsewhere}/data \\(from \\./data, as CANOPY_DATA_DIR is not set\\)`));
       assert.deepEqual(fs.readdirSync(elsewhere), [], 'nothing was created');
+      // A folder that exists but holds no database is refused too.
+      fs.mkdirSync(path.join(elsewhere, 'empty'));
+      const empty = await run(process.execPath, [CLI, 'token', 'create', '--email', 'admin@canopy.local'], { env: { ...env, CANOPY_DATA_DIR: path.join(elsewhere, 'empty') } })
+        .then(() => assert.fail('should be refused'), (e: { code: number; stderr: string }) => e);
+      assert.match(empty.stderr, /No Canopy database in .*\/empty/);
+      assert.deepEqual(fs.readdirSync(path.join(elsewhere, 'empty')), []);
+      fs.rmdirSync(path.join(elsewhere, 'empty'));
 
       const init = await run(process.execPath, [CLI, 'users', 'add', '--init', '--email', 'new@example.org', '--password', 'new-password'], { env: inOther });
       assert.match(init.stdout, /new@example\.org saved/);
