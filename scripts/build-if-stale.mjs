@@ -5,13 +5,19 @@
  *
  * Each part's sources are fingerprinted by the path and content of every file in them, so a
  * part is rebuilt after an edit, a `git pull` or a checkout of another commit (but not for a
- * mere `touch`), and when a file is added or removed. The fingerprint taken before a build
- * is written to dist/.build-stamp.json once that build has succeeded; a part is rebuilt
- * when its fingerprint differs from the stamp or its output is missing. A failed build
- * leaves the old stamp, so the next start tries again.
+ * mere `touch`), and when a file is added or removed. Once a build has succeeded,
+ * dist/.build-stamp.json records the fingerprint taken before it and the time of the part's
+ * output file. A part is rebuilt when its fingerprint differs, or its output is missing or
+ * was written since by something else (a `tsc` run by hand, perhaps on another checkout:
+ * then the stamp no longer says what dist/ holds). A failed build leaves the old stamp, so
+ * the next start tries again.
+ *
+ * The server is compiled incrementally (dist/.tsbuildinfo): after a small edit tsc checks
+ * and writes only what the edit affects. That record is thrown away, for a full compile,
+ * whenever dist/ may not match it (forced, output missing or written by something else).
  *
  *   node scripts/build-if-stale.mjs           build what is stale (npm start, npm install)
- *   node scripts/build-if-stale.mjs --force   build both (npm run build)
+ *   node scripts/build-if-stale.mjs --force   build both from scratch (npm run build)
  *   node scripts/build-if-stale.mjs --check   only say what is stale; exit 1 if anything is
  */
 import { spawnSync } from 'node:child_process';
@@ -20,13 +26,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const STAMP = path.join(ROOT, 'dist', '.build-stamp.json');
 const SHARED = ['package.json', 'package-lock.json'];
 
-/** What each part is built from, what it must produce, and the npm script that builds it. */
+/** What each part is built from, what it must produce, the npm script that builds it, and that script's extra arguments. */
 export const PARTS = {
-  server: { sources: ['src', 'tsconfig.json', ...SHARED], output: 'dist/cli/main.js', script: 'build:server' },
-  web: { sources: ['web', ...SHARED], output: 'dist/web/index.html', script: 'build:web' },
+  server: {
+    sources: ['src', 'tsconfig.json', ...SHARED], output: 'dist/cli/main.js', script: 'build:server',
+    incremental: 'dist/.tsbuildinfo', args: ['--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'],
+  },
+  web: { sources: ['web', ...SHARED], output: 'dist/web/index.html', script: 'build:web', args: [] },
 };
 
 /** Feeds the path and bytes of every file under `entry` (relative to root) to the hash, in a stable order. */
@@ -51,6 +59,11 @@ export function fingerprint(root, part) {
   return hash.digest('hex');
 }
 
+/** The time the part's output file was written, or null when it is missing. */
+function outputTime(root, part) {
+  return fs.statSync(path.join(root, PARTS[part].output), { throwIfNoEntry: false })?.mtimeMs ?? null;
+}
+
 function readStamp(root) {
   try {
     return JSON.parse(fs.readFileSync(path.join(root, 'dist', '.build-stamp.json'), 'utf8'));
@@ -59,42 +72,54 @@ function readStamp(root) {
   }
 }
 
-/** The parts whose sources changed since their last build, or whose output is missing. */
-export function staleParts(root = ROOT) {
-  const stamp = readStamp(root);
-  return Object.keys(PARTS).filter((part) =>
-    stamp[part] !== fingerprint(root, part) || !fs.existsSync(path.join(root, PARTS[part].output)));
+/** Why a part must be built, or null when dist/ holds its build of the current sources. */
+export function whyStale(root, part) {
+  const built = readStamp(root)[part];
+  const output = outputTime(root, part);
+  if (output === null) return 'not built yet';
+  if (typeof built !== 'object' || built === null) return 'no record of its last build';
+  if (built.output !== output) return 'dist/ was written by another build since';
+  if (built.sources !== fingerprint(root, part)) return 'its sources changed since it was last built';
+  return null;
 }
 
-function build(part) {
-  const before = fingerprint(ROOT, part);
+/** The parts that must be built. */
+export function staleParts(root = ROOT) {
+  return Object.keys(PARTS).filter((part) => whyStale(root, part) !== null);
+}
+
+function build(part, { fromScratch }) {
+  const { script, args, incremental } = PARTS[part];
+  const sources = fingerprint(ROOT, part);
+  if (incremental && fromScratch) fs.rmSync(path.join(ROOT, incremental), { force: true });
+  const npmArgs = ['run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])];
   const npm = process.env.npm_execpath;
   // Under npm, its own CLI (npm_execpath) with this node; run by hand, the npm on PATH.
   const result = npm
-    ? spawnSync(process.execPath, [npm, 'run', '--silent', PARTS[part].script], { cwd: ROOT, stdio: 'inherit' })
-    : spawnSync('npm', ['run', '--silent', PARTS[part].script], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+    ? spawnSync(process.execPath, [npm, ...npmArgs], { cwd: ROOT, stdio: 'inherit' })
+    : spawnSync('npm', npmArgs, { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) {
-    process.stderr.write(`canopy: building the ${part} failed (npm run ${PARTS[part].script}); see above.\n`);
+    process.stderr.write(`canopy: building the ${part} failed (npm run ${script}); see above.\n`);
     process.exit(result.status ?? 1);
   }
   const stamp = readStamp(ROOT);
-  stamp[part] = before;
-  fs.mkdirSync(path.dirname(STAMP), { recursive: true });
-  fs.writeFileSync(STAMP, JSON.stringify(stamp, null, 2) + '\n');
+  stamp[part] = { sources, output: outputTime(ROOT, part) };
+  fs.mkdirSync(path.join(ROOT, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'dist', '.build-stamp.json'), JSON.stringify(stamp, null, 2) + '\n');
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
 if (isMain) {
   const force = process.argv.includes('--force');
-  const stale = force ? Object.keys(PARTS) : staleParts();
-  const built = readStamp(ROOT);
+  const reasons = Object.fromEntries(Object.keys(PARTS).map((part) => [part, force ? 'forced' : whyStale(ROOT, part)]));
+  const stale = Object.keys(PARTS).filter((part) => reasons[part] !== null);
   if (process.argv.includes('--check')) {
-    process.stdout.write(stale.length === 0 ? 'up to date\n' : `stale: ${stale.join(', ')}\n`);
+    process.stdout.write(stale.length === 0 ? 'up to date\n' : stale.map((part) => `${part}: ${reasons[part]}\n`).join(''));
     process.exit(stale.length === 0 ? 0 : 1);
   }
   for (const part of stale) {
-    const why = force ? '' : built[part] === undefined ? ' (not built yet)' : ' (its sources changed since it was last built)';
-    process.stderr.write(`canopy: building the ${part}${why}…\n`);
-    build(part);
+    process.stderr.write(`canopy: building the ${part}${force ? '' : ` (${reasons[part]})`}…\n`);
+    // Only a build over our own last one may be incremental.
+    build(part, { fromScratch: reasons[part] !== 'its sources changed since it was last built' });
   }
 }

@@ -15,6 +15,9 @@ const FAKE_BUILD = `import fs from 'node:fs';
 const part = process.argv[2];
 if (fs.existsSync('fail-' + part)) { console.error('build of ' + part + ' failed'); process.exit(2); }
 fs.appendFileSync('builds.log', part + '\\n');
+// As tsc --incremental, which keeps its record across builds: one line a build since it was last thrown away.
+const info = process.argv.indexOf('--tsBuildInfoFile');
+if (info > 0) { fs.mkdirSync('dist', { recursive: true }); fs.appendFileSync(process.argv[info + 1], 'build\\n'); }
 const count = fs.readFileSync('builds.log', 'utf8').split('\\n').filter((l) => l === part).length;
 if (part === 'server') {
   fs.mkdirSync('dist/cli', { recursive: true });
@@ -127,6 +130,23 @@ describe('npm start builds only what changed (scripts/build-if-stale.mjs)', () =
     fs.rmSync(path.join(dir, 'fail-server'));
     assert.deepEqual(await buildIfStale(), ['server']);
     assert.deepEqual(await buildIfStale('--force'), ['server', 'web']);
+  });
+
+  it('rebuilds the server from scratch when dist/ was written by another build, incrementally after an edit', async () => {
+    const record = () => fs.readFileSync(path.join(dir, 'dist/.tsbuildinfo'), 'utf8').trim().split('\n').length;
+    const kept = record();
+    fs.writeFileSync(path.join(dir, 'src/cli/main.ts'), 'export const version = 7;\n');
+    assert.deepEqual(await buildIfStale(), ['server']);
+    assert.equal(record(), kept + 1, 'an edit: the incremental record is kept');
+
+    // A tsc run by hand (perhaps on another checkout) rewrote the output: the stamp no longer says what dist/ holds.
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(dir, 'dist/cli/main.js'), later, later);
+    const check = await exec(process.execPath, ['scripts/build-if-stale.mjs', '--check'], { cwd: dir }).then(() => assert.fail('stale'), (e) => e);
+    assert.equal(check.stdout, 'server: dist/ was written by another build since\n');
+    assert.deepEqual(await buildIfStale(), ['server']);
+    assert.equal(record(), 1, 'built from scratch');
+    assert.deepEqual(await buildIfStale(), []);
   });
 
   it('npm start builds nothing the second time', async () => {
