@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../infra/config.js';
 import { startServer } from '../server.js';
-import { registerAccountCommands } from './account-commands.js';
+import { firstAdminBanner } from './first-admin-banner.js';
+import { registerTokenCommands } from './token-commands.js';
+import { registerUserCommands } from './user-commands.js';
 
 /** `canopy serve`, `canopy users …`, `canopy token …`: act on the local data folder. */
 export function registerAdminCommands(program: Command): void {
@@ -11,6 +13,7 @@ export function registerAdminCommands(program: Command): void {
       const config = loadConfig();
       const server = await startServer(config);
       process.stdout.write(`Canopy is listening on ${server.url} (data folder ${server.services.config.dataDir})\n`);
+      if (server.firstAdmin) process.stdout.write(firstAdminBanner(server.firstAdmin, server.url));
       let closing = false;
       const shutdown = async () => {
         if (closing) return;
@@ -21,5 +24,6 @@ export function registerAdminCommands(program: Command): void {
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);
     });
-  registerAccountCommands(program);
+  registerUserCommands(program);
+  registerTokenCommands(program);
 }

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
-import { registerClientCommands } from './client-commands.js';
+import { registerCollectionCommands } from './collection-commands.js';
+import { registerDownloadCommands } from './download-commands.js';
+import { registerStageCommands } from './stage-commands.js';
+import { registerWhoamiCommand } from './whoami-command.js';
 
 /** The `canopy` command with every subcommand (main.ts parses; tests read its help). */
 export function buildProgram(): Command {
@@ -8,6 +11,9 @@ export function buildProgram(): Command {
     .description('Canopy: stage, check and upload farm-plot files for EUDR due diligence')
     .showHelpAfterError();
   registerAdminCommands(program);
-  registerClientCommands(program);
+  registerWhoamiCommand(program);
+  registerCollectionCommands(program);
+  registerStageCommands(program);
+  registerDownloadCommands(program);
   return program;
 }

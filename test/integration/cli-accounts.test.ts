@@ -100,4 +100,43 @@ describe('the canopy command: users and tokens', () => {
     const unknown = await failing('users', 'disable', '--email', 'ana@example.org');
     assert.match(unknown.stderr, /No user with e-mail ana@example\.org/);
   });
+
+  it('names the data folder it used on stderr, keeping stdout for the token', async () => {
+    const created = await canopy('token', 'create', '--email', 'admin@canopy.local');
+    assert.match(created.stdout, /^cnp_k_\S+\n$/);
+    assert.equal(created.stderr, `data folder: ${dataDir} (from CANOPY_DATA_DIR)\n`);
+  });
+
+  it('refuses to create a database where there is none, unless --init', async () => {
+    // The server's folder is dataDir; these commands are pointed elsewhere, as from another working directory.
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-cli-elsewhere-'));
+    try {
+      const inOther = { ...env, CANOPY_DATA_DIR: path.join(elsewhere, 'data') };
+      const added = await run(process.execPath, [CLI, 'users', 'add', '--email', 'lost@example.org', '--password', 'lost-password'], { env: inOther })
+        .then(() => assert.fail('should be refused'), (e: { code: number; stderr: string }) => e);
+      assert.equal(added.code, 1);
+      assert.match(added.stderr, new RegExp(`^error: No Canopy database in ${elsewhere}/data \\(from CANOPY_DATA_DIR\\)\\. Set CANOPY_DATA_DIR to the data folder the server uses .*--init`));
+      const withoutVariable = { ...env } as Record<string, string>;
+      delete withoutVariable.CANOPY_DATA_DIR;
+      const listed = await run(process.execPath, [CLI, 'token', 'list'], { env: withoutVariable, cwd: elsewhere })
+        .then(() => assert.fail('should be refused'), (e: { code: number; stderr: string }) => e);
+      assert.match(listed.stderr, new RegExp(`No Canopy database in ${elsewhere}/data \\(from \\./data, as CANOPY_DATA_DIR is not set\\)`));
+      assert.deepEqual(fs.readdirSync(elsewhere), [], 'nothing was created');
+      // A folder that exists but holds no database is refused too.
+      fs.mkdirSync(path.join(elsewhere, 'empty'));
+      const empty = await run(process.execPath, [CLI, 'token', 'create', '--email', 'admin@canopy.local'], { env: { ...env, CANOPY_DATA_DIR: path.join(elsewhere, 'empty') } })
+        .then(() => assert.fail('should be refused'), (e: { code: number; stderr: string }) => e);
+      assert.match(empty.stderr, /No Canopy database in .*\/empty/);
+      assert.deepEqual(fs.readdirSync(path.join(elsewhere, 'empty')), []);
+      fs.rmdirSync(path.join(elsewhere, 'empty'));
+
+      const init = await run(process.execPath, [CLI, 'users', 'add', '--init', '--email', 'new@example.org', '--password', 'new-password'], { env: inOther });
+      assert.match(init.stdout, /new@example\.org saved/);
+      assert.match(init.stderr, /data folder: .*\/data \(from CANOPY_DATA_DIR\), a new database created/);
+      assert.ok(fs.existsSync(path.join(elsewhere, 'data', 'canopy.sqlite')));
+      assert.ok(!(await canopy('users', 'list')).stdout.includes('new@example.org'), 'the server\'s database is untouched');
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
 });

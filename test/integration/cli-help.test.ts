@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
-import { CLI } from '../helpers/server-process.js';
+import { CLI, ROOT } from '../helpers/server-process.js';
 
 const run = promisify(execFile);
 
@@ -55,8 +57,28 @@ describe('the canopy command never shows a secret in its help', () => {
   it('still takes the token from CANOPY_TOKEN', async () => {
     const args = [CLI, 'status', 'W2GLGAD4TK7LJHPJ4VR6ECLX', '--url', 'http://127.0.0.1:9'];
     const without = await run(process.execPath, args, { env: { ...process.env, CANOPY_TOKEN: '' } }).catch((e: { stderr: string }) => e);
-    assert.match((without as { stderr: string }).stderr, /NO_TOKEN/);
+    assert.match((without as { stderr: string }).stderr, /No token: pass --token or set CANOPY_TOKEN/);
     const withToken = await run(process.execPath, args, { env: { ...process.env, CANOPY_TOKEN: 'cnp_k_x' } }).catch((e: { stderr: string }) => e);
-    assert.doesNotMatch((withToken as { stderr: string }).stderr, /NO_TOKEN/, 'it got past the token check to the (closed) port');
+    assert.doesNotMatch((withToken as { stderr: string }).stderr, /No token/, 'it got past the token check to the (closed) port');
   });
 });
+
+describe('the README documents every command', () => {
+  it('names each command and subcommand as `canopy …`', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const missing: string[] = [];
+    for (const command of buildProgram().commands) {
+      const names = command.commands.length > 0 ? command.commands.map((sub) => `canopy ${command.name()} ${sub.name()}`) : [`canopy ${command.name()}`];
+      for (const name of names) if (!readme.includes(`\`${name}`) && !readme.includes(`npx ${name}`)) missing.push(name);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('lists every staging format in `stage --help`', () => {
+    const stage = buildProgram().commands.find((c) => c.name() === 'stage') as Command;
+    for (const format of ['GeoJSON', 'GeoJSONSeq', 'CSV', 'zipped Shapefile', 'GeoParquet']) {
+      assert.ok(stage.helpInformation().replace(/\s+/g, ' ').includes(format), format);
+    }
+  });
+});
+

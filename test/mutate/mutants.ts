@@ -153,4 +153,20 @@ export const MUTANTS: readonly Mutant[] = [
     replace: `"default-src 'self'", "script-src 'self' 'unsafe-inline' 'unsafe-eval'",`,
     tests: ['test/integration/api-docs.test.ts'],
   },
+  {
+    id: 'admin-cli-checks-folder',
+    bug: 'the account commands look for the data folder instead of its database, so they create one in an empty folder',
+    file: 'src/cli/data-folder.ts',
+    find: 'const exists = fs.existsSync(database);',
+    replace: 'const exists = fs.existsSync(config.dataDir);',
+    tests: ['test/integration/cli-accounts.test.ts'],
+  },
+  {
+    id: 'prepare-always-builds',
+    bug: "npm's prepare script rebuilds everything, so the first npx canopy rebuilds for ~20 s",
+    file: 'package.json',
+    find: '"prepare": "node scripts/build-if-stale.mjs",',
+    replace: '"prepare": "node scripts/build-if-stale.mjs --force",',
+    tests: ['test/integration/build-if-stale.test.ts'],
+  },
 ];

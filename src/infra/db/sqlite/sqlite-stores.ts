@@ -12,9 +12,12 @@ import { createSqliteUserStore } from './sqlite-users.js';
 export const SERVING_CHECKPOINT_BYTES = 80 * 2 ** 20;
 export const LOADING_CHECKPOINT_BYTES = 32 * 2 ** 20;
 
+/** The database's file name in the data folder. */
+export const DATABASE_FILE = 'canopy.sqlite';
+
 /** All stores of the embedded default, over one SQLite file in the data folder (one connection). */
 export function createSqliteStores(dataDir: string, options: OpenOptions & { scratchDir?: string } = {}): Stores {
-  const db = openDatabase(path.join(dataDir, 'canopy.sqlite'), options);
+  const db = openDatabase(path.join(dataDir, DATABASE_FILE), options);
   return {
     users: createSqliteUserStore(db),
     tokens: createSqliteTokenStore(db),
