@@ -196,4 +196,14 @@ describe('text readers and bytes that are not UTF-8', () => {
       ]);
     }
   });
+
+  it('CSV: a Latin-1 no-break space (0xA0) at the end of a name or a value is flagged, not trimmed away unseen (found by npm run fuzz)', async () => {
+    const csv = join('plot_id;lat;lon;Are', latin1('\xa0'), '\nP1;6,8;-5,3;1', latin1('\xa0'), '\nP2;6,9;-5,2;2,', latin1('\xa0'), '5\n');
+    const features = await collect(readCsv(chunked(csv), { maxFeatureBytes: 1 << 20 }));
+    assert.deepEqual(features.map((f) => f.properties), [{ plot_id: 'P1', Are: 1 }, { plot_id: 'P2', Are: '2,\u00a05' }]);
+    const [header, row1] = warnings(features[0]);
+    assert.match(header, /The name of column 4 held bytes that are not UTF-8 \(0xA0 in the header\)/);
+    assert.match(row1, /Column "Are" held bytes that are not UTF-8 \(0xA0 in row 1, line 2\)/);
+    assert.match(warnings(features[1])[0], /Column "Are" held bytes that are not UTF-8 \(0xA0 in row 2, line 3\)/);
+  });
 });

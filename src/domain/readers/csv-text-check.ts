@@ -64,11 +64,11 @@ export class CsvTextCheck {
   }
 
   private split(bytes: Buffer, record: string[], split: CsvSplitOptions, placeOf: (column: number) => string, where: string): { record: string[]; warning: ReadWarning } | undefined {
-    // Fields as Latin-1 strings are their bytes one to one; the split is the same, as
-    // delimiters and quotes are ASCII in both.
-    const rows = parse(bytes, {
+    // Fields as one character per byte; the split is the same, as delimiters and quotes are
+    // ASCII in both.
+    const rows = parse(bytesAsText(bytes), {
       delimiter: split.delimiter, trim: true, relax_quotes: true, relax_column_count: true,
-      skip_empty_lines: true, skip_records_with_empty_values: true, encoding: 'latin1',
+      skip_empty_lines: true, skip_records_with_empty_values: true,
     }) as string[][];
     const raw = rows[rows.length - 1];
     if (raw === undefined || raw.length !== record.length) {
@@ -80,9 +80,9 @@ export class CsvTextCheck {
     const places: string[] = [];
     let sample = '', shown = '';
     for (let i = 0; i < raw.length; i++) {
-      const field = Buffer.from(raw[i], 'latin1');
+      const field = textAsBytes(raw[i]);
       if (isUtf8(field)) continue;
-      out[i] = repairUtf8(field, 0, field.length).toString('utf8');
+      out[i] = repairUtf8(field, 0, field.length).toString('utf8').trim();
       places.push(placeOf(i));
       if (places.length === 1) {
         sample = out[i];
@@ -92,4 +92,27 @@ export class CsvTextCheck {
     if (places.length === 0) return undefined;
     return { record: out, warning: undecodableText(places, sample, shown, where) };
   }
+}
+
+/** A private-use stand-in for byte 0xA0, which as Latin-1 is a no-break space csv-parse's trim would drop. */
+const NBSP_BYTE_STAND_IN = 0xe0a0;
+
+/** One character per byte (Latin-1, but 0xA0 as NBSP_BYTE_STAND_IN), so trimming keeps every byte that is not ASCII space. */
+function bytesAsText(bytes: Buffer): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const piece = bytes.subarray(i, i + 8192);
+    text += String.fromCharCode(...Array.from(piece, (b) => (b === 0xa0 ? NBSP_BYTE_STAND_IN : b)));
+  }
+  return text;
+}
+
+/** The bytes bytesAsText read `text` from. */
+function textAsBytes(text: string): Buffer {
+  const out = Buffer.allocUnsafe(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[i] = c === NBSP_BYTE_STAND_IN ? 0xa0 : c;
+  }
+  return out;
 }
