@@ -62,10 +62,15 @@ describe('health and the OpenAPI document', () => {
       { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[-5.5, 6.5], [-5.498, 6.5], [-5.498, 6.502], [-5.5, 6.502], [-5.5, 6.5]]] } },
     ] })]), 'plots.geojson');
     const staged = await (await fetch(`${server.url}/stage_plots`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })).json();
-    const get = (path: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    // Each body is read to its end: a stream left unread holds its connection, and the server's close waits for it.
+    const typeOf = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+      return res.headers.get('content-type') ?? '';
+    };
     const report = `/collections/${staged.collection_id}/report`;
-    assert.match((await get(`${report}?format=csv`)).headers.get('content-type') ?? '', /^text\/csv/);
-    assert.match((await get(`${report}?format=geojson`)).headers.get('content-type') ?? '', /^application\/geo\+json/);
-    assert.match((await get(report)).headers.get('content-type') ?? '', /^application\/json/);
+    assert.match(await typeOf(`${report}?format=csv`), /^text\/csv/);
+    assert.match(await typeOf(`${report}?format=geojson`), /^application\/geo\+json/);
+    assert.match(await typeOf(report), /^application\/json/);
   });
 });
