@@ -79,7 +79,7 @@ function build(changed: string): void {
 function runTests(files: string[], log: string): Promise<string[]> {
   return new Promise((resolve) => {
     const out = fs.createWriteStream(log);
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=180000', '--test-reporter=tap', ...files], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=tap', ...files], {
       cwd: TREE, env: { ...process.env, CANOPY_TEST_LOG: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const failed: string[] = [];
