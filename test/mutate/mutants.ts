@@ -69,8 +69,8 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'geojsonseq-reader',
     bug: 'GeoJSONSeq files are sent to the FeatureCollection reader',
     file: 'src/domain/readers/open-reader.ts',
-    find: 'return readGeoJsonSeq(chunks, { maxFeatureBytes: options.maxFeatureBytes });',
-    replace: 'return readGeoJson(chunks, { maxFeatureBytes: options.maxFeatureBytes, deferParse: true });',
+    find: 'return readGeoJsonSeq(chunks, { maxFeatureBytes, maxNestingDepth: limits.maxNestingDepth });',
+    replace: 'return readGeoJson(chunks, { maxFeatureBytes, maxNestingDepth: limits.maxNestingDepth, deferParse: true });',
     tests: ['test/integration/formats.test.ts'],
   },
   {
