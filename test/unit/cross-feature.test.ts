@@ -16,7 +16,7 @@ import { findDuplicatePlots } from '../../src/domain/checks/cross-feature/duplic
 import { GeosOverlap } from '../../src/domain/checks/cross-feature/geos-overlap.js';
 import { microDegrees } from '../../src/domain/checks/cross-feature/geometry-key.js';
 import { IssueLog } from '../../src/domain/checks/cross-feature/issue-log.js';
-import { Pacer } from '../../src/domain/checks/cross-feature/pacer.js';
+import { Pacer } from '../../src/domain/pacer.js';
 import { hashIdBytes, PlotIdTable } from '../../src/domain/checks/cross-feature/plot-ids.js';
 import { plotSorter, Word, writePlotRecord } from '../../src/domain/checks/cross-feature/plot-records.js';
 import { packSummary, SUMMARY_WIDTH } from '../../src/domain/checks/cross-feature/plot-summary.js';

@@ -1,9 +1,10 @@
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser, type HashSeeds, type PlotSummary } from '../checks/cross-feature/index.js';
-import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import { Summary, SUMMARY_WIDTH } from '../checks/cross-feature/plot-summary.js';
 import type { BBox, CheckedFeature, Issue, ReadFeature, SourceFeature } from '../features/types.js';
+import type { Pacer } from '../pacer.js';
 import { parseFeatureBytes } from '../readers/geojson-reader.js';
+import type { BetweenFeatures } from './between-features.js';
 import { flaggedFeatureLine } from './flagged-feature.js';
 import { stagedHeadRoom, writeStagedLineHead } from './staged-feature.js';
 
@@ -253,25 +254,38 @@ export class BatchBuilder {
 }
 
 /** Checks every feature of a batch, in order (on whichever thread holds the checker). */
-export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions): CheckedBatch {
+export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions): CheckedBatch;
+/** The same on a thread that also answers requests: gives way between features when `pacer` says so. */
+export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions, pacer: Pacer): Promise<CheckedBatch>;
+export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions, pacer?: Pacer): CheckedBatch | Promise<CheckedBatch> {
   // Staged lines are about as long as the features' own text.
   const packer = new OutcomePacker(batch.count, batch.bytes.length + 64 * 1024);
-  const { places, bytes } = batch;
-  for (let k = 0; k < batch.count; k++) {
+  const checkOne = (k: number): void => {
     const p = k * PLACE_WIDTH;
+    const { places, bytes } = batch;
     const from = places[p + 1];
     const feature = from < 0 ? batch.parsed![k]!
       : parseFeatureBytes(places[p], bytes.subarray(from, from + places[p + 2]), places[p + 3], places[p + 4], places[p + 5], places[p + 6]);
     packer.add(k, checker, summariser, feature, options);
+  };
+  if (pacer === undefined) {
+    for (let k = 0; k < batch.count; k++) checkOne(k);
+    return packer.finish();
   }
-  return packer.finish();
+  return (async () => {
+    for (let k = 0; k < batch.count; k++) {
+      if (pacer.due()) await pacer.pause();
+      checkOne(k);
+    }
+    return packer.finish();
+  })();
 }
 
 /** Turns a file's features into outcomes, in file order, a batch at a time. */
 export interface OutcomeSource {
   outcomes(features: AsyncIterable<ReadFeature>, options: OutcomeOptions): AsyncGenerator<CheckedBatch>;
-  /** Another thread for half of the overlap search between features, when there is one. */
-  readonly overlapHelper?: OverlapHelper;
+  /** The checks between the features of one file, wherever this source runs them. */
+  betweenFeatures(options: { scratchDir: string }): Promise<BetweenFeatures>;
   /** Keeps the source's threads ready for one file, from its first feature to its last check between features; call the result when done. */
   hold(): () => void;
   close(): Promise<void>;
