@@ -45,6 +45,11 @@ export class CollectionService {
     return feature;
   }
 
+  /** What the reader found in the collection's file (CSV columns, CRS, …), for the report. */
+  async layout(collection: CollectionRecord): Promise<Record<string, unknown>> {
+    return this.stores.collections.layout(collection.id);
+  }
+
   /** The stored report: issues as JSON lines. */
   async reportStream(collection: CollectionRecord): Promise<Readable> {
     return this.blobs.read(collectionKeys(collection.id).report);

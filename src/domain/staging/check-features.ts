@@ -6,6 +6,7 @@ import { Field, OUTCOME_WIDTH, VALID, type CheckedBatch, type OutcomeSource } fr
 import { flaggedIssueLine } from './flagged-feature.js';
 import { IssueTally } from './issue-tally.js';
 import { LineSink } from './line-sink.js';
+import { PropertyNames } from './property-names.js';
 
 export interface CheckWriters {
   /** Loadable features, one staged line each (staged-feature.ts). */
@@ -25,6 +26,8 @@ export interface CheckTotals {
   issuesTruncated: boolean;
   /** False when the overlap search hit its work cap (plots piled on each other) and stopped early. */
   overlapCheckComplete: boolean;
+  /** Every property name of the file's features, in the order met; null past the bounds of property-names.ts. */
+  propertyNames: string[] | null;
 }
 
 /**
@@ -70,10 +73,12 @@ export async function checkFeatures(
   }
   // This runs on the thread that answers requests: it gives way every slice.
   const pacer = new Pacer(SERVING_SLICE_MS, 1);
+  const names = new PropertyNames();
   let featureCount = 0, validCount = 0, overlapCheckComplete = true;
   try {
     for await (const batch of checker.outcomes(features, { idColumn: options.idColumn, seeds: between.seeds })) {
       featureCount += batch.count;
+      names.add(batch.propertyNames);
       validCount += await collect(batch, writers.features, between, tally, flagged);
       if (pacer.due()) await pacer.pause();
     }
@@ -92,6 +97,6 @@ export async function checkFeatures(
   await Promise.all([flagged.flush(), tally.flush()]);
   return {
     featureCount, validCount, warningCount: tally.warningFeatures, issueCounts: tally.counts,
-    firstIssues: tally.first, issuesTruncated: tally.truncated, overlapCheckComplete,
+    firstIssues: tally.first, issuesTruncated: tally.truncated, overlapCheckComplete, propertyNames: names.list(),
   };
 }

@@ -54,7 +54,8 @@ export interface FlaggedOutcome {
  * - `numbers`: OUTCOME_WIDTH per feature (Field): file index, VALID | HAS_PLOT, its staged
  *   line's byte length (newline excluded; 0 when not valid), its plot ID's byte length
  *   (-1 when it has none), and its plot summary when HAS_PLOT;
- * - `flagged`: only the features with issues (a few percent), as objects.
+ * - `flagged`: only the features with issues (a few percent), as objects;
+ * - `propertyNames`: the property names of the batch's features, each once, in the order met.
  */
 export interface CheckedBatch {
   count: number;
@@ -62,6 +63,7 @@ export interface CheckedBatch {
   bytes: Uint8Array;
   linesEnd: number;
   flagged: FlaggedOutcome[];
+  propertyNames: string[];
 }
 
 /** Builds a CheckedBatch feature by feature (one per batch; its buffers are moved on). */
@@ -72,6 +74,7 @@ class OutcomePacker {
   private ids: Buffer;
   private idsUsed = 0;
   private readonly flagged: FlaggedOutcome[] = [];
+  private readonly names = new Set<string>();
 
   constructor(private readonly count: number, expectedBytes: number) {
     this.numbers = new Float64Array(count * OUTCOME_WIDTH);
@@ -95,6 +98,7 @@ class OutcomePacker {
     }
     n[at + Field.flags] = flags;
     n[at + Field.idBytes] = this.appendId(checked.plotId);
+    for (const name in checked.properties) this.names.add(name);
     if (checked.issues.length > 0) this.flagged.push({ k, issues: checked.issues, flaggedLine: flaggedFeatureLine(checked) });
   }
 
@@ -102,7 +106,10 @@ class OutcomePacker {
     this.reserve(this.idsUsed);
     const linesEnd = this.used;
     this.ids.copy(this.bytes, linesEnd, 0, this.idsUsed);
-    return { count: this.count, numbers: this.numbers, bytes: this.bytes.subarray(0, linesEnd + this.idsUsed), linesEnd, flagged: this.flagged };
+    return {
+      count: this.count, numbers: this.numbers, bytes: this.bytes.subarray(0, linesEnd + this.idsUsed), linesEnd, flagged: this.flagged,
+      propertyNames: [...this.names],
+    };
   }
 
   /** Appends the feature's staged line and a line feed; returns the line's byte length. */
