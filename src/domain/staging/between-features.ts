@@ -59,7 +59,7 @@ export function addBatch(checker: CrossFeatureChecker, batch: BetweenBatch): voi
 export class LocalBetweenFeatures implements BetweenFeatures {
   private constructor(private readonly checker: CrossFeatureChecker) {}
 
-  static async create(options: { scratchDir: string; overlapHelper?: OverlapHelper }): Promise<LocalBetweenFeatures> {
+  static async create(options: { scratchDir: string; overlapHelper?: OverlapHelper; batchPlots?: number }): Promise<LocalBetweenFeatures> {
     return new LocalBetweenFeatures(await CrossFeatureChecker.create(options));
   }
 

@@ -10,8 +10,15 @@ import type { Issue } from '../features/types.js';
 import { fromWireError, toWireError, type WireError } from '../workers/wire-error.js';
 import { addBatch, type BetweenBatch } from './between-features.js';
 
+/** How a file's checks between features are set up. */
+export interface SessionOptions {
+  seeds: HashSeeds;
+  scratchDir: string;
+  batchPlots?: number;
+}
+
 export type BetweenRequest = { session: number } & (
-  | { between: 'open'; seeds: HashSeeds; scratchDir: string }
+  | ({ between: 'open' } & SessionOptions)
   | { between: 'add'; batch: BetweenBatch }
   | { between: 'issues'; featuresPath: string }
   /** The collecting thread has taken a chunk of issues: one more may be sent. */
@@ -48,8 +55,8 @@ class BetweenSession {
   private readonly helps = new Map<number, { resolve: (result: OverlapJobResult) => void; reject: (err: Error) => void }>();
   private nextHelp = 0;
 
-  constructor(private readonly id: number, private readonly post: Post, seeds: HashSeeds, scratchDir: string) {
-    this.checker = CrossFeatureChecker.create({ scratchDir, seeds, overlapHelper: (job) => this.askHelp(job) });
+  constructor(private readonly id: number, private readonly post: Post, options: SessionOptions) {
+    this.checker = CrossFeatureChecker.create({ ...options, overlapHelper: (job) => this.askHelp(job) });
     this.work = this.checker.then(() => undefined, (err: unknown) => { this.failure = err; });
   }
 
@@ -148,7 +155,8 @@ const sessions = new Map<number, BetweenSession>();
 /** Handles one request from the collecting thread (check-worker.ts). */
 export function handleBetween(request: BetweenRequest, post: Post): void {
   if (request.between === 'open') {
-    sessions.set(request.session, new BetweenSession(request.session, post, request.seeds, request.scratchDir));
+    const { seeds, scratchDir, batchPlots } = request;
+    sessions.set(request.session, new BetweenSession(request.session, post, { seeds, scratchDir, batchPlots }));
     return;
   }
   const session = sessions.get(request.session);

@@ -47,6 +47,8 @@ export interface CheckPoolOptions {
    * tune for staging (services.ts lets heaps grow further meanwhile).
    */
   onStagingChange?: (staging: boolean) => void;
+  /** Plots per sort run and overlap partition of the checks between features (CrossFeatureOptions; tests make it small). */
+  betweenBatchPlots?: number;
 }
 
 /**
@@ -129,7 +131,8 @@ export class CheckPool implements OutcomeSource {
    * worker, or, with one worker, runs here in slices that give way to requests.
    */
   async betweenFeatures(options: { scratchDir: string }): Promise<BetweenFeatures> {
-    if (this.options.workers === 0) return LocalBetweenFeatures.create(options);
+    const batchPlots = this.options.betweenBatchPlots;
+    if (this.options.workers === 0) return LocalBetweenFeatures.create({ ...options, batchPlots });
     const home = this.worker();
     const helper: OverlapHelper = async (job) => {
       this.busy();
@@ -141,7 +144,7 @@ export class CheckPool implements OutcomeSource {
         this.done();
       }
     };
-    return home.openSession(this.nextSession++, [randomSeed(), randomSeed()], options.scratchDir, helper);
+    return home.openSession(this.nextSession++, { seeds: [randomSeed(), randomSeed()], scratchDir: options.scratchDir, batchPlots }, helper);
   }
 
   hold(): () => void {

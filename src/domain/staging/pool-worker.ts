@@ -4,13 +4,12 @@
  * (sessions, remote-between-features.ts). A worker that dies fails all of them.
  */
 import type { Worker } from 'node:worker_threads';
-import type { HashSeeds } from '../checks/cross-feature/index.js';
 import type { OverlapHelper, OverlapJob, OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
 import { startWorker } from '../workers/start-worker.js';
 import { fromWireError } from '../workers/wire-error.js';
 import type { CheckedBatch, FeatureBatch } from './check-outcome.js';
 import type { CheckReply, CheckRequest } from './check-worker.js';
-import type { BetweenReply, BetweenRequest } from './between-session.js';
+import type { BetweenReply, BetweenRequest, SessionOptions } from './between-session.js';
 import { RemoteBetweenFeatures } from './remote-between-features.js';
 
 interface Waiting {
@@ -95,12 +94,12 @@ export class PoolWorker {
   }
 
   /** Opens the checks between features of one file on this worker. */
-  openSession(session: number, seeds: HashSeeds, scratchDir: string, helper: OverlapHelper): RemoteBetweenFeatures {
+  openSession(session: number, options: SessionOptions, helper: OverlapHelper): RemoteBetweenFeatures {
     if (this.dead) throw new Error('A check worker stopped before a file could be checked on it.');
     const post = (request: BetweenRequest, transfer: ArrayBuffer[] = []): void => {
       this.started.then(() => { if (!this.dead) this.worker.postMessage(request, transfer); }, () => undefined);
     };
-    const remote = new RemoteBetweenFeatures({ session, post }, seeds, scratchDir, helper);
+    const remote = new RemoteBetweenFeatures({ session, post }, options, helper);
     this.sessions.set(session, remote);
     // A worker that fails to start fails the session too.
     this.started.catch((err: Error) => remote.fail(err));

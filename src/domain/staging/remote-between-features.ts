@@ -9,7 +9,7 @@ import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import type { Issue } from '../features/types.js';
 import { fromWireError, toWireError } from '../workers/wire-error.js';
 import type { BetweenBatch, BetweenFeatures } from './between-features.js';
-import type { BetweenReply, BetweenRequest } from './between-session.js';
+import type { BetweenReply, BetweenRequest, SessionOptions } from './between-session.js';
 
 /** Batches sent that the worker may not have taken in yet before add() waits. */
 const BATCHES_AHEAD = 16;
@@ -29,12 +29,14 @@ export class RemoteBetweenFeatures implements BetweenFeatures {
   private complete = true;
   private closed = false;
   private readonly whenClosed: Promise<void>;
+  readonly seeds: HashSeeds;
   private markClosed!: () => void;
 
   /** Opens the session on the worker behind `link`; `helper` runs the shares of the overlap search the worker hands out. */
-  constructor(private readonly link: SessionLink, readonly seeds: HashSeeds, scratchDir: string, private readonly helper: OverlapHelper) {
+  constructor(private readonly link: SessionLink, options: SessionOptions, private readonly helper: OverlapHelper) {
+    this.seeds = options.seeds;
     this.whenClosed = new Promise((resolve) => { this.markClosed = resolve; });
-    link.post({ session: link.session, between: 'open', seeds, scratchDir });
+    link.post({ session: link.session, between: 'open', ...options });
   }
 
   /** A reply from the worker for this session. */
