@@ -5,7 +5,7 @@
  * give that turn: only a macrotask (setImmediate) lets waiting I/O and requests in.
  */
 /** The longest run of work the thread that answers requests does before it lets them in (ms). */
-export const SERVING_SLICE_MS = 10;
+export const SERVING_SLICE_MS = 5;
 
 export class Pacer {
   private last = performance.now();
