@@ -90,7 +90,7 @@ export class CheckPool implements OutcomeSource {
     const pending: Pending[] = [];
     const builder = new BatchBuilder(this.batchFeatures);
     // Reading, routing and checking here run on the thread that answers requests: give way
-    // every slice. The clock is read every 8 features (a read costs about as much as reading a small feature).
+    // every slice; the clock is read every 8 features, as a read costs a fair share of a small feature's.
     const pacer = new Pacer(SERVING_SLICE_MS, 8);
     this.busy();
     if (this.options.workers > 0) this.worker(); // starting now, while the first batches fill
