@@ -11,8 +11,12 @@ import { fromWireError, toWireError } from '../workers/wire-error.js';
 import type { BetweenBatch, BetweenFeatures } from './between-features.js';
 import type { BetweenReply, BetweenRequest, SessionOptions } from './between-session.js';
 
-/** Batches sent that the worker may not have taken in yet before add() waits. */
-const BATCHES_AHEAD = 16;
+/**
+ * Batches sent that the worker may not have taken in yet before add() waits: enough for this
+ * thread to go on checking while the worker is still starting or sorts a full run, and a few
+ * MB at most.
+ */
+const BATCHES_AHEAD = 64;
 
 /** How a session reaches its worker: post() sends, and the worker's replies for it come to receive(). */
 export interface SessionLink {
