@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 const ADMIN = { email: 'bench@example.org', password: 'bench-password' };
 
@@ -40,7 +41,7 @@ export function startOptions(root: string): string[] {
 export class BenchServer {
   readonly url: string;
   private token = '';
-  private constructor(readonly child: ChildProcess, readonly pid: number, port: number, readonly dataDir: string) {
+  private constructor(readonly child: ChildProcess, readonly pid: number, port: number, readonly dataDir: string, private readonly root: string) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
@@ -51,14 +52,27 @@ export class BenchServer {
         CANOPY_ADMIN_EMAIL: ADMIN.email, CANOPY_ADMIN_PASSWORD: ADMIN.password },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    const server = new BenchServer(child, child.pid as number, port, dataDir);
+    const server = new BenchServer(child, child.pid as number, port, dataDir, root);
     for (let i = 0; !(await fetch(`${server.url}/health`).then((r) => r.ok, () => false)); i++) {
       if (i > 300 || child.exitCode !== null) throw new Error('server did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const signIn = await fetch(`${server.url}/refresh_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-    server.token = ((await signIn.json()) as { access_token: string }).access_token;
+    server.token = await server.signIn(ADMIN.email, ADMIN.password);
     return server;
+  }
+
+  private async signIn(email: string, password: string): Promise<string> {
+    const signIn = await fetch(`${this.url}/refresh_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    if (!signIn.ok) throw new Error(`/refresh_token for ${email}: HTTP ${signIn.status}`);
+    return ((await signIn.json()) as { access_token: string }).access_token;
+  }
+
+  /** Adds a (non-admin) user with `canopy users add` on the server's data folder and returns their bearer token. */
+  async addUser(email: string, password: string): Promise<string> {
+    await promisify(execFile)(process.execPath, [path.join(this.root, 'dist/cli/main.js'), 'users', 'add', '--email', email, '--password', password], {
+      env: { ...process.env, CANOPY_DATA_DIR: this.dataDir, CANOPY_LOG_LEVEL: 'warn' },
+    });
+    return this.signIn(email, password);
   }
 
   /**
@@ -66,9 +80,9 @@ export class BenchServer {
    * native client keeps the bench's own CPU use small: on a two-core machine a JavaScript
    * client encoding a 1 GB multipart body would take CPU from the server it measures.
    */
-  async stage(file: string, mimeType: string, collectionName: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  async stage(file: string, mimeType: string, collectionName: string, token = this.token): Promise<{ status: number; body: Record<string, unknown> }> {
     const curl = spawn('curl', [
-      '-sS', '--no-buffer', '-H', `authorization: Bearer ${this.token}`, '-H', 'expect:',
+      '-sS', '--no-buffer', '-H', `authorization: Bearer ${token}`, '-H', 'expect:',
       '-F', `request_data=${JSON.stringify({ collection_name: collectionName })}`,
       '-F', `file=@${file};type=${mimeType};filename=${path.basename(file)}`,
       '-w', '\n%{http_code}', `${this.url}/stage_plots`,
@@ -94,13 +108,13 @@ export class BenchServer {
   }
 
   /**
-   * Sends a request with the bench admin's token (a JSON body when given) and returns the
+   * Sends a request with the bench admin's token (or `token`; a JSON body when given) and returns the
    * status with the parsed JSON answer, or the first 500 characters of a non-JSON one as `detail`.
    */
-  async request<T = Record<string, unknown>>(method: 'GET' | 'POST', pathAndQuery: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async request<T = Record<string, unknown>>(method: 'GET' | 'POST', pathAndQuery: string, body?: unknown, token = this.token): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.url}${pathAndQuery}`, {
       method,
-      headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -1,6 +1,6 @@
 import { mib, short } from '../formats/report.js';
 import type { TargetVerdict } from './targets.js';
-import type { BenchRun, SizeResult } from './types.js';
+import type { BenchRun, PollLatency, SizeResult } from './types.js';
 
 const s2 = (seconds: number) => seconds.toFixed(2);
 const ms1 = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '—');
@@ -25,15 +25,18 @@ function phasesTable(results: SizeResult[]): string[] {
   ];
 }
 
+const latency = (l: PollLatency) => `${l.calls} calls: ${ms1(l.p50Ms)} / ${ms1(l.p95Ms)} / ${ms1(l.p99Ms)} / ${ms1(l.maxMs)}`;
+
 function servingTable(results: SizeResult[]): string[] {
   return [
-    '| plots | /upload_plots during the upload: calls, p50 / p95 / p99 / max ms | /fetch_plots: plots/s (plots, s, MB) | map view: tiles.json + tiles at zoom, total ms, KB sent |',
-    '|---:|---|---|---|',
+    "| plots | another user's /get_collections during the stage: calls, p50 / p95 / p99 / max ms | server event-loop delay during the stage: p50 / p99 / max ms " +
+      '| /upload_plots during the upload: calls, p50 / p95 / p99 / max ms | /fetch_plots: plots/s (plots, s, MB) | map view: tiles.json + tiles at zoom, total ms, KB sent |',
+    '|---:|---|---|---|---|---|',
     ...results.map((r) => {
-      const l = r.uploadLatency;
+      const d = r.stageLoopDelay;
       const f = r.fetchPlots;
       const m = r.map;
-      return `| ${short(r.plots)} | ${l.calls} calls: ${ms1(l.p50Ms)} / ${ms1(l.p95Ms)} / ${ms1(l.p99Ms)} / ${ms1(l.maxMs)} | ` +
+      return `| ${short(r.plots)} | ${latency(r.stageListingLatency)} | ${ms1(d.p50Ms)} / ${ms1(d.p99Ms)} / ${ms1(d.maxMs)} | ${latency(r.uploadLatency)} | ` +
         `${perSecond(f.lines, f.seconds)} (${f.lines}, ${s2(f.seconds)} s, ${(f.bytes / 1e6).toFixed(1)} MB) | ` +
         `${m.tiles} tiles (${m.emptyTiles} empty) at z${m.zoom}: ${m.totalMs.toFixed(0)} ms (tiles.json ${m.tileJsonMs.toFixed(0)} ms), ${(m.bytes / 1024).toFixed(1)} KB |`;
     }),
@@ -61,7 +64,7 @@ export function benchMarkdown(run: BenchRun, verdicts: TargetVerdict[]): string 
   return [
     `# Canopy benchmark: stage and upload against ogr2ogr (${run.started.slice(0, 10)}${run.smoke ? ', smoke' : ''})`,
     '',
-    `Targets (issue 5), judged at the largest size of this run (${short(largest.plots)} plots):`,
+    `Targets (issues 5 and 14), judged at the largest size of this run (${short(largest.plots)} plots):`,
     '',
     ...targetsTable(verdicts),
     '',
@@ -73,7 +76,9 @@ export function benchMarkdown(run: BenchRun, verdicts: TargetVerdict[]): string 
     '',
     'How: bench/generate-plots.ts writes each size as GeoJSON (seed 42); `ogr2ogr -f GPKG out.gpkg in.geojson` runs on it alone; then a fresh',
     'server (embedded SQLite, fresh data folder) stages it (POST /stage_plots sent by curl, the whole request) and uploads it with skip_invalid (POST',
-    '/upload_plots until both tasks are COMPLETED, polled every 50 ms). During the upload /upload_plots is called again and again, cycling',
+    '/upload_plots until both tasks are COMPLETED, polled every 50 ms). During the stage a second user (three 50-plot collections of their own) calls',
+    'GET /get_collections every 25 ms; the server\'s event-loop delay is measured by perf_hooks.monitorEventLoopDelay (10 ms resolution) in a module',
+    'preloaded into it (bench/measure/loop-delay-probe.mjs). During the upload /upload_plots is called again and again, cycling',
     'through the running collection (same task IDs) and three 50-plot collections staged beforehand (their first call starts an upload).',
     '/fetch_plots streams the whole collection in pages of up to 100,000 plots (the most a page holds), following X-Next-Cursor, read to the end with node:http. The map view is tiles.json and every tile a',
     '1280×800 viewport fitted to the bounds (padding 40, 512-px tiles, as the dashboard) needs, 6 at a time with gzip, as a browser loads them.',

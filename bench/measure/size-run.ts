@@ -3,6 +3,8 @@ import path from 'node:path';
 import { writePlotsGeoJson } from '../generate-plots.js';
 import { BenchServer, procKb } from '../formats/server.js';
 import { fetchAllPlots } from './fetch-plots.js';
+import { pollListing } from './listing-latency.js';
+import { LOOP_DELAY_PROBE_ARGS, LoopDelayReader } from './loop-delay.js';
 import { fetchMapData } from './map-data.js';
 import { timeOgr2ogr } from './ogr2ogr.js';
 import { measurePhase } from './phase.js';
@@ -16,6 +18,9 @@ const PROBE_COLLECTIONS = 3;
 const PROBE_PLOTS = 50;
 /** /upload_plots calls to spread over an upload (the issue asks for ~200). */
 const PROBE_CALLS = 200;
+/** Another user's dashboard polls /get_collections this often while the big file is staged (issue 14). */
+const LISTING_INTERVAL_MS = 25;
+const OTHER_USER = { email: 'other-user@example.org', password: 'other-user-password' };
 
 export interface SizeOptions {
   /** Root of the server build to run (a snapshot of dist/). */
@@ -61,16 +66,31 @@ export async function benchOneSize(options: SizeOptions): Promise<SizeResult> {
   }
 
   const dataDir = path.join(work, `data-${plots}`);
-  const server = await BenchServer.start(options.appRoot, dataDir);
+  const server = await BenchServer.start(options.appRoot, dataDir, LOOP_DELAY_PROBE_ARGS);
+  const loopDelay = new LoopDelayReader(server.pid);
   try {
     const startupPeakRssKb = procKb(server.pid, 'VmHWM');
     const idleRssKb = procKb(server.pid, 'VmRSS');
     const probeCollections: string[] = [];
     for (let i = 1; i <= PROBE_COLLECTIONS; i++) probeCollections.push((await stageFile(server, probeFile, `probe-${i}`)).collection_id);
+    // The other user has collections of their own, so their listing has something to read.
+    const otherToken = await server.addUser(OTHER_USER.email, OTHER_USER.password);
+    for (let i = 1; i <= PROBE_COLLECTIONS; i++) expectStatus(`/stage_plots other-${i}`, await server.stage(probeFile, 'application/geo+json', `other-${i}`, otherToken));
 
-    const stage = await measurePhase(server.pid, () => stageFile(server, file, `bench-${plots}`));
-    const staged = stage.value;
-    console.log(`  stage: ${stage.seconds.toFixed(2)} s (${staged.valid_count} valid, ${staged.invalid_count} invalid, ${staged.warning_count} with warnings)`);
+    await loopDelay.mark(); // starts the stage's figures afresh
+    const stage = await measurePhase(server.pid, async () => {
+      let running = true;
+      const listing = pollListing(server, otherToken, () => running, LISTING_INTERVAL_MS);
+      listing.catch(() => undefined); // awaited below, unless the stage failed first
+      const answer = await stageFile(server, file, `bench-${plots}`).finally(() => { running = false; });
+      return { answer, listing: await listing };
+    });
+    const stageLoopDelay = await loopDelay.mark();
+    const staged = stage.value.answer;
+    const listing = stage.value.listing;
+    console.log(`  stage: ${stage.seconds.toFixed(2)} s (${staged.valid_count} valid, ${staged.invalid_count} invalid, ${staged.warning_count} with warnings); ` +
+      `another user's /get_collections meanwhile: ${listing.calls} calls, p99 ${listing.p99Ms.toFixed(1)} ms, max ${listing.maxMs.toFixed(1)} ms; ` +
+      `event-loop delay p99 ${stageLoopDelay.p99Ms.toFixed(1)} ms, max ${stageLoopDelay.maxMs.toFixed(1)} ms`);
 
     // With no expected time (the first size), call every 5 ms: the upload may take a second.
     const intervalMs = options.expectedUploadSeconds === null ? 5 : Math.min(1000, Math.max(5, (options.expectedUploadSeconds * 1000) / PROBE_CALLS));
@@ -106,6 +126,7 @@ export async function benchOneSize(options: SizeOptions): Promise<SizeResult> {
     return {
       plots, fileBytes, generateSeconds, ogr2ogr, startupPeakRssKb, idleRssKb,
       stage: { seconds: stage.seconds, featureCount: staged.feature_count, validCount: staged.valid_count, invalidCount: staged.invalid_count, warningCount: staged.warning_count, memory: stage.memory },
+      stageListingLatency: listing, stageLoopDelay,
       upload: { seconds: uploadSeconds, plotsLoaded, memory: upload.memory },
       uploadLatency: latency,
       fetchPlots: { ...fetched.value, memory: fetched.memory },
@@ -119,6 +140,7 @@ export async function benchOneSize(options: SizeOptions): Promise<SizeResult> {
     throw err;
   } finally {
     await server.stop();
+    loopDelay.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(file, { force: true });
   }

@@ -23,15 +23,28 @@ export interface Ogr2ogrRun {
   stderrTail: string;
 }
 
-/** /upload_plots answer times, measured while this size's upload tasks ran. */
-export interface UploadLatency {
+/** Answer times of one endpoint called again and again during a phase. */
+export interface PollLatency {
   calls: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** One call starts every intervalMs, chosen to spread ~200 calls over the expected upload time. */
+  /** One call starts every intervalMs (or at once after a slower call). */
   intervalMs: number;
+}
+
+/** /upload_plots answer times, measured while this size's upload tasks ran (intervalMs spreads ~200 calls over the expected upload time). */
+export type UploadLatency = PollLatency;
+
+/** The server's main-thread event-loop delay over a phase (perf_hooks.monitorEventLoopDelay, 10 ms resolution), in ms. */
+export interface LoopDelay {
+  count: number;
+  meanMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
 }
 
 /** Reading the whole uploaded collection back from /fetch_plots. */
@@ -68,6 +81,10 @@ export interface SizeResult {
   startupPeakRssKb: number;
   idleRssKb: number;
   stage: { seconds: number; featureCount: number; validCount: number; invalidCount: number; warningCount: number; memory: PhaseMemory };
+  /** Another user's GET /get_collections answer times while the file was staged. */
+  stageListingLatency: PollLatency;
+  /** The server's event-loop delay while the file was staged. */
+  stageLoopDelay: LoopDelay;
   /** From the /upload_plots call until both tasks are COMPLETED. */
   upload: { seconds: number; plotsLoaded: number; memory: PhaseMemory };
   uploadLatency: UploadLatency;

@@ -109,8 +109,6 @@ export interface CollectionRecord {
   warningCount: number;
   /** Issues per code over the whole file. */
   issueCounts: Record<string, number>;
-  /** What the reader found (CSV columns used, CRS, …). */
-  layout: Record<string, unknown>;
   createdAt: string;
   /** The plot-store load readers see; null until a load completes. */
   liveLoadId: string | null;
@@ -118,8 +116,27 @@ export interface CollectionRecord {
   eeTaskId: string | null;
 }
 
+/**
+ * What staging learnt of a file beyond the record: as large as the file is wide (a CSV of
+ * 100,000 columns names them all), so kept apart from the record and read only where needed,
+ * never by a listing.
+ */
+export interface CollectionDetails {
+  /** What the reader found (CSV columns used, CRS, …), for the report. */
+  layout: Record<string, unknown>;
+  /**
+   * Every property name the file's features have, in the order first met; absent or null
+   * when not recorded (more names than staging keeps, or staged before they were recorded).
+   */
+  propertyNames?: string[] | null;
+}
+
 export interface CollectionStore {
-  insert(record: CollectionRecord): Promise<void>;
+  insert(record: CollectionRecord & CollectionDetails): Promise<void>;
+  /** The collection's layout ({} when none was stored). */
+  layout(collectionId: string): Promise<Record<string, unknown>>;
+  /** The collection's property names; null when they were not recorded (CollectionDetails). */
+  propertyNames(collectionId: string): Promise<string[] | null>;
   findById(ownerId: string, id: string): Promise<CollectionRecord | null>;
   findByName(ownerId: string, name: string): Promise<CollectionRecord | null>;
   listByOwner(ownerId: string): Promise<CollectionRecord[]>;

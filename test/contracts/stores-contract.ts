@@ -4,7 +4,7 @@
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CollectionRecord, PlotFilter, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
+import type { CollectionDetails, CollectionRecord, PlotFilter, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
 import { describeAccountStoresContract } from './account-stores-contract.js';
 
 export interface StoresFactory {
@@ -12,7 +12,7 @@ export interface StoresFactory {
   destroy(stores: Stores): Promise<void>;
 }
 
-function collection(ownerId: string, id: string, name: string): CollectionRecord {
+function collection(ownerId: string, id: string, name: string): CollectionRecord & CollectionDetails {
   return {
     id, ownerId, name, description: null, format: 'geojson', sourceKey: `collections/${id}/source.geojson`, sourceSha256: 'ab'.repeat(32),
     sourceBytes: 10, featureCount: 3, validCount: 3, invalidCount: 0, warningCount: 0, issueCounts: { LOW_PRECISION: 1 },
@@ -116,6 +116,26 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.equal((await stores.collections.findById(alice, '0x01'))?.eeTaskId, 'EE');
       await stores.collections.delete('0x01');
       assert.equal(await stores.collections.findById(alice, '0x01'), null);
+    });
+
+    it('collections: the layout and property names kept apart from the record, read only on demand, gone with it', async () => {
+      // A CSV of 100,000 columns names them all in its layout (issue 14: every listing parsed them).
+      const columns = Array.from({ length: 100_000 }, (_, i) => `column_${i}`);
+      const layout = { delimiter: ',', geometryColumns: ['lat', 'lon'], columns: ['lat', 'lon', ...columns] };
+      await stores.collections.insert({ ...collection(alice, '0x01', 'wide'), layout, propertyNames: columns });
+      await stores.collections.insert({ ...collection(alice, '0x02', 'narrow'), layout: { crs: 'EPSG:32630' }, propertyNames: null });
+      const listed = await stores.collections.listByOwner(alice);
+      assert.deepEqual(listed.map((c) => c.id).sort(), ['0x01', '0x02']);
+      for (const record of [...listed, await stores.collections.findById(alice, '0x01'), await stores.collections.findByName(alice, 'wide')]) {
+        assert.ok(record && !('layout' in record) && !('propertyNames' in record), 'a record carries neither');
+      }
+      assert.deepEqual(await stores.collections.layout('0x01'), layout);
+      assert.deepEqual(await stores.collections.propertyNames('0x01'), columns);
+      assert.deepEqual(await stores.collections.layout('0x02'), { crs: 'EPSG:32630' });
+      assert.equal(await stores.collections.propertyNames('0x02'), null, 'not recorded');
+      await stores.collections.delete('0x01');
+      assert.deepEqual(await stores.collections.layout('0x01'), {});
+      assert.equal(await stores.collections.propertyNames('0x01'), null);
     });
 
     it('tasks: claimed oldest first, once; finished only from RUNNING', async () => {

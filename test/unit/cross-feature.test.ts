@@ -17,7 +17,7 @@ import { GeosOverlap } from '../../src/domain/checks/cross-feature/geos-overlap.
 import { microDegrees } from '../../src/domain/checks/cross-feature/geometry-key.js';
 import { cutText, nextDouble } from '../helpers/doubles.js';
 import { IssueLog } from '../../src/domain/checks/cross-feature/issue-log.js';
-import { Pacer } from '../../src/domain/checks/cross-feature/pacer.js';
+import { Pacer } from '../../src/domain/pacer.js';
 import { hashIdBytes, PlotIdTable } from '../../src/domain/checks/cross-feature/plot-ids.js';
 import { plotSorter, Word, writePlotRecord } from '../../src/domain/checks/cross-feature/plot-records.js';
 import { packSummary, SUMMARY_WIDTH } from '../../src/domain/checks/cross-feature/plot-summary.js';

@@ -43,7 +43,7 @@ export class CollectionService {
     const collection = await findCollection(this.stores, ownerId, idOrName);
     const loadId = requireLiveLoad(collection);
     const after = query.cursor === undefined ? 0 : assertPlotCursor(query.cursor, loadId).after;
-    await assertKnownFilters(this.stores.plots, collection, loadId, Object.keys(query.equals));
+    await assertKnownFilters(this.stores, collection, loadId, Object.keys(query.equals));
     const page = await this.stores.plots.fetchPage(collection.id, loadId, { equals: query.equals }, { after, limit: query.limit });
     return { lines: page.lines, nextCursor: page.nextAfter === null ? null : encodePlotCursor({ loadId, after: page.nextAfter }) };
   }
@@ -54,6 +54,11 @@ export class CollectionService {
     const feature = await this.stores.plots.findFeature(collection.id, requireLiveLoad(collection), uuid.trim().toLowerCase());
     if (!feature) throw new NotFoundError(`Collection "${collection.name}" has no plot with the uuid "${uuid}".`, 'PLOT_NOT_FOUND');
     return feature;
+  }
+
+  /** What the reader found in the collection's file (CSV columns, CRS, …), for the report. */
+  async layout(collection: CollectionRecord): Promise<Record<string, unknown>> {
+    return this.stores.collections.layout(collection.id);
   }
 
   /** The stored report: issues as JSON lines. */

@@ -1,5 +1,5 @@
 import { RuleViolationError } from '../errors.js';
-import type { CollectionRecord, PlotStore } from '../ports.js';
+import type { CollectionRecord, Stores } from '../ports.js';
 import { listedPropertyNames } from './property-names.js';
 
 /** /fetch_plots page sizes and filters per request (README, "Using the API"). */
@@ -27,19 +27,20 @@ export function assertPageLimit(limit: number): void {
 /**
  * 422 naming the filters that are neither one of Canopy's own fields nor a property of the
  * collection's plots, so a mistyped or unsupported parameter (`offset=10`) is not silently
- * taken as a filter that matches nothing. Where the file's columns are not listed, the plot
+ * taken as a filter that matches nothing. Where the file's property names were not recorded, the plot
  * store is asked, which for a name no plot has reads the whole load: so filters are few, and
  * the asking stops at the first unknown one.
  */
-export async function assertKnownFilters(plots: PlotStore, collection: CollectionRecord, loadId: string, names: string[]): Promise<void> {
+export async function assertKnownFilters(stores: Pick<Stores, 'collections' | 'plots'>, collection: CollectionRecord, loadId: string, names: string[]): Promise<void> {
   if (names.length > FETCH_PLOTS_LIMITS.maxFilters) {
     throw new RuleViolationError(`/fetch_plots takes at most ${FETCH_PLOTS_LIMITS.maxFilters} filters; got ${names.length}.`, 'TOO_MANY_FILTERS');
   }
-  const listed = listedPropertyNames(collection);
+  if (names.every((name) => OWN_FIELDS.has(name))) return;
+  const listed = await listedPropertyNames(stores.collections, collection.id);
   const unknown: string[] = [];
   for (const name of names) {
     if (OWN_FIELDS.has(name)) continue;
-    if (listed !== null ? !listed.has(name) : !(await plots.hasProperty(collection.id, loadId, name))) unknown.push(name);
+    if (listed !== null ? !listed.has(name) : !(await stores.plots.hasProperty(collection.id, loadId, name))) unknown.push(name);
     if (unknown.length > 0 && listed === null) break;
   }
   if (unknown.length === 0) return;

@@ -1,13 +1,12 @@
-import type { CollectionRecord } from '../ports.js';
+import type { CollectionStore } from '../ports.js';
 
 /**
- * The property names a collection's file is known to have, as its reader recorded them when
- * it was staged (the columns of a CSV or GeoParquet file); null when the reader lists none
- * (GeoJSON and Shapefile, whose properties are asked of the plot store instead). The one place
- * that knows where the column names are kept.
+ * The property names a collection's features are known to have, as staging recorded them
+ * (CollectionDetails.propertyNames); null when none were recorded (a file with more names
+ * than staging keeps, or one staged before names were recorded), and the plot store must
+ * be asked instead. The one place that knows where the names are kept.
  */
-export function listedPropertyNames(collection: CollectionRecord): ReadonlySet<string> | null {
-  const columns = collection.layout.columns;
-  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) return null;
-  return new Set(columns as string[]);
+export async function listedPropertyNames(collections: CollectionStore, collectionId: string): Promise<ReadonlySet<string> | null> {
+  const names = await collections.propertyNames(collectionId);
+  return names === null ? null : new Set(names);
 }

@@ -1,10 +1,12 @@
-import { CrossFeatureChecker } from '../checks/cross-feature/index.js';
 import type { Issue, ReadFeature } from '../features/types.js';
+import { Pacer, SERVING_SLICE_MS } from '../pacer.js';
 import type { BlobWriter } from '../ports.js';
-import { Field, HAS_PLOT, OUTCOME_WIDTH, VALID, type CheckedBatch, type OutcomeSource } from './check-outcome.js';
+import type { BetweenFeatures } from './between-features.js';
+import { Field, OUTCOME_WIDTH, VALID, type CheckedBatch, type OutcomeSource } from './check-outcome.js';
 import { flaggedIssueLine } from './flagged-feature.js';
 import { IssueTally } from './issue-tally.js';
 import { LineSink } from './line-sink.js';
+import { PropertyNames } from './property-names.js';
 
 export interface CheckWriters {
   /** Loadable features, one staged line each (staged-feature.ts). */
@@ -24,36 +26,28 @@ export interface CheckTotals {
   issuesTruncated: boolean;
   /** False when the overlap search hit its work cap (plots piled on each other) and stopped early. */
   overlapCheckComplete: boolean;
+  /** Every property name of the file's features, in the order met; null past the bounds of property-names.ts. */
+  propertyNames: string[] | null;
 }
 
 /**
- * Writes one batch's staged lines to the features blob as they came (one write), hands each
- * feature to the checks between features and the flagged ones to the report; returns how
+ * Writes one batch's staged lines to the features blob as they came (one write), hands the
+ * batch to the checks between features and the flagged features to the report; returns how
  * many features were valid.
  */
-async function collect(batch: CheckedBatch, features: BlobWriter, between: CrossFeatureChecker, tally: IssueTally, flagged: LineSink): Promise<number> {
+async function collect(batch: CheckedBatch, features: BlobWriter, between: BetweenFeatures, tally: IssueTally, flagged: LineSink): Promise<number> {
   const { numbers: n, bytes, linesEnd } = batch;
-  let line = features.bytes; // where this batch's first line starts in the blob
+  const firstLine = features.bytes; // where this batch's first line starts in the blob
   if (linesEnd > 0) await features.write(Buffer.from(bytes.buffer, bytes.byteOffset, linesEnd));
-  let id = linesEnd, valid = 0, f = 0;
+  let valid = 0, f = 0;
   for (let k = 0; k < batch.count; k++) {
-    const at = k * OUTCOME_WIDTH;
     if (f < batch.flagged.length && batch.flagged[f].k === k) {
       for (const issue of batch.flagged[f].issues) await tally.record(issue);
       await flagged.push(batch.flagged[f++].flaggedLine);
     }
-    const flags = n[at + Field.flags];
-    const idBytes = n[at + Field.idBytes];
-    let staged = null;
-    if ((flags & VALID) !== 0) {
-      valid++;
-      const length = n[at + Field.lineBytes];
-      if ((flags & HAS_PLOT) !== 0) staged = { offset: line, length };
-      line += length + 1;
-    }
-    between.addPacked(n[at + Field.index], idBytes < 0 ? null : bytes, id, id + Math.max(idBytes, 0), staged, n, at + Field.summary);
-    if (idBytes > 0) id += idBytes;
+    if ((n[k * OUTCOME_WIDTH + Field.flags] & VALID) !== 0) valid++;
   }
+  await between.add({ count: batch.count, numbers: n, ids: bytes.subarray(linesEnd), firstLine });
   return valid;
 }
 
@@ -68,28 +62,41 @@ export async function checkFeatures(
 ): Promise<CheckTotals> {
   const flagged = new LineSink(writers.flagged);
   const tally = new IssueTally(new LineSink(writers.report), options.issueLimit);
-  const between = await CrossFeatureChecker.create({ scratchDir: options.scratchDir, overlapHelper: checker.overlapHelper });
-  // The checker's threads stay up through the pass between features, which may use one.
+  // The checker's threads stay up through the pass between features, which runs on one.
   const release = checker.hold();
+  let between: BetweenFeatures;
+  try {
+    between = await checker.betweenFeatures({ scratchDir: options.scratchDir });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  // This runs on the thread that answers requests: it gives way every slice.
+  const pacer = new Pacer(SERVING_SLICE_MS, 1);
+  const names = new PropertyNames();
   let featureCount = 0, validCount = 0, overlapCheckComplete = true;
   try {
     for await (const batch of checker.outcomes(features, { idColumn: options.idColumn, seeds: between.seeds })) {
       featureCount += batch.count;
+      names.add(batch.propertyNames);
       validCount += await collect(batch, writers.features, between, tally, flagged);
+      if (pacer.due()) await pacer.pause();
     }
     await writers.features.flush();
     for await (const issue of between.issues(writers.features.path)) {
       await tally.record(issue);
       await flagged.push(flaggedIssueLine(issue));
+      if (pacer.due()) await pacer.pause();
     }
     overlapCheckComplete = between.overlapCheckComplete;
   } finally {
+    // Closed before the pool is let go, so the worker it runs on is still there to remove its scratch files.
+    await between.close();
     release();
-    between.close();
   }
   await Promise.all([flagged.flush(), tally.flush()]);
   return {
     featureCount, validCount, warningCount: tally.warningFeatures, issueCounts: tally.counts,
-    firstIssues: tally.first, issuesTruncated: tally.truncated, overlapCheckComplete,
+    firstIssues: tally.first, issuesTruncated: tally.truncated, overlapCheckComplete, propertyNames: names.list(),
   };
 }

@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser, type HashSeeds, type PlotSummary } from '../checks/cross-feature/index.js';
-import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import { Summary, SUMMARY_WIDTH } from '../checks/cross-feature/plot-summary.js';
 import type { BBox, CheckedFeature, Issue, ReadFeature, SourceFeature } from '../features/types.js';
+import type { Pacer } from '../pacer.js';
 import { parseFeatureBytes } from '../readers/geojson-reader.js';
+import type { BetweenFeatures } from './between-features.js';
 import { flaggedFeatureLine } from './flagged-feature.js';
 import { stagedHeadRoom, writeStagedLineHead } from './staged-feature.js';
 
@@ -54,7 +55,8 @@ export interface FlaggedOutcome {
  * - `numbers`: OUTCOME_WIDTH per feature (Field): file index, VALID | HAS_PLOT, its staged
  *   line's byte length (newline excluded; 0 when not valid), its plot ID's byte length
  *   (-1 when it has none), and its plot summary when HAS_PLOT;
- * - `flagged`: only the features with issues (a few percent), as objects.
+ * - `flagged`: only the features with issues (a few percent), as objects;
+ * - `propertyNames`: the property names of the batch's features, each once, in the order met.
  */
 export interface CheckedBatch {
   count: number;
@@ -62,6 +64,7 @@ export interface CheckedBatch {
   bytes: Uint8Array;
   linesEnd: number;
   flagged: FlaggedOutcome[];
+  propertyNames: string[];
 }
 
 /** Builds a CheckedBatch feature by feature (one per batch; its buffers are moved on). */
@@ -72,6 +75,7 @@ class OutcomePacker {
   private ids: Buffer;
   private idsUsed = 0;
   private readonly flagged: FlaggedOutcome[] = [];
+  private readonly names = new Set<string>();
 
   constructor(private readonly count: number, expectedBytes: number) {
     this.numbers = new Float64Array(count * OUTCOME_WIDTH);
@@ -95,6 +99,7 @@ class OutcomePacker {
     }
     n[at + Field.flags] = flags;
     n[at + Field.idBytes] = this.appendId(checked.plotId);
+    for (const name in checked.properties) this.names.add(name);
     if (checked.issues.length > 0) this.flagged.push({ k, issues: checked.issues, flaggedLine: flaggedFeatureLine(checked) });
   }
 
@@ -102,7 +107,10 @@ class OutcomePacker {
     this.reserve(this.idsUsed);
     const linesEnd = this.used;
     this.ids.copy(this.bytes, linesEnd, 0, this.idsUsed);
-    return { count: this.count, numbers: this.numbers, bytes: this.bytes.subarray(0, linesEnd + this.idsUsed), linesEnd, flagged: this.flagged };
+    return {
+      count: this.count, numbers: this.numbers, bytes: this.bytes.subarray(0, linesEnd + this.idsUsed), linesEnd, flagged: this.flagged,
+      propertyNames: [...this.names],
+    };
   }
 
   /** Appends the feature's staged line and a line feed; returns the line's byte length. */
@@ -254,27 +262,40 @@ export class BatchBuilder {
 }
 
 /** Checks every feature of a batch, in order (on whichever thread holds the checker). */
-export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions): CheckedBatch {
+export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions): CheckedBatch;
+/** The same on a thread that also answers requests: gives way between features when `pacer` says so. */
+export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions, pacer: Pacer): Promise<CheckedBatch>;
+export function checkBatch(checker: FeatureChecker, summariser: PlotSummariser, batch: FeatureBatch, options: OutcomeOptions, pacer?: Pacer): CheckedBatch | Promise<CheckedBatch> {
   // Staged lines are about as long as the features' own text.
   const packer = new OutcomePacker(batch.count, batch.bytes.length + 64 * 1024);
-  const { places, bytes } = batch;
   // One look at the whole batch; only a batch with text that is not UTF-8 checks each feature.
-  const allUtf8 = isUtf8(bytes);
-  for (let k = 0; k < batch.count; k++) {
+  const allUtf8 = isUtf8(batch.bytes);
+  const checkOne = (k: number): void => {
     const p = k * PLACE_WIDTH;
+    const { places, bytes } = batch;
     const from = places[p + 1];
     const feature = from < 0 ? batch.parsed![k]!
       : parseFeatureBytes(places[p], bytes.subarray(from, from + places[p + 2]), places[p + 3], places[p + 4], places[p + 5], places[p + 6], !allUtf8);
     packer.add(k, checker, summariser, feature, options);
+  };
+  if (pacer === undefined) {
+    for (let k = 0; k < batch.count; k++) checkOne(k);
+    return packer.finish();
   }
-  return packer.finish();
+  return (async () => {
+    for (let k = 0; k < batch.count; k++) {
+      if (pacer.due()) await pacer.pause();
+      checkOne(k);
+    }
+    return packer.finish();
+  })();
 }
 
 /** Turns a file's features into outcomes, in file order, a batch at a time. */
 export interface OutcomeSource {
   outcomes(features: AsyncIterable<ReadFeature>, options: OutcomeOptions): AsyncGenerator<CheckedBatch>;
-  /** Another thread for half of the overlap search between features, when there is one. */
-  readonly overlapHelper?: OverlapHelper;
+  /** The checks between the features of one file, wherever this source runs them. */
+  betweenFeatures(options: { scratchDir: string }): Promise<BetweenFeatures>;
   /** Keeps the source's threads ready for one file, from its first feature to its last check between features; call the result when done. */
   hold(): () => void;
   close(): Promise<void>;

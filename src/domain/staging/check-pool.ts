@@ -1,23 +1,24 @@
 /**
- * Runs the single-feature checks on every core while staging: the thread that reads the
- * upload packs features into batches (unparsed GeoJSON stays bytes, so parsing moves too)
- * and hands each to a worker thread with its own GEOS, or, when every worker already holds
- * its share, checks the batch itself. Outcomes come back in file order, packed in two moved
- * buffers per batch (check-outcome.ts). Batches in flight are bounded, which bounds
- * memory; a worker that dies fails the batches it held and is replaced on the next batch.
+ * Runs the checks on every core while staging: the thread that reads the upload packs
+ * features into batches (unparsed GeoJSON stays bytes, so parsing moves too) and hands each
+ * to a worker thread with its own GEOS, or, when every worker already holds its share,
+ * checks the batch itself. Outcomes come back in file order, packed in two moved buffers
+ * per batch (check-outcome.ts). Batches in flight are bounded, which bounds memory; a
+ * worker that dies fails the batches it held and is replaced on the next batch. The checks
+ * between features of each file run on a worker too (betweenFeatures()).
  */
-import type { Worker } from 'node:worker_threads';
 import type { FeatureChecker } from '../checks/check-feature.js';
 import { PlotSummariser } from '../checks/cross-feature/index.js';
+import { randomSeed } from '../checks/cross-feature/geometry-key.js';
+import { runOverlapJob, type OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import type { FeatureLimits } from '../features/limits.js';
 import type { ReadFeature } from '../features/types.js';
-import { startWorker } from '../workers/start-worker.js';
-import { fromWireError } from '../workers/wire-error.js';
+import { Pacer, SERVING_SLICE_MS } from '../pacer.js';
+import { LocalBetweenFeatures, type BetweenFeatures } from './between-features.js';
 import {
   BatchBuilder, checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
 } from './check-outcome.js';
-import type { CheckReply, CheckRequest } from './check-worker.js';
-import type { OverlapHelper, OverlapJob, OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
+import { PoolWorker } from './pool-worker.js';
 
 export interface CheckPoolOptions {
   /** Worker threads (0: every batch on the calling thread). */
@@ -49,6 +50,8 @@ export interface CheckPoolOptions {
    * tune for staging (services.ts lets heaps grow further meanwhile).
    */
   onStagingChange?: (staging: boolean) => void;
+  /** Plots per sort run and overlap partition of the checks between features (CrossFeatureOptions; tests make it small). */
+  betweenBatchPlots?: number;
 }
 
 /**
@@ -56,105 +59,6 @@ export interface CheckPoolOptions {
  * oldest: it goes on checking while a worker's reply waits in its event loop.
  */
 const AHEAD = 2;
-
-interface Waiting {
-  resolve: (reply: CheckedBatch | OverlapJobResult) => void;
-  reject: (err: Error) => void;
-}
-
-/** One worker thread and the batches it holds. */
-class PoolWorker {
-  readonly waiting = new Map<number, Waiting>();
-  private readonly worker: Worker;
-  private readonly started: Promise<void>;
-  /** Batches the worker has finished, counted by the worker itself (check-worker.ts). */
-  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
-  private sent = 0;
-  dead = false;
-  /** True once the worker has started (its GEOS and modules loaded, ~0.3 s): until then batches are checked by the pool's thread. */
-  ready = false;
-
-  constructor(youngGenerationMb: number, limits: FeatureLimits | undefined) {
-    // The old generation is capped too: a batch is small, so more would mean a leak, not a big file.
-    this.worker = startWorker(import.meta.url, 'check-worker', {
-      workerData: { finished: this.finished, limits },
-      resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: youngGenerationMb },
-    });
-    this.worker.unref();
-    this.started = new Promise<void>((resolve, reject) => {
-      this.worker.once('message', () => { this.ready = true; resolve(); });
-      this.worker.once('error', reject);
-    });
-    this.started.catch(() => undefined);
-    this.worker.on('message', (reply: CheckReply | { ready: true }) => {
-      if (!('id' in reply)) return;
-      const waiting = this.waiting.get(reply.id);
-      if (waiting === undefined) return;
-      this.waiting.delete(reply.id);
-      if ('error' in reply) waiting.reject(fromWireError(reply.error, 'A check worker'));
-      else waiting.resolve('batch' in reply ? reply.batch : reply.overlaps);
-    });
-    const fail = (err: Error): void => {
-      this.dead = true;
-      for (const waiting of this.waiting.values()) waiting.reject(err);
-      this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`A check worker stopped (exit code ${code}).`)));
-  }
-
-  whenStarted(): Promise<void> {
-    return this.started;
-  }
-
-  /** Batches sent to this worker. */
-  get batches(): number {
-    return this.sent;
-  }
-
-  /**
-   * Batches sent and not yet finished. Read from the shared counter, not from the replies:
-   * those wait in this thread's event loop while it is busy checking a batch itself, and
-   * the worker would sit idle with nothing queued.
-   */
-  get unfinished(): number {
-    return this.sent - Atomics.load(this.finished, 0);
-  }
-
-  check(request: CheckRequest & { batch: FeatureBatch }): Promise<CheckedBatch> {
-    this.sent++;
-    return this.send(request, [request.batch.bytes.buffer as ArrayBuffer, request.batch.places.buffer as ArrayBuffer]) as Promise<CheckedBatch>;
-  }
-
-  /** A share of an overlap search (not counted among the batches: it does not hold up routing for long). */
-  overlaps(id: number, job: OverlapJob): Promise<OverlapJobResult> {
-    return this.send({ id, overlaps: job }, []) as Promise<OverlapJobResult>;
-  }
-
-  private send(request: CheckRequest, transfer: ArrayBuffer[]): Promise<CheckedBatch | OverlapJobResult> {
-    return new Promise((resolve, reject) => {
-      this.waiting.set(request.id, { resolve, reject });
-      const fail = (err: Error) => { this.waiting.delete(request.id); reject(err); };
-      this.started.then(
-        () => {
-          // Cloning a parsed feature can throw (a RangeError for one nested 100,000 deep): that
-          // fails this batch, where a throw left in this callback would end the process.
-          try {
-            this.worker.postMessage(request, transfer);
-          } catch (err) {
-            fail(err as Error);
-          }
-        },
-        fail,
-      );
-    });
-  }
-
-  async close(): Promise<void> {
-    this.dead = true;
-    await this.worker.terminate();
-  }
-}
 
 /** A batch's outcomes on their way, and whether they have arrived. */
 interface Pending {
@@ -169,6 +73,7 @@ export class CheckPool implements OutcomeSource {
   private readonly perWorker: number;
   private readonly youngGenerationMb: number;
   private nextId = 0;
+  private nextSession = 0;
   /** Batches sent to workers that have since stopped. */
   private retiredBatches = 0;
   /** Files being staged through this pool right now. */
@@ -187,17 +92,21 @@ export class CheckPool implements OutcomeSource {
     const maxPending = this.options.workers * this.perWorker + AHEAD;
     const pending: Pending[] = [];
     const builder = new BatchBuilder(this.batchFeatures);
+    // Reading, routing and checking here run on the thread that answers requests: give way
+    // every slice; the clock is read every 8 features, as a read costs a fair share of a small feature's.
+    const pacer = new Pacer(SERVING_SLICE_MS, 8);
     this.busy();
     if (this.options.workers > 0) this.worker(); // starting now, while the first batches fill
     try {
       for await (const feature of features) {
         builder.add(feature);
+        if (pacer.due()) await pacer.pause();
         if (builder.size < this.batchFeatures) continue;
-        pending.push(this.route(builder.take(), options));
+        pending.push(await this.route(builder.take(), options, pacer));
         // Hand on what is ready in order; wait only when too much is out.
         while (pending.length > 0 && (pending[0].settled || pending.length >= maxPending)) yield await pending.shift()!.outcomes;
       }
-      if (builder.size > 0) pending.push(this.route(builder.take(), options));
+      if (builder.size > 0) pending.push(await this.route(builder.take(), options, pacer));
       while (pending.length > 0) yield await pending.shift()!.outcomes;
     } finally {
       this.done();
@@ -218,6 +127,28 @@ export class CheckPool implements OutcomeSource {
         this.done();
       }
     };
+  }
+
+  /**
+   * The checks between features of one file, on the least busy worker (on this thread when
+   * there are none). The share of the overlap search that worker hands out goes to another
+   * worker, or, with one worker, runs here in slices that give way to requests.
+   */
+  async betweenFeatures(options: { scratchDir: string }): Promise<BetweenFeatures> {
+    const batchPlots = this.options.betweenBatchPlots;
+    if (this.options.workers === 0) return LocalBetweenFeatures.create({ ...options, batchPlots });
+    const home = this.worker();
+    const helper: OverlapHelper = async (job) => {
+      this.busy();
+      try {
+        const other = this.workers.filter((w) => w !== home && !w.dead && w.ready);
+        if (other.length === 0) return await runOverlapJob(job, new Pacer(SERVING_SLICE_MS));
+        return await other.reduce((best, w) => (w.unfinished < best.unfinished ? w : best)).overlaps(this.nextId++, job);
+      } finally {
+        this.done();
+      }
+    };
+    return home.openSession(this.nextSession++, { seeds: [randomSeed(), randomSeed()], scratchDir: options.scratchDir, batchPlots }, helper);
   }
 
   hold(): () => void {
@@ -283,14 +214,15 @@ export class CheckPool implements OutcomeSource {
     await Promise.all(stopping.map((w) => w.close()));
   }
 
-  /** To a worker with room (starting or replacing workers as needed), else checked here and now. */
-  private route(batch: FeatureBatch, options: OutcomeOptions): Pending {
+  /** To a worker with room (starting or replacing workers as needed), else checked here and now, paced. */
+  private async route(batch: FeatureBatch, options: OutcomeOptions, pacer: Pacer): Promise<Pending> {
     const least = this.options.workers === 0 ? undefined : this.worker();
     // A worker still starting would leave this thread waiting for its first batch.
     const target = least !== undefined && least.ready && least.unfinished < this.perWorker ? least : undefined;
     if (target === undefined) {
       try {
-        return { outcomes: Promise.resolve(checkBatch(this.options.inline, this.summariser, batch, options)), settled: true };
+        // This thread answers requests too: it gives way between features.
+        return { outcomes: Promise.resolve(await checkBatch(this.options.inline, this.summariser, batch, options, pacer)), settled: true };
       } catch (err) {
         const outcomes = Promise.reject(err);
         outcomes.catch(() => undefined);

@@ -1,6 +1,7 @@
 /**
  * A worker thread of the check pool (check-pool.ts): owns one feature checker (its own GEOS)
- * and turns each batch it is sent into packed check outcomes; it also takes a share of a
+ * and turns each batch it is sent into packed check outcomes; it also runs the checks
+ * between features of the files it is home to (between-session.ts) and takes a share of a
  * file's overlap search when asked (cross-feature/overlap-job.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,6 +11,7 @@ import { PlotSummariser } from '../checks/cross-feature/index.js';
 import { runOverlapJob, type OverlapJob, type OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
 import { toWireError, type WireError } from '../workers/wire-error.js';
 import { checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions } from './check-outcome.js';
+import { handleBetween, type BetweenReply, type BetweenRequest } from './between-session.js';
 
 export type CheckRequest = { id: number; batch: FeatureBatch; options: OutcomeOptions } | { id: number; overlaps: OverlapJob };
 
@@ -21,7 +23,10 @@ const { finished, limits } = workerData as { finished: Int32Array; limits?: Feat
 const checker = await createFeatureChecker({ limits });
 const summariser = new PlotSummariser();
 
-port.on('message', (request: CheckRequest) => {
+const postBetween = (reply: BetweenReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
+
+port.on('message', (request: CheckRequest | BetweenRequest) => {
+  if ('between' in request) return handleBetween(request, postBetween);
   if ('overlaps' in request) {
     runOverlapJob(request.overlaps).then(
       (result) => port.postMessage({ id: request.id, overlaps: result } satisfies CheckReply, [result.findings.buffer as ArrayBuffer]),

@@ -41,6 +41,8 @@ export interface IngestedFile {
   firstIssues: Issue[];
   issuesTruncated: boolean;
   layout: Record<string, unknown>;
+  /** The features' property names (null: more than staging keeps). */
+  propertyNames: string[] | null;
   writers: { source: BlobWriter; features: BlobWriter; report: BlobWriter; flagged: BlobWriter };
 }
 
@@ -109,7 +111,7 @@ export class StagingService {
     return {
       format, sha256: tap.digest(), bytes: tap.totalBytes, featureCount: totals.featureCount, validCount: totals.validCount,
       invalidCount: totals.featureCount - totals.validCount, warningCount: totals.warningCount, issueCounts: totals.issueCounts,
-      firstIssues: totals.firstIssues, issuesTruncated: totals.issuesTruncated, layout, writers,
+      firstIssues: totals.firstIssues, issuesTruncated: totals.issuesTruncated, layout, propertyNames: totals.propertyNames, writers,
     };
   }
 
@@ -134,7 +136,7 @@ export class StagingService {
     const record: CollectionRecord = {
       id, ownerId, name, description, format: file.format, sourceKey: keys.source,
       sourceSha256: file.sha256, sourceBytes: file.bytes, featureCount: file.featureCount, validCount: file.validCount,
-      invalidCount: file.invalidCount, warningCount: file.warningCount, issueCounts: file.issueCounts, layout: file.layout,
+      invalidCount: file.invalidCount, warningCount: file.warningCount, issueCounts: file.issueCounts,
       createdAt: new Date().toISOString(), liveLoadId: null, bqTaskId: null, eeTaskId: null,
     };
     try {
@@ -142,7 +144,7 @@ export class StagingService {
       await file.writers.features.commit(keys.features);
       await file.writers.report.commit(keys.report);
       await file.writers.flagged.commit(keys.flagged);
-      await this.stores.collections.insert(record);
+      await this.stores.collections.insert({ ...record, layout: file.layout, propertyNames: file.propertyNames });
     } catch (err) {
       await this.discard(file);
       await this.blobs.deletePrefix(keys.prefix);

@@ -59,11 +59,11 @@ async function* page(lines: AsyncIterable<string>, offset: number, limit: number
   }
 }
 
-function reportJson(collection: CollectionRecord, lines: AsyncIterable<string>, offset: number, limit: number | null): AsyncGenerator<string> {
+function reportJson(collection: CollectionRecord, layout: Record<string, unknown>, lines: AsyncIterable<string>, offset: number, limit: number | null): AsyncGenerator<string> {
   const head = {
     collection_id: collection.id, collection_name: collection.name, format: collection.format,
     feature_count: collection.featureCount, valid_count: collection.validCount, invalid_count: collection.invalidCount,
-    warning_count: collection.warningCount, issue_counts: collection.issueCounts, layout: collection.layout,
+    warning_count: collection.warningCount, issue_counts: collection.issueCounts, layout,
     // Every issue is one line of the report, so the counts per code add up to the whole list.
     total_issues: Object.values(collection.issueCounts).reduce((sum, n) => sum + n, 0), offset, limit,
   };
@@ -107,6 +107,8 @@ export function registerCollectionReport(app: App, services: Services): void {
       reply.type('application/geo+json; charset=utf-8').header('content-disposition', `attachment; filename="${name}.geojson"`);
       return reply.send(Readable.from(flaggedGeoJson(flagged), { objectMode: false }));
     }
+    // The layout (as wide as the file) is read only here, before the report is opened.
+    const layout = request.query.format === 'csv' ? {} : await services.collections.layout(view.collection);
     const stream = await services.collections.reportStream(view.collection);
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     if (request.query.format === 'csv') {
@@ -115,7 +117,7 @@ export function registerCollectionReport(app: App, services: Services): void {
     }
     reply.type('application/json; charset=utf-8');
     const { offset = 0, limit = null } = request.query;
-    const body = Readable.from(reportJson(view.collection, lines, offset, limit), { objectMode: false });
+    const body = Readable.from(reportJson(view.collection, layout, lines, offset, limit), { objectMode: false });
     // A page may end before the report does: let go of the blob then too.
     body.once('close', () => stream.destroy());
     return reply.send(body);

@@ -18,7 +18,7 @@ import { packSummary, SUMMARY_WIDTH, type HashSeeds, type PlotSummary } from './
 import { Finding, IssueLog, type FindingRecord } from './issue-log.js';
 import { FINDING_WIDTH, type OverlapHelper, type OverlapJobResult } from './overlap-job.js';
 import { findOverlappingPlots, type OverlapSearch, type OverlapStats } from './overlapping-plots.js';
-import { Pacer } from './pacer.js';
+import { Pacer } from '../../pacer.js';
 import { PlotIdTable } from './plot-ids.js';
 import { PlotPartitions } from './plot-partitions.js';
 import { plotSorter, writePlotRecord } from './plot-records.js';
@@ -48,6 +48,8 @@ export interface CrossFeatureOptions {
    * ~2.4 MB a loaded partition). Memory does not depend on the file's size, only on this.
    */
   batchPlots?: number;
+  /** The seeds of this file's geometry hashes (default: fresh random ones), for a checker made on another thread than the one that summarises the plots. */
+  seeds?: HashSeeds;
 }
 
 /** Where a loadable feature's line lies in the staged features file. */
@@ -65,7 +67,7 @@ export class CrossFeatureChecker {
   private readonly batchPlots: number;
   private readonly summary = new Float64Array(SUMMARY_WIDTH);
   /** Seeds of this file's geometry hashes: summaries given to add() must use them. */
-  readonly seeds: HashSeeds = [randomSeed(), randomSeed()];
+  readonly seeds: HashSeeds;
   private readonly overlapShare: number;
   private readonly maxOverlapPairs: number;
   private readonly maxOverlapMeasures: number;
@@ -84,6 +86,7 @@ export class CrossFeatureChecker {
     if (!(this.overlapShare >= 0 && this.overlapShare < 1)) throw new RangeError('overlapShare must lie in [0, 1).');
     this.batchPlots = options.batchPlots ?? 65_536;
     this.overlapHelper = options.overlapHelper;
+    this.seeds = options.seeds ?? [randomSeed(), randomSeed()];
     this.dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'cross-feature-'));
     this.plots = plotSorter(join(this.dir, 'plots.runs'), this.batchPlots);
     this.ids = new PlotIdTable(randomSeed(), this.dir, 2 * this.batchPlots);

@@ -7,7 +7,7 @@ import type { Position } from '../../features/types.js';
 import { GeosOverlap } from './geos-overlap.js';
 import { Finding } from './issue-log.js';
 import { findOverlappingPlots, type OverlapSearch, type OverlapStats } from './overlapping-plots.js';
-import { Pacer } from './pacer.js';
+import { Pacer } from '../../pacer.js';
 import { PlotPartitions, type PartitionsLayout } from './plot-partitions.js';
 import { StagedLines } from './staged-lines.js';
 
@@ -26,8 +26,8 @@ export interface OverlapJobResult {
 
 export const FINDING_WIDTH = 5;
 
-/** Runs the job here (a worker thread's own GEOS is started on first use). */
-export async function runOverlapJob(job: OverlapJob): Promise<OverlapJobResult> {
+/** Runs the job here (a worker thread's own GEOS is started on first use), giving way to other work as `pacer` says. */
+export async function runOverlapJob(job: OverlapJob, pacer = new Pacer()): Promise<OverlapJobResult> {
   const geos = await GeosOverlap.create();
   const partitions = PlotPartitions.reader(job.partitions);
   const lines = new StagedLines(job.featuresPath);
@@ -38,7 +38,7 @@ export async function runOverlapJob(job: OverlapJob): Promise<OverlapJobResult> 
     },
   };
   try {
-    const stats = await findOverlappingPlots(partitions, lines, geos, log, new Pacer(), job.search);
+    const stats = await findOverlappingPlots(partitions, lines, geos, log, pacer, job.search);
     return { stats, findings: Float64Array.from(found) };
   } finally {
     lines.close();

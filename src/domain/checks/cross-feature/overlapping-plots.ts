@@ -18,7 +18,7 @@ import { polygonsOf } from '../rules/finding.js';
 import type { GeosOverlap, OverlapMeasure } from './geos-overlap.js';
 import { areaInsideHull, convexHull } from './convex-bound.js';
 import { Finding, type IssueLog } from './issue-log.js';
-import type { Pacer } from './pacer.js';
+import type { Pacer } from '../../pacer.js';
 import { PackedRTree } from './packed-rtree.js';
 import type { PlotPartitions } from './plot-partitions.js';
 import { planarArea, PlotTable } from './plot-table.js';
@@ -110,6 +110,8 @@ export async function findOverlappingPlots(partitions: PlotPartitions, lines: St
       const tree = new PackedRTree(identity(home.count), home.count, home.box);
       const { box } = home;
       for (let k = 0; k < tree.size; k++) {
+        // Per plot as well as per pair: most searches find no pair to judge.
+        if (pacer.due()) await pacer.pause();
         const a = tree.ids[k];
         const found = tree.search(box[4 * a], box[4 * a + 1], box[4 * a + 2], box[4 * a + 3]);
         for (let f = 0; f < found; f++) {
@@ -125,6 +127,7 @@ export async function findOverlappingPlots(partitions: PlotPartitions, lines: St
         const [x0, y0, x1, y1] = partitions.box(p);
         const other = away.box;
         for (let b = 0; b < away.count; b++) {
+          if (pacer.due()) await pacer.pause();
           if (other[4 * b] > x1 || other[4 * b + 2] < x0 || other[4 * b + 1] > y1 || other[4 * b + 3] < y0) continue;
           const found = tree.search(other[4 * b], other[4 * b + 1], other[4 * b + 2], other[4 * b + 3]);
           for (let f = 0; f < found; f++) {

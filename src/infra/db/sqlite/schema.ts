@@ -149,4 +149,17 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX login_attempts_window_ends ON login_attempts (window_ends);
   `,
+  // A collection's layout (as wide as its file: a CSV of 100,000 columns names them all) and
+  // its property names move out of the collections table, which every listing reads, into
+  // a table only the report and /fetch_plots read. Property names were not recorded before:
+  // NULL for those collections.
+  `
+  CREATE TABLE collection_details (
+    collection_id TEXT PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
+    layout TEXT NOT NULL,
+    property_names TEXT
+  );
+  INSERT INTO collection_details (collection_id, layout) SELECT id, layout FROM collections;
+  ALTER TABLE collections DROP COLUMN layout;
+  `,
 ];
