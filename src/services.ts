@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config } from './infra/config.js';
 import type { BlobStore, Stores } from './domain/ports.js';
 import { AuthService } from './domain/auth/auth-service.js';
@@ -11,9 +10,8 @@ import { StagingService } from './domain/staging/stage-collection.js';
 import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
 import { PlotMapService } from './domain/tiles/plot-map-service.js';
-import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
 import { setHeapGrowth } from './infra/heap-growth.js';
-import { createSqliteStores, SERVING_CHECKPOINT_BYTES } from './infra/db/sqlite/sqlite-stores.js';
+import { openStorage } from './infra/storage.js';
 import { threadedTask } from './task-thread.js';
 
 /** Everything the HTTP edge and the CLI call into, wired once from the configuration. */
@@ -31,13 +29,11 @@ export interface Services {
 }
 
 /**
- * The composition root of the embedded default: SQLite and a blob folder under the data
- * folder, and an in-process task runner. A PostgreSQL deployment swaps the stores here.
+ * The composition root: the configured storage (infra/storage.ts), the checks, and an
+ * in-process task runner.
  */
 export async function createServices(config: Config, logger: TaskLogger): Promise<Services> {
-  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
-  await blobs.init();
-  const stores = createSqliteStores(config.dataDir, { walAutocheckpointBytes: SERVING_CHECKPOINT_BYTES, scratchDir: blobs.scratchDir() });
+  const { stores, blobs } = await openStorage(config, 'process');
   setHeapGrowth(config.heapGrowthPercent);
   // Checks run in worker threads and on this one (every core by default); heaps may grow
   // further while a file is staged, so that the main thread's full collections are fewer.

@@ -3,14 +3,12 @@
  * blob store over the same data folder, reporting progress and its end to the main thread,
  * which keeps the task's record. A cancel message aborts the task's signal.
  */
-import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from './domain/errors.js';
 import type { CollectionRecord, TaskRecord } from './domain/ports.js';
 import { toWireError } from './domain/workers/wire-error.js';
-import { LocalBlobStore } from './infra/blobs/local-blob-store.js';
 import type { Config } from './infra/config.js';
-import { createSqliteStores, LOADING_CHECKPOINT_BYTES } from './infra/db/sqlite/sqlite-stores.js';
+import { openStorage } from './infra/storage.js';
 import { taskHandlers } from './task-handlers.js';
 import type { TaskThreadMessage } from './task-thread.js';
 
@@ -31,9 +29,7 @@ const send = (message: TaskThreadMessage): void => port.postMessage(message);
 const PROGRESS_INTERVAL_MS = 200;
 let lastProgress = -Infinity;
 
-// Not init(): that clears the scratch folder, which the main thread's stages are using.
-const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
-const stores = createSqliteStores(config.dataDir, { walAutocheckpointBytes: LOADING_CHECKPOINT_BYTES, scratchDir: blobs.scratchDir() });
+const { stores, blobs } = await openStorage(config, 'task-thread');
 try {
   await taskHandlers(stores, blobs, config)[task.type]({
     task, collection, signal: controller.signal,

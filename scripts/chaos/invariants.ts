@@ -93,8 +93,11 @@ export async function storeProblems(server: ChaosServer): Promise<string[]> {
     if (!ids.has(dir)) problems.push(`orphan blob: collections/${dir}/ (${fs.readdirSync(path.join(collectionsDir, dir)).join(', ')}) has no collection`);
     else for (const f of fs.readdirSync(path.join(collectionsDir, dir))) if (!COLLECTION_FILES.test(f)) problems.push(`orphan blob: collections/${dir}/${f}`);
   }
+  // Each process has its scratch folder under tmp/ (its own, empty, may stay; no file may).
   const tmp = path.join(blobs, 'tmp');
-  const scratch = fs.existsSync(tmp) ? fs.readdirSync(tmp) : [];
+  const scratch = fs.existsSync(tmp)
+    ? (fs.readdirSync(tmp, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(tmp, f)).isFile())
+    : [];
   if (scratch.length > 0) problems.push(`scratch files left in blobs/tmp: ${scratch.slice(0, 5).join(', ')}${scratch.length > 5 ? ` (+${scratch.length - 5})` : ''}`);
 
   // No orphan rows: tasks, loads and plots belong to a live collection and its live load.

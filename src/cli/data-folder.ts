@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../infra/config.js';
-import { createSqliteStores, DATABASE_FILE } from '../infra/db/sqlite/sqlite-stores.js';
-import { LocalBlobStore } from '../infra/blobs/local-blob-store.js';
+import { describeStorage, openStorage } from '../infra/storage.js';
 import { AccountAdmin } from '../domain/auth/account-admin.js';
 import { AuthService } from '../domain/auth/auth-service.js';
 import { CliError } from './cli-error.js';
@@ -17,17 +14,14 @@ import { note } from './print-output.js';
  */
 export async function withAccounts<T>(fn: (auth: AuthService, admin: AccountAdmin) => Promise<T>, options: { init?: boolean } = {}): Promise<T> {
   const config = loadConfig();
-  const database = path.join(config.dataDir, DATABASE_FILE);
   const from = process.env.CANOPY_DATA_DIR?.trim() ? 'CANOPY_DATA_DIR' : './data, as CANOPY_DATA_DIR is not set';
-  const exists = fs.existsSync(database);
+  const { exists } = describeStorage(config);
   if (!exists && !options.init) {
     throw new CliError(`No Canopy database in ${config.dataDir} (from ${from}). Set CANOPY_DATA_DIR to the data folder the server uses `
       + '(it prints it when it starts: "data folder …"), or run "canopy users add --init" to create a new database there.');
   }
   note(`data folder: ${config.dataDir} (from ${from})${exists ? '' : ', a new database created'}`);
-  const stores = createSqliteStores(config.dataDir);
-  // Not init(): that clears the scratch folder, which a running server's stages may be using.
-  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  const { stores, blobs } = await openStorage(config, 'admin');
   try {
     const auth = new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits });
     return await fn(auth, new AccountAdmin(stores, blobs));

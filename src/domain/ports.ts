@@ -141,6 +141,12 @@ export interface CollectionStore {
   findByName(ownerId: string, name: string): Promise<CollectionRecord | null>;
   listByOwner(ownerId: string): Promise<CollectionRecord[]>;
   setTasks(id: string, bqTaskId: string, eeTaskId: string): Promise<void>;
+  /**
+   * Inside a transaction: holds the collection's record until the transaction ends, so
+   * transactions that lock it (in any process) run one after the other. A no-op where a
+   * transaction already excludes every other writer (SQLite).
+   */
+  lock(id: string): Promise<void>;
   delete(id: string): Promise<void>;
   /** Whether a collection with this ID exists, whoever owns it (for sweeps after a crash). */
   exists(id: string): Promise<boolean>;
@@ -305,6 +311,12 @@ export interface Stores {
   collections: CollectionStore;
   tasks: TaskStore;
   plots: PlotStore;
+  /**
+   * Runs `work` in one transaction over these stores: every write it makes through the stores
+   * it is given lands, or none does (it throws). Work does only store calls: calls from
+   * elsewhere wait while it runs, and waiting in it for one of those would never end.
+   */
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

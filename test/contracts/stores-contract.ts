@@ -6,10 +6,13 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CollectionDetails, CollectionRecord, PlotFilter, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
 import { describeAccountStoresContract } from './account-stores-contract.js';
+import { describeTransactionContract } from './transaction-contract.js';
 
 export interface StoresFactory {
   create(): Promise<Stores>;
   destroy(stores: Stores): Promise<void>;
+  /** A second connection to the database `stores` uses, as another process would open it (closed by the caller). */
+  connect?(stores: Stores): Promise<Stores>;
 }
 
 function collection(ownerId: string, id: string, name: string): CollectionRecord & CollectionDetails {
@@ -75,6 +78,7 @@ async function collect(ndjson: AsyncIterable<Uint8Array>): Promise<{ properties:
 
 export function describeStoresContract(name: string, factory: StoresFactory): void {
   describeAccountStoresContract(name, factory);
+  describeTransactionContract(name, factory);
   describe(`stores contract: ${name}`, () => {
     let stores: Stores;
     let alice: string;

@@ -22,6 +22,9 @@ describeStoresContract('SQLite (embedded default)', {
     await stores.close();
     fs.rmSync(dirs.get(stores) as string, { recursive: true, force: true });
   },
+  async connect(stores) {
+    return createSqliteStores(dirs.get(stores) as string);
+  },
 });
 
 describe('SQLite plot store: loads published before box groups', () => {

@@ -1,6 +1,5 @@
 import { RuleViolationError } from '../errors.js';
 import { newTaskId } from '../ids.js';
-import { KeyedMutex } from '../keyed-mutex.js';
 import type { Stores, TaskRecord } from '../ports.js';
 import { findCollection } from '../collections/find-collection.js';
 import type { TaskType } from '../tasks/task-states.js';
@@ -12,19 +11,23 @@ export interface UploadTasks {
 
 /** Upload: start the plot-store and analysis-asset tasks of a staged collection. */
 export class UploadService {
-  // Serialises start requests per collection so two concurrent calls get the same tasks.
-  private readonly lock = new KeyedMutex();
-
   constructor(private readonly stores: Stores, private readonly onTasksCreated: () => void) {}
 
   async start(ownerId: string, filename: string, skipInvalid: boolean): Promise<UploadTasks> {
-    const collection = await findCollection(this.stores, ownerId, filename);
-    return this.lock.run(collection.id, () => this.startLocked(ownerId, collection.id, skipInvalid));
+    const found = await findCollection(this.stores, ownerId, filename);
+    // One transaction with the collection locked: concurrent calls, in this process or another,
+    // run one after the other, and the second finds the first's tasks.
+    const started = await this.stores.transaction(async (tx) => {
+      await tx.collections.lock(found.id);
+      return this.startLocked(tx, ownerId, found.id, skipInvalid);
+    });
+    this.onTasksCreated();
+    return started;
   }
 
-  private async startLocked(ownerId: string, collectionId: string, skipInvalid: boolean): Promise<UploadTasks> {
-    const collection = await findCollection(this.stores, ownerId, collectionId);
-    const tasks = await this.stores.tasks.listByCollection(collection.id);
+  private async startLocked(tx: Stores, ownerId: string, collectionId: string, skipInvalid: boolean): Promise<UploadTasks> {
+    const collection = await findCollection(tx, ownerId, collectionId);
+    const tasks = await tx.tasks.listByCollection(collection.id);
     const current = tasks.filter((t) => t.id === collection.bqTaskId || t.id === collection.eeTaskId);
     // Running or done: the same two IDs, nothing loaded twice. After a failure: fresh tasks.
     if (current.length === 2 && current.every((t) => t.state !== 'FAILED' && t.state !== 'CANCELLED')) {
@@ -48,11 +51,8 @@ export class UploadService {
     });
     const bq = make('plot_store');
     const ee = make('analysis_asset');
-    // Point the collection at the new pair first: if the process dies in between, the
-    // collection reads as staged and the next call starts afresh; no orphan task runs.
-    await this.stores.collections.setTasks(collection.id, bq.id, ee.id);
-    await this.stores.tasks.insertMany([bq, ee]);
-    this.onTasksCreated();
+    await tx.collections.setTasks(collection.id, bq.id, ee.id);
+    await tx.tasks.insertMany([bq, ee]);
     return { bqTaskId: bq.id, eeTaskId: ee.id };
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { BlobStore, BlobWriter } from '../../domain/ports.js';
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-files.js';
+import { PROCESS_TAG, processGone } from '../process-identity.js';
 
 /** Keys are relative paths of safe segments; anything else is a programming error. */
 function assertKey(key: string): void {
@@ -56,18 +57,31 @@ class LocalBlobWriter implements BlobWriter {
   }
 }
 
-/** Blobs as files under one folder: writes land in tmp/ and are renamed into place. */
+/**
+ * Blobs as files under one folder, which several processes may share (a shared volume):
+ * writes land in the process's own scratch folder, tmp/<process tag>/, and are renamed
+ * into place.
+ */
 export class LocalBlobStore implements BlobStore {
+  private readonly tmpRoot: string;
   private readonly tmpDir: string;
 
   constructor(private readonly root: string) {
-    this.tmpDir = path.join(root, 'tmp');
+    this.tmpRoot = path.join(root, 'tmp');
+    this.tmpDir = path.join(this.tmpRoot, PROCESS_TAG);
   }
 
-  /** Creates the folders and clears scratch files a dead process left behind. */
+  /**
+   * Creates the folders and clears the scratch folders of processes that have surely exited
+   * (process-identity.ts), and loose files an older version left in tmp/. Those of processes
+   * on other machines stay until one of their own kind starts there.
+   */
   async init(): Promise<void> {
-    await fs.rm(this.tmpDir, { recursive: true, force: true });
     ensurePrivateDir(this.root);
+    await fs.mkdir(this.tmpRoot, { recursive: true, mode: PRIVATE_DIR_MODE });
+    for (const entry of await fs.readdir(this.tmpRoot, { withFileTypes: true })) {
+      if (!entry.isDirectory() || processGone(entry.name)) await fs.rm(path.join(this.tmpRoot, entry.name), { recursive: true, force: true });
+    }
     await fs.mkdir(this.tmpDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   }
 

@@ -54,12 +54,19 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
   return db;
 }
 
+/**
+ * Applies the migrations the database has not had, each in its own write transaction. The
+ * version is read again inside it: processes starting together on one file apply each
+ * migration once, the others finding it done.
+ */
 function migrate(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  while (version() < MIGRATIONS.length) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]);
-      db.pragma(`user_version = ${version + 1}`);
+      const current = version();
+      if (current >= MIGRATIONS.length) return;
+      db.exec(MIGRATIONS[current]);
+      db.pragma(`user_version = ${current + 1}`);
     }).immediate();
   }
 }

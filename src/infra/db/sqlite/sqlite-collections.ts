@@ -68,6 +68,9 @@ export function createSqliteCollectionStore(db: SqliteDatabase): CollectionStore
     async setTasks(id, bqTaskId, eeTaskId) {
       setTasks.run(bqTaskId, eeTaskId, id);
     },
+    async lock(_id) {
+      // BEGIN IMMEDIATE has already excluded every other writer.
+    },
     async exists(id) {
       return exists.get(id) !== undefined;
     },

@@ -7,6 +7,7 @@ import { createSqliteTaskStore } from './sqlite-tasks.js';
 import { createSqliteLoginAttemptStore } from './sqlite-login-attempts.js';
 import { createSqliteTokenStore } from './sqlite-tokens.js';
 import { createSqliteUserStore } from './sqlite-users.js';
+import { SqliteTransactions } from './transactions.js';
 
 /** WAL bytes before a commit checkpoints: high where requests are answered, lower in task threads (OpenOptions). */
 export const SERVING_CHECKPOINT_BYTES = 80 * 2 ** 20;
@@ -18,15 +19,20 @@ export const DATABASE_FILE = 'canopy.sqlite';
 /** All stores of the embedded default, over one SQLite file in the data folder (one connection). */
 export function createSqliteStores(dataDir: string, options: OpenOptions & { scratchDir?: string } = {}): Stores {
   const db = openDatabase(path.join(dataDir, DATABASE_FILE), options);
-  return {
-    users: createSqliteUserStore(db),
-    tokens: createSqliteTokenStore(db),
-    loginAttempts: createSqliteLoginAttemptStore(db),
-    collections: createSqliteCollectionStore(db),
-    tasks: createSqliteTaskStore(db),
-    plots: createSqlitePlotStore(db, { scratchDir: options.scratchDir }),
+  const transactions = new SqliteTransactions(db);
+  const stores: Stores = {
+    users: transactions.guard(createSqliteUserStore(db)),
+    tokens: transactions.guard(createSqliteTokenStore(db)),
+    loginAttempts: transactions.guard(createSqliteLoginAttemptStore(db)),
+    collections: transactions.guard(createSqliteCollectionStore(db)),
+    tasks: transactions.guard(createSqliteTaskStore(db)),
+    plots: transactions.guard(createSqlitePlotStore(db, { scratchDir: options.scratchDir })),
+    transaction: (work) => transactions.run(() => work(stores)),
     async close() {
+      // After the transaction open now, if any.
+      await transactions.run(async () => undefined).catch(() => undefined);
       db.close();
     },
   };
+  return stores;
 }
