@@ -11,6 +11,7 @@ import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
 import { PlotMapService } from './domain/tiles/plot-map-service.js';
 import { setHeapGrowth } from './infra/heap-growth.js';
+import { PROCESS_TAG, processGone } from './infra/process-identity.js';
 import { openStorage } from './infra/storage.js';
 import { threadedTask } from './task-thread.js';
 
@@ -48,17 +49,19 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   });
   // Each upload task runs in a thread of its own with its own connection (task-thread.ts).
   const inThread = threadedTask(config);
-  const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread }, { concurrency: config.taskConcurrency, logger });
+  const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread }, {
+    concurrency: config.taskConcurrency, logger, owner: PROCESS_TAG, leaseMs: config.taskLeaseMs, ownerGone: processGone,
+  });
   // A load a dead process left unpublished is garbage (its task starts a fresh one), and so is
   // whatever a delete cut short left without its collection record.
-  const swept = await sweepOrphans(stores, blobs);
+  const swept = await sweepOrphans(stores, blobs, processGone);
   if (swept.loads + swept.tasks + swept.blobFolders > 0) logger.info(swept, 'pieces a crash left behind were removed');
   return {
     config, stores, blobs, runner,
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits }),
     staging: new StagingService(stores, blobs, checker, {
       maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, maxRowGroupBytes: config.maxRowGroupBytes,
-      issueLimit: config.stageIssueLimit, limits,
+      issueLimit: config.stageIssueLimit, limits, owner: PROCESS_TAG,
     }),
     uploads: new UploadService(stores, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),

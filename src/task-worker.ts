@@ -16,10 +16,12 @@ export interface TaskThreadData {
   config: Pick<Config, 'dataDir' | 'loadBatchSize'>;
   task: TaskRecord;
   collection: CollectionRecord;
+  /** The lease's owner (the process). */
+  owner: string;
 }
 
 const port = parentPort!;
-const { config, task, collection } = workerData as TaskThreadData;
+const { config, task, collection, owner } = workerData as TaskThreadData;
 const controller = new AbortController();
 port.on('message', (message: { cancel: { code: string; message: string; status: number } }) => {
   controller.abort(new AppError(message.cancel.status, message.cancel.code, message.cancel.message));
@@ -32,7 +34,7 @@ let lastProgress = -Infinity;
 const { stores, blobs } = await openStorage(config, 'task-thread');
 try {
   await taskHandlers(stores, blobs, config)[task.type]({
-    task, collection, signal: controller.signal,
+    task, collection, owner, signal: controller.signal,
     progress: async (done, total) => {
       // Each record is a write on the main thread's connection: a few per second are enough.
       const now = performance.now();

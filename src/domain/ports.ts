@@ -171,26 +171,59 @@ export interface TaskRecord {
   finishedAt: string | null;
 }
 
+/**
+ * Who claims a task, and for how long: a task runs under a lease its process renews while
+ * it works. Only a lease that has run out (or whose process is known to be gone) lets
+ * another process take the task over.
+ */
+export interface TaskLease {
+  /** The process's tag (infra/process-identity.ts). */
+  owner: string;
+  /** Now, in ms since the epoch. */
+  now: number;
+  /** How long the lease lasts from now unless renewed. */
+  leaseMs: number;
+}
+
+/** What renewing a lease finds: still held, the task cancelled meanwhile (the lease is kept until let go), or lost to another process. */
+export type LeaseRenewal = 'held' | 'cancelled' | 'lost';
+
 export interface TaskStore {
   insertMany(tasks: TaskRecord[]): Promise<void>;
   findById(ownerId: string, id: string): Promise<TaskRecord | null>;
   listByCollection(collectionId: string): Promise<TaskRecord[]>;
   /** The owner's most recent tasks, newest first. */
   listByOwner(ownerId: string, limit: number): Promise<TaskRecord[]>;
-  /** Atomically moves the oldest READY task to RUNNING (attempts + 1) and returns it. */
-  claimNext(now: string): Promise<TaskRecord | null>;
-  updateProgress(id: string, plotsDone: number, plotsTotal: number): Promise<void>;
-  /** Moves a RUNNING task to a finished state; returns false if it was no longer RUNNING. */
-  finish(id: string, state: 'COMPLETED' | 'FAILED' | 'CANCELLED', now: string, error?: { code: string; detail: string }): Promise<boolean>;
-  /** Puts a RUNNING task back to READY without counting the attempt (a clean shutdown). */
-  release(id: string): Promise<void>;
-  /** Cancels the collection's unfinished tasks; returns the IDs that were RUNNING. */
-  cancelUnfinished(collectionId: string, now: string): Promise<string[]>;
   /**
-   * At start-up: tasks left RUNNING by a dead process go back to READY, or to FAILED once
-   * they have used maxAttempts. Returns what was done.
+   * Atomically claims the oldest task that is READY, or RUNNING under a lease that has run
+   * out (its process died or stalled): RUNNING, attempts + 1, leased to `lease.owner`. A
+   * task whose run-out lease was its `maxAttempts`th attempt is FAILED instead (returned in
+   * `failed`) and the next one is looked at.
    */
-  recoverInterrupted(maxAttempts: number, now: string): Promise<{ requeued: string[]; failed: string[] }>;
+  claimNext(lease: TaskLease, maxAttempts: number): Promise<{ task: TaskRecord | null; failed: string[] }>;
+  /** Extends the owner's lease on a task by leaseMs from now; says whether it is still held, cancelled or lost. */
+  renewLease(id: string, lease: TaskLease): Promise<LeaseRenewal>;
+  /** True while the owner's lease on the RUNNING task has not run out. */
+  holdsLease(id: string, owner: string, now: number): Promise<boolean>;
+  updateProgress(id: string, plotsDone: number, plotsTotal: number): Promise<void>;
+  /**
+   * Moves a RUNNING task the owner holds to a finished state and lets go of its lease;
+   * returns false (letting go all the same) when it was no longer the owner's RUNNING task.
+   */
+  finish(id: string, owner: string, state: 'COMPLETED' | 'FAILED' | 'CANCELLED', now: string, error?: { code: string; detail: string }): Promise<boolean>;
+  /** Puts a RUNNING task the owner holds back to READY without counting the attempt (a clean shutdown). */
+  release(id: string, owner: string): Promise<void>;
+  /**
+   * Cancels the collection's unfinished tasks; returns the IDs that were RUNNING. Their
+   * leases are kept until their processes let go (finish), so a delete can wait for them.
+   */
+  cancelUnfinished(collectionId: string, now: string): Promise<string[]>;
+  /** How many of the collection's tasks are under a lease that has not run out. */
+  leasesHeld(collectionId: string, now: number): Promise<number>;
+  /** The owners holding leases now (to find those whose process is gone). */
+  leaseOwners(): Promise<string[]>;
+  /** Ends at once the leases of owners whose process is known to be gone; returns how many. */
+  expireLeases(owners: string[]): Promise<number>;
   deleteByCollection(collectionId: string): Promise<void>;
   /** Deletes the tasks of collections that no longer exist (a delete cut short); returns how many. */
   deleteOrphans(): Promise<number>;
@@ -243,14 +276,23 @@ export interface PlotPage {
  * `publishLoad` swaps it in, so a reader never sees a half-loaded collection.
  */
 export interface PlotStore {
-  beginLoad(collectionId: string, taskId: string): Promise<string>;
+  /** Starts a hidden load for the task, written by the lease's owner (a load is its writer's alone). */
+  beginLoad(collectionId: string, taskId: string, owner: string): Promise<string>;
   insertBatch(loadId: string, collectionId: string, rows: PlotRow[]): Promise<void>;
-  /** Makes the load the collection's live one and drops the previous live load, in one step. */
-  publishLoad(collectionId: string, loadId: string): Promise<void>;
+  /**
+   * Makes the load the collection's live one and drops the previous live load, in one step,
+   * if its writer still holds its task's lease at `now` (ms); false, changing nothing, when it
+   * does not (the task was cancelled or taken over: another load will be the one kept).
+   */
+  publishLoad(collectionId: string, loadId: string, now: number): Promise<boolean>;
   /** Drops a load that will never be published (failure, cancel). */
   discardLoad(loadId: string): Promise<void>;
-  /** Drops every unpublished load, and every load of a collection that no longer exists (at start-up, after a crash). */
-  discardAbandonedLoads(): Promise<number>;
+  /**
+   * Drops the unpublished loads no one is writing (their task is not under the lease of the
+   * load's writer, or its lease has run out), and every load of a collection that no longer
+   * exists.
+   */
+  discardAbandonedLoads(now: number): Promise<number>;
   deleteCollection(collectionId: string): Promise<void>;
   /**
    * One page of the load's plots matching the filter, in file order: at most `limit` plots,

@@ -35,6 +35,12 @@ export interface Config {
   /** Tasks run at once by the in-process runner. */
   taskConcurrency: number;
   /**
+   * How long a process's hold on a running task lasts unless renewed (every 2 s while it
+   * runs): how long another process waits before taking over the task of one that stalled
+   * or died unseen (one that exited on this machine is seen at once).
+   */
+  taskLeaseMs: number;
+  /**
    * How far V8 lets a heap grow past what survived its last full GC, in percent (0: V8's
    * own factor, up to 4×). A server that streams files through keeps little alive but
    * allocates fast; with V8's factor each thread's heap climbed ~40 MB above its need.
@@ -151,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimits,
     loadBatchSize: intVar(env, 'CANOPY_LOAD_BATCH_SIZE', 1000, 1, 1_000_000),
     taskConcurrency: intVar(env, 'CANOPY_TASK_CONCURRENCY', 2, 1, 64),
+    taskLeaseMs: intVar(env, 'CANOPY_TASK_LEASE_SECONDS', 30, 3, 3600) * 1000,
     heapGrowthPercent: intVar(env, 'CANOPY_HEAP_GROWTH_PERCENT', 30, 0, 1000),
     stageHeapGrowthPercent: intVar(env, 'CANOPY_STAGE_HEAP_GROWTH_PERCENT', 60, 0, 1000),
     checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { CollectionDetails, CollectionRecord, PlotFilter, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
 import { describeAccountStoresContract } from './account-stores-contract.js';
 import { describeTransactionContract } from './transaction-contract.js';
+import { beginLeasedLoad, TEST_OWNER } from '../helpers/leased-load.js';
 
 export interface StoresFactory {
   create(): Promise<Stores>;
@@ -142,18 +143,24 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.equal(await stores.collections.propertyNames('0x01'), null);
     });
 
-    it('tasks: claimed oldest first, once; finished only from RUNNING', async () => {
+    const LEASE = 30_000;
+    const A = (now: number) => ({ owner: 'process-a', now, leaseMs: LEASE });
+    const B = (now: number) => ({ owner: 'process-b', now, leaseMs: LEASE });
+
+    it('tasks: claimed oldest first, once, under a lease; finished only by its holder', async () => {
       await stores.tasks.insertMany([task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z'), task(alice, '0x01', 'T2', 'analysis_asset', '2026-01-01T00:00:01Z')]);
-      const first = await stores.tasks.claimNext('2026-01-02T00:00:00Z');
+      const t0 = Date.parse('2026-01-02T00:00:00Z');
+      const first = (await stores.tasks.claimNext(A(t0), 3)).task;
       assert.equal(first?.id, 'T1');
       assert.equal(first?.state, 'RUNNING');
       assert.equal(first?.attempts, 1);
-      assert.equal((await stores.tasks.claimNext('2026-01-02T00:00:00Z'))?.id, 'T2');
-      assert.equal(await stores.tasks.claimNext('2026-01-02T00:00:00Z'), null);
+      assert.equal((await stores.tasks.claimNext(B(t0), 3)).task?.id, 'T2');
+      assert.deepEqual(await stores.tasks.claimNext(B(t0), 3), { task: null, failed: [] });
       await stores.tasks.updateProgress('T1', 2, 3);
       assert.equal((await stores.tasks.findById(alice, 'T1'))?.progress, 66.6);
-      assert.equal(await stores.tasks.finish('T1', 'COMPLETED', '2026-01-03T00:00:00Z'), true);
-      assert.equal(await stores.tasks.finish('T1', 'FAILED', '2026-01-03T00:00:00Z'), false);
+      assert.equal(await stores.tasks.finish('T1', 'process-b', 'COMPLETED', '2026-01-03T00:00:00Z'), false, 'not the holder');
+      assert.equal(await stores.tasks.finish('T1', 'process-a', 'COMPLETED', '2026-01-03T00:00:00Z'), true);
+      assert.equal(await stores.tasks.finish('T1', 'process-a', 'FAILED', '2026-01-03T00:00:00Z'), false);
       const done = await stores.tasks.findById(alice, 'T1');
       assert.equal(done?.state, 'COMPLETED');
       assert.equal(done?.progress, 100);
@@ -162,31 +169,61 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.equal((await stores.tasks.findById(alice, 'T2'))?.state, 'CANCELLED');
     });
 
-    it('tasks: interrupted ones are requeued, or failed after the last attempt', async () => {
+    it('tasks: a lease is renewed by its holder; a cancel is seen at renewal and its lease kept until let go', async () => {
       await stores.tasks.insertMany([task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z')]);
-      await stores.tasks.claimNext('2026-01-02T00:00:00Z');
-      assert.deepEqual(await stores.tasks.recoverInterrupted(3, 'now'), { requeued: ['T1'], failed: [] });
-      assert.equal((await stores.tasks.findById(alice, 'T1'))?.state, 'READY');
-      await stores.tasks.claimNext('now');
-      await stores.tasks.claimNext('now');
-      assert.equal(await stores.tasks.claimNext('now'), null);
-      await stores.tasks.recoverInterrupted(3, 'now');
-      await stores.tasks.claimNext('now');
-      assert.deepEqual(await stores.tasks.recoverInterrupted(3, 'later'), { requeued: [], failed: ['T1'] });
+      const t0 = 1_000_000;
+      await stores.tasks.claimNext(A(t0), 3);
+      assert.equal(await stores.tasks.holdsLease('T1', 'process-a', t0 + LEASE - 1), true);
+      assert.equal(await stores.tasks.holdsLease('T1', 'process-b', t0), false);
+      assert.equal(await stores.tasks.renewLease('T1', A(t0 + 20_000)), 'held');
+      assert.equal(await stores.tasks.holdsLease('T1', 'process-a', t0 + LEASE + 10_000), true, 'renewed from the renewal');
+      assert.equal(await stores.tasks.renewLease('T1', B(t0 + 20_000)), 'lost', 'only the holder renews');
+      assert.equal(await stores.tasks.leasesHeld('0x01', t0 + 20_000), 1);
+      assert.deepEqual(await stores.tasks.cancelUnfinished('0x01', 'now'), ['T1']);
+      assert.equal(await stores.tasks.renewLease('T1', A(t0 + 21_000)), 'cancelled');
+      assert.equal(await stores.tasks.leasesHeld('0x01', t0 + 21_000), 1, 'the canceller can wait for the holder to stop');
+      assert.equal(await stores.tasks.finish('T1', 'process-a', 'CANCELLED', 'now'), false, 'already cancelled');
+      assert.equal(await stores.tasks.leasesHeld('0x01', t0 + 21_000), 0, 'let go');
+      assert.equal((await stores.tasks.findById(alice, 'T1'))?.state, 'CANCELLED');
+    });
+
+    it('tasks: only a lease that ran out, or whose process is gone, is taken over; the last attempt fails instead', async () => {
+      await stores.tasks.insertMany([task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z')]);
+      const t0 = 1_000_000;
+      await stores.tasks.claimNext(A(t0), 3);
+      assert.equal((await stores.tasks.claimNext(B(t0 + LEASE - 1), 3)).task, null, 'the lease still holds');
+      const taken = (await stores.tasks.claimNext(B(t0 + LEASE), 3)).task;
+      assert.equal(taken?.id, 'T1');
+      assert.equal(taken?.attempts, 2);
+      assert.equal(taken?.plotsDone, 0);
+      assert.equal(await stores.tasks.renewLease('T1', A(t0 + LEASE + 1)), 'lost', 'the first holder learns it lost the task');
+      assert.equal(await stores.tasks.finish('T1', 'process-a', 'COMPLETED', 'now'), false);
+      assert.equal((await stores.tasks.findById(alice, 'T1'))?.state, 'RUNNING');
+      // process-b is gone: its lease ends at once.
+      assert.deepEqual(await stores.tasks.leaseOwners(), ['process-b']);
+      assert.equal(await stores.tasks.expireLeases(['process-b']), 1);
+      assert.deepEqual(await stores.tasks.leaseOwners(), ['process-b'], 'named until taken over');
+      assert.equal((await stores.tasks.claimNext(A(t0 + LEASE + 2), 3)).task?.attempts, 3);
+      assert.equal(await stores.tasks.expireLeases(['process-a']), 1);
+      assert.deepEqual(await stores.tasks.claimNext(B(t0 + LEASE + 3), 3), { task: null, failed: ['T1'] });
       const failed = await stores.tasks.findById(alice, 'T1');
       assert.equal(failed?.state, 'FAILED');
+      assert.equal(failed?.errorCode, 'INTERRUPTED');
+      assert.deepEqual(await stores.tasks.leaseOwners(), []);
       await stores.tasks.insertMany([task(alice, '0x01', 'T9', 'plot_store', '2026-01-01T00:00:00Z')]);
-      await stores.tasks.claimNext('now');
-      await stores.tasks.release('T9');
+      await stores.tasks.claimNext(A(t0), 3);
+      await stores.tasks.release('T9', 'process-b');
+      assert.equal((await stores.tasks.findById(alice, 'T9'))?.state, 'RUNNING', 'only the holder hands a task back');
+      await stores.tasks.release('T9', 'process-a');
       const released = await stores.tasks.findById(alice, 'T9');
       assert.equal(released?.state, 'READY');
       assert.equal(released?.attempts, 0, 'a clean shutdown does not count as an attempt');
-      assert.equal(failed?.errorCode, 'INTERRUPTED');
+      assert.equal((await stores.tasks.claimNext(B(t0), 3)).task?.id, 'T9', 'and another process may take it at once');
     });
 
     it("plots: streamed features put Canopy's fields first, and a file property of the same name gives way", async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
-      const load = await stores.plots.beginLoad('0x01', 'T1');
+      const load = await beginLeasedLoad(stores, '0x01');
       const rows = [
         { ...plot(0, 'n'), propertiesJson: '{}' },
         { ...plot(1, 'n'), areaHa: null, propertiesJson: JSON.stringify({ farmer: 'Ama', note: 'says "uuid" in text', n: 2 }) },
@@ -194,7 +231,7 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
         { ...plot(3, 'n'), plotId: 'Parcelle "B"\t\\ 7\n', areaHa: 0.1 + 0.2, propertiesJson: JSON.stringify({ nom: 'Adjoa' }) },
       ];
       await stores.plots.insertBatch(load, '0x01', rows);
-      await stores.plots.publishLoad('0x01', load);
+      await stores.plots.publishLoad('0x01', load, Date.now());
       const features = await collect(await firstPage(stores, '0x01', load, { equals: {} }, 10)) as { id: string; geometry: unknown; properties: Record<string, unknown> }[];
       const own = (i: number, areaHa: number | null) => ({ uuid: `u-${i}`, plotid: `P${i}`, collection_id: '0x01', area_ha: areaHa });
       assert.deepEqual(Object.entries(features[0].properties), Object.entries(own(0, 1.5)));
@@ -218,12 +255,12 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       const odd: PlotRow[] = [[0.1 + 0.2, '{}'], [1 / 3, '{}'], [5e-5, '{}'], [1e-7, '{}'], [1.5, '{"uuid":"mine","n":1}'], [2, '{"area_ha":9}']]
         .map(([areaHa, propertiesJson], k) => ({ ...plot(300 + k, 'r'), status: 'valid', areaHa: areaHa as number, propertiesJson: propertiesJson as string }));
       for (const load of [rows, [...rows.slice(0, 160), ...odd, ...rows.slice(160)]]) {
-        const loadId = await stores.plots.beginLoad('0x01', 'T1');
+        const loadId = await beginLeasedLoad(stores, '0x01');
         // Inserted out of feature order, in two batches: the stream follows the store's order.
         const order = [...load.slice(150), ...load.slice(0, 150)];
         await stores.plots.insertBatch(loadId, '0x01', load.slice(150));
         await stores.plots.insertBatch(loadId, '0x01', load.slice(0, 150));
-        await stores.plots.publishLoad('0x01', loadId);
+        await stores.plots.publishLoad('0x01', loadId, Date.now());
         let text = '';
         for await (const piece of await firstPage(stores, '0x01', loadId, { equals: {} }, 1000)) text += Buffer.from(piece).toString('utf8');
         const lines = text.split('\n');
@@ -254,10 +291,10 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
 
     it('plots: a load is invisible until published, and replaces the previous one', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
-      const load = await stores.plots.beginLoad('0x01', 'T1');
+      const load = await beginLeasedLoad(stores, '0x01');
       await stores.plots.insertBatch(load, '0x01', [plot(0, 'north'), plot(1, 'south'), plot(2, 'north')]);
       assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, null);
-      await stores.plots.publishLoad('0x01', load);
+      await stores.plots.publishLoad('0x01', load, Date.now());
       assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, load);
       const all = await collect(await firstPage(stores, '0x01', load, { equals: {} }, 100));
       assert.deepEqual(all.map((f) => f.properties.plotid), ['P0', 'P1', 'P2']);
@@ -273,9 +310,9 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.equal(await stores.plots.hasProperty('0x01', load, 'offset'), false);
       assert.equal(await stores.plots.hasProperty('0x01', load, 'Region'), false, 'names are compared exactly');
 
-      const second = await stores.plots.beginLoad('0x01', 'T2');
+      const second = await beginLeasedLoad(stores, '0x01');
       await stores.plots.insertBatch(second, '0x01', [plot(5, 'east'), { ...plot(6, 'east'), plotId: 'P2' }, { ...plot(7, 'east'), plotId: 'Champ "7" é' }]);
-      await stores.plots.publishLoad('0x01', second);
+      await stores.plots.publishLoad('0x01', second, Date.now());
       assert.equal(await stores.plots.countLive('0x01', load), 0, 'the old load is dropped');
       assert.equal(await stores.plots.countLive('0x01', second), 3);
       const byPlotId = async (loadId: string, plotid: string) => (await collect(await firstPage(stores, '0x01', loadId, { equals: { plotid } }, 100))).map((f) => f.properties.uuid);
@@ -289,12 +326,12 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
     it('plots: a box query finds the live load\'s plots through the spatial index, and can stop early', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
       await stores.collections.insert(collection(bob, '0x02', 'farms'));
-      const load = await stores.plots.beginLoad('0x01', 'T1');
+      const load = await beginLeasedLoad(stores, '0x01');
       await stores.plots.insertBatch(load, '0x01', [0, 1, 2, 3, 4].map((i) => plot(i, 'r')));
-      await stores.plots.publishLoad('0x01', load);
-      const other = await stores.plots.beginLoad('0x02', 'T2');
+      await stores.plots.publishLoad('0x01', load, Date.now());
+      const other = await beginLeasedLoad(stores, '0x02');
       await stores.plots.insertBatch(other, '0x02', [plot(1, 'r')]);
-      await stores.plots.publishLoad('0x02', other);
+      await stores.plots.publishLoad('0x02', other, Date.now());
 
       const found: PlotInBox[] = [];
       await stores.plots.scanBox('0x01', load, [0.9, 0.1, 2.1, 0.2], { withGeometry: false }, (p) => { found.push(p); });
@@ -322,9 +359,9 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
 
     it('plots: a box scan can read a stable, evenly spread sample of a crowded box', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
-      const load = await stores.plots.beginLoad('0x01', 'T1');
+      const load = await beginLeasedLoad(stores, '0x01');
       await stores.plots.insertBatch(load, '0x01', Array.from({ length: 2000 }, (_, i) => ({ ...plot(i, 'r'), bbox: [i / 1000, 0, i / 1000 + 0.0005, 0.0005] })));
-      await stores.plots.publishLoad('0x01', load);
+      await stores.plots.publishLoad('0x01', load, Date.now());
       const scan = async (sampleAbove?: number, box: [number, number, number, number] = [0, 0, 2, 1]) => {
         const uuids: string[] = [];
         await stores.plots.scanBox('0x01', load, box, { withGeometry: false, sampleAbove }, (p) => { uuids.push(p.uuid); });
@@ -349,43 +386,57 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       assert.deepEqual((await stores.tasks.listByOwner(bob, 10)).map((t) => t.id), ['T3']);
     });
 
-    it('plots: abandoned and discarded loads are removed; a collection delete removes all', async () => {
+    it('plots: a load is published only while its writer holds its task; loads no one writes are swept', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
-      const dead = await stores.plots.beginLoad('0x01', 'T1');
-      await stores.plots.insertBatch(dead, '0x01', [plot(0, 'a')]);
-      assert.equal(await stores.plots.discardAbandonedLoads(), 1);
-      assert.equal(await stores.plots.countLive('0x01', dead), 0);
-      const failed = await stores.plots.beginLoad('0x01', 'T2');
+      const now = Date.now();
+      // A writer whose lease was taken over: its load is not published and is swept.
+      const stale = await beginLeasedLoad(stores, '0x01', 'T1');
+      await stores.plots.insertBatch(stale, '0x01', [plot(0, 'a')]);
+      assert.equal(await stores.plots.discardAbandonedLoads(now), 0, 'a load being written stays');
+      assert.equal(await stores.tasks.expireLeases([TEST_OWNER]), 1);
+      const takeover = (await stores.tasks.claimNext({ owner: 'process-b', now, leaseMs: 60_000 }, 3)).task;
+      assert.equal(takeover?.id, 'T1');
+      assert.equal(await stores.plots.publishLoad('0x01', stale, now), false, 'the old writer cannot publish');
+      assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, null);
+      const fresh = await stores.plots.beginLoad('0x01', 'T1', 'process-b');
+      await stores.plots.insertBatch(fresh, '0x01', [plot(0, 'a'), plot(1, 'b')]);
+      assert.equal(await stores.plots.discardAbandonedLoads(now), 1, 'the old writer\'s load goes, the new one stays');
+      assert.equal(await stores.plots.countLive('0x01', stale), 0);
+      assert.equal(await stores.plots.publishLoad('0x01', fresh, now), true);
+      assert.equal(await stores.plots.countLive('0x01', fresh), 2);
+      assert.equal(await stores.plots.discardAbandonedLoads(now), 0, 'the live load stays');
+      // A failed load is discarded by its writer; a cancelled task's load cannot be published.
+      const failed = await beginLeasedLoad(stores, '0x01');
       await stores.plots.insertBatch(failed, '0x01', [plot(0, 'a')]);
       await stores.plots.discardLoad(failed);
       assert.equal(await stores.plots.countLive('0x01', failed), 0);
-      const live = await stores.plots.beginLoad('0x01', 'T3');
-      await stores.plots.insertBatch(live, '0x01', [plot(0, 'a'), plot(1, 'b')]);
-      await stores.plots.publishLoad('0x01', live);
-      assert.equal(await stores.plots.discardAbandonedLoads(), 0, 'the live load stays');
+      const cancelled = await beginLeasedLoad(stores, '0x01', 'T3');
+      await stores.tasks.cancelUnfinished('0x01', 'now');
+      assert.equal(await stores.plots.publishLoad('0x01', cancelled, now), false);
+      assert.equal((await stores.collections.findById(alice, '0x01'))?.liveLoadId, fresh);
       await stores.plots.deleteCollection('0x01');
-      assert.equal(await stores.plots.countLive('0x01', live), 0);
+      assert.equal(await stores.plots.countLive('0x01', fresh), 0);
     });
 
     it('a collection whose record is gone (a delete cut short): its live load and tasks are swept; others stay', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
       await stores.collections.insert(collection(alice, '0x02', 'kept'));
-      await stores.tasks.insertMany([task(alice, '0x01', 'T1', 'plot_store', '2026-01-01T00:00:00Z'), task(alice, '0x02', 'T2', 'plot_store', '2026-01-01T00:00:01Z')]);
       const loads: string[] = [];
       for (const id of ['0x01', '0x02']) {
-        const load = await stores.plots.beginLoad(id, 'T');
+        const load = await beginLeasedLoad(stores, id, `T-${id}`);
         await stores.plots.insertBatch(load, id, [plot(0, 'a')]);
-        await stores.plots.publishLoad(id, load);
+        await stores.plots.publishLoad(id, load, Date.now());
+        await stores.tasks.finish(`T-${id}`, TEST_OWNER, 'COMPLETED', 'now');
         loads.push(load);
       }
       assert.equal(await stores.collections.exists('0x01'), true);
       await stores.collections.delete('0x01');
       assert.equal(await stores.collections.exists('0x01'), false);
-      assert.equal(await stores.plots.discardAbandonedLoads(), 1);
+      assert.equal(await stores.plots.discardAbandonedLoads(Date.now()), 1);
       assert.equal(await stores.plots.countLive('0x01', loads[0]), 0);
       assert.equal(await stores.plots.countLive('0x02', loads[1]), 1);
       assert.equal(await stores.tasks.deleteOrphans(), 1);
-      assert.deepEqual((await stores.tasks.listByCollection('0x02')).map((t) => t.id), ['T2']);
+      assert.deepEqual((await stores.tasks.listByCollection('0x02')).map((t) => t.id), ['T-0x02']);
       assert.deepEqual(await stores.tasks.listByCollection('0x01'), []);
     });
   });

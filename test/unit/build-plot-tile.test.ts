@@ -8,6 +8,7 @@ import type { PlotRow, Stores } from '../../src/domain/ports.js';
 import { buildPlotTile, MAX_POLYGON_PLOTS, THINNING_GRID } from '../../src/domain/tiles/build-plot-tile.js';
 import { tileBBox, tileProjector, type TileAddress } from '../../src/domain/tiles/web-mercator.js';
 import { createSqliteStores } from '../../src/infra/db/sqlite/sqlite-stores.js';
+import { beginLeasedLoad } from '../helpers/leased-load.js';
 import { decodeMvt } from '../helpers/mvt-decode.js';
 
 const Z14: TileAddress = { z: 14, x: 7942, y: 7897 };
@@ -30,9 +31,9 @@ describe('buildPlotTile over the SQLite plot store', () => {
   let dir: string;
   let stores: Stores;
   const load = async (collectionId: string, rows: PlotRow[]) => {
-    const id = await stores.plots.beginLoad(collectionId, 'T');
+    const id = await beginLeasedLoad(stores, collectionId);
     for (let i = 0; i < rows.length; i += 5000) await stores.plots.insertBatch(id, collectionId, rows.slice(i, i + 5000));
-    await stores.plots.publishLoad(collectionId, id); // a load's boxes are searchable once it is published
+    await stores.plots.publishLoad(collectionId, id, Date.now()); // a load's boxes are searchable once it is published
     return id;
   };
   before(() => {

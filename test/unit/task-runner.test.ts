@@ -9,12 +9,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { TaskRunner, type TaskContext, type TaskHandler } from '../../src/domain/tasks/task-runner.js';
+import { TaskRunner, type TaskContext, type TaskHandler, type TaskRunnerOptions } from '../../src/domain/tasks/task-runner.js';
 import type { Stores } from '../../src/domain/ports.js';
 import { createSqliteStores } from '../../src/infra/db/sqlite/sqlite-stores.js';
 
 interface Fixture {
   stores: Stores;
+  /** The database file, for a second connection as another process would open it. */
+  dbFile: string;
   owner: string;
   /** Takes the database's write lock from another connection (held until release). */
   lock(): void;
@@ -51,7 +53,7 @@ async function withStore(body: (f: Fixture) => Promise<void>): Promise<void> {
   try {
     const owner = await oneTask(stores);
     await body({
-      stores, owner, errors,
+      stores, owner, errors, dbFile: path.join(dir, 'canopy.sqlite'),
       lock: () => blocker.exec('BEGIN IMMEDIATE'),
       release: () => { if (blocker.inTransaction) blocker.exec('COMMIT'); },
       logger: { info: () => undefined, error: (_obj: object, msg: string) => { errors.push(msg); } },
@@ -98,9 +100,16 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A runner of one task at a time over `stores`, as process `owner` (short polls and heartbeats). */
+function makeRunner(stores: Stores, handler: TaskHandler, logger: Fixture['logger'], options: Partial<TaskRunnerOptions> = {}): TaskRunner {
+  return new TaskRunner(stores, { plot_store: handler, analysis_asset: handler }, {
+    concurrency: 1, pollMs: 10, logger, owner: 'process-a', leaseMs: 30_000, heartbeatMs: 20, ownerGone: () => false, ...options,
+  });
+}
+
 /** Runs `body` with a started runner and stops the runner afterwards, even when body fails. */
 async function withRunner(f: Fixture, handler: TaskHandler, body: (runner: TaskRunner) => Promise<void>): Promise<void> {
-  const runner = new TaskRunner(f.stores, { plot_store: handler, analysis_asset: handler }, { concurrency: 1, pollMs: 10, logger: f.logger });
+  const runner = makeRunner(f.stores, handler, f.logger);
   await runner.start();
   try {
     await body(runner);
@@ -126,7 +135,7 @@ describe('task runner', () => {
     assert.equal(f.errors.filter((m) => m.startsWith('task progress could not be recorded')).length, 2);
   }));
 
-  it('a task whose end cannot be recorded is logged, stays RUNNING for the next start, and stops nothing', () => withStore(async (f) => {
+  it('a task whose end cannot be recorded is logged, stays RUNNING until its lease runs out, and stops nothing', () => withStore(async (f) => {
     let calls = 0;
     const handler = async () => { if (calls++ === 0) f.lock(); };
     await withRunner(f, handler, async (runner) => {
@@ -139,7 +148,9 @@ describe('task runner', () => {
       await until(async () => (await f.stores.tasks.findById(f.owner, 'T2'))?.state === 'COMPLETED', 'the next task completed');
     });
     assert.equal(await state(f), 'RUNNING');
-    assert.deepEqual(await f.stores.tasks.recoverInterrupted(3, new Date().toISOString()), { requeued: ['T1'], failed: [] });
+    assert.equal((await f.stores.tasks.claimNext({ owner: 'process-b', now: Date.now(), leaseMs: 1000 }, 3)).task, null, 'not while its lease holds');
+    const taken = await f.stores.tasks.claimNext({ owner: 'process-b', now: Date.now() + 30_000, leaseMs: 1000 }, 3);
+    assert.equal(taken.task?.id, 'T1', 'taken over once the lease has run out');
   }));
 
   it('cancel stops a running task at once and records it CANCELLED', () => withStore(async (f) => {
@@ -156,7 +167,7 @@ describe('task runner', () => {
 
   it('stop hands a running task back as READY, without counting the attempt', () => withStore(async (f) => {
     const { handler, started, aborted } = waitingHandler();
-    const runner = new TaskRunner(f.stores, { plot_store: handler, analysis_asset: handler }, { concurrency: 1, pollMs: 10, logger: f.logger });
+    const runner = makeRunner(f.stores, handler, f.logger);
     await runner.start();
     await within(started, 5000, 'the task started');
     assert.equal(await state(f), 'RUNNING');
@@ -165,5 +176,65 @@ describe('task runner', () => {
     const task = await f.stores.tasks.findById(f.owner, 'T1');
     assert.equal(task?.state, 'READY');
     assert.equal(task?.attempts, 0);
+  }));
+
+  it('a cancel from another process stops the task where it runs, and waits until it has let go', () => withStore(async (f) => {
+    const { handler, started, aborted } = waitingHandler();
+    const other = createSqliteStores(path.dirname(f.dbFile));
+    const elsewhere = makeRunner(other, handler, f.logger, { owner: 'process-b' });
+    try {
+      await withRunner(f, handler, async () => {
+        await within(started, 5000, 'the task started');
+        // process-b runs no tasks (not started): it cancels through the database alone.
+        await within(elsewhere.cancelCollection('0x01'), 5000, 'the cancel returned');
+        assert.equal((await aborted as { code?: string }).code, 'CANCELLED', 'the runner holding the task stopped it');
+        assert.equal(await other.tasks.leasesHeld('0x01', Date.now()), 0, 'and let go before the cancel returned');
+        assert.equal(await state(f), 'CANCELLED');
+      });
+    } finally {
+      await other.close();
+    }
+  }));
+
+  it('a process known to be gone loses its task at once; the holder that was alive after all stops at its next renewal', () => withStore(async (f) => {
+    const first = waitingHandler();
+    const other = createSqliteStores(path.dirname(f.dbFile));
+    let ranElsewhere = 0;
+    const elsewhere = makeRunner(other, async (ctx) => { ranElsewhere = ctx.task.attempts; }, f.logger, { owner: 'process-b', ownerGone: (o) => o === 'process-a' });
+    try {
+      await withRunner(f, first.handler, async () => {
+        await within(first.started, 5000, 'the task started');
+        await elsewhere.start();
+        await until(async () => (await state(f)) === 'COMPLETED', 'process-b completed the task');
+        assert.equal(ranElsewhere, 2, 'as its second attempt');
+        assert.equal((await first.aborted as { code?: string }).code, 'LEASE_LOST');
+      });
+      assert.equal(await state(f), 'COMPLETED', 'the first holder recorded nothing over it');
+    } finally {
+      await within(elsewhere.stop(), 5000, 'process-b stopped');
+      await other.close();
+    }
+  }));
+
+  it('a lease that is not renewed runs out, and another process takes the task over', () => withStore(async (f) => {
+    const first = waitingHandler();
+    const other = createSqliteStores(path.dirname(f.dbFile));
+    const elsewhere = makeRunner(other, async () => undefined, f.logger, { owner: 'process-b', leaseMs: 200 });
+    // process-a stalls: its lease of 200 ms is never renewed.
+    const stalled = makeRunner(f.stores, first.handler, f.logger, { leaseMs: 200, heartbeatMs: 3_600_000 });
+    try {
+      await stalled.start();
+      await within(first.started, 5000, 'the task started');
+      await elsewhere.start();
+      const startedAt = Date.now();
+      await until(async () => (await state(f)) === 'COMPLETED', 'process-b completed the task');
+      const task = await f.stores.tasks.findById(f.owner, 'T1');
+      assert.equal(task?.attempts, 2);
+      assert.ok(Date.now() - startedAt < 3000);
+    } finally {
+      await within(elsewhere.stop(), 5000, 'process-b stopped');
+      await within(stalled.stop(), 5000, 'process-a stopped');
+      await other.close();
+    }
   }));
 });

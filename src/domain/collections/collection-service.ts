@@ -84,8 +84,7 @@ export class CollectionService {
   /** Cancels running tasks, then removes plots, tasks, blobs and the record (the record last, so a retry can finish). */
   async delete(ownerId: string, idOrName: string): Promise<void> {
     const collection = await findCollection(this.stores, ownerId, idOrName);
-    const running = await this.stores.tasks.cancelUnfinished(collection.id, new Date().toISOString());
-    await this.runner.cancel(running);
+    await this.runner.cancelCollection(collection.id);
     await removeCollection(this.stores, this.blobs, collection.id);
   }
 }

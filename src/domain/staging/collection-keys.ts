@@ -14,3 +14,22 @@ export function collectionKeys(collectionId: string, format = 'geojson') {
     asset: `${prefix}/plots.fgb`,
   };
 }
+
+/**
+ * The blob-store folder of commit markers: while a stage moves a collection's blobs into
+ * place and writes its record, `staging/<collection id>` names the process doing it, so a
+ * sweep in another process leaves that folder alone (remove-collection.ts).
+ */
+export const STAGING_PREFIX = 'staging';
+
+/** What a commit marker holds. */
+export interface CommitMarker {
+  /** The committing process's tag. */
+  owner: string;
+  /** When the commit began, in ms since the epoch. */
+  at: number;
+}
+
+export function commitMarkerKey(collectionId: string): string {
+  return `${STAGING_PREFIX}/${collectionId}`;
+}

@@ -10,7 +10,7 @@ import { detectFormat } from '../readers/detect-format.js';
 import { openReader, type FileFormat } from '../readers/open-reader.js';
 import { SourceTap } from './source-tap.js';
 import { checkFeatures } from './check-features.js';
-import { collectionKeys } from './collection-keys.js';
+import { collectionKeys, commitMarkerKey, type CommitMarker } from './collection-keys.js';
 import { assertIdColumn, assertStageMeta } from './stage-request.js';
 
 export interface StageSource {
@@ -61,6 +61,12 @@ export interface StagingOptions {
   maxRowGroupBytes: number;
   issueLimit: number;
   limits: FeatureLimits;
+  /** This process's tag, written in the commit marker (collection-keys.ts). */
+  owner: string;
+}
+
+function nameTaken(name: string, existingId: string): ConflictError {
+  return new ConflictError(`A collection named "${name}" already exists with different content; delete it first (DELETE /collections/${existingId}) or stage under another name.`, 'COLLECTION_NAME_TAKEN');
 }
 
 /** Stage: read a supplier file as a stream, check every feature, keep file, report and plots. */
@@ -127,7 +133,7 @@ export class StagingService {
     if (existing) {
       await this.discard(file);
       if (existing.sourceSha256 !== file.sha256) {
-        throw new ConflictError(`A collection named "${name}" already exists with different content; delete it first (DELETE /collections/${existing.id}) or stage under another name.`, 'COLLECTION_NAME_TAKEN');
+        throw nameTaken(name, existing.id);
       }
       return { collection: existing, issues: file.firstIssues, issuesTruncated: file.issuesTruncated, existing: true };
     }
@@ -139,7 +145,9 @@ export class StagingService {
       invalidCount: file.invalidCount, warningCount: file.warningCount, issueCounts: file.issueCounts,
       createdAt: new Date().toISOString(), liveLoadId: null, bqTaskId: null, eeTaskId: null,
     };
+    const marker = commitMarkerKey(id);
     try {
+      await this.writeMarker(marker);
       await file.writers.source.commit(keys.source);
       await file.writers.features.commit(keys.features);
       await file.writers.report.commit(keys.report);
@@ -147,10 +155,24 @@ export class StagingService {
       await this.stores.collections.insert({ ...record, layout: file.layout, propertyNames: file.propertyNames });
     } catch (err) {
       await this.discard(file);
+      // Another process committed the same file under the same name meanwhile: its blobs are
+      // these (same ID, same bytes), so they stay, and this stage finds its collection.
+      const winner = await this.stores.collections.findByName(ownerId, name);
+      if (winner?.id === id) return { collection: winner, issues: file.firstIssues, issuesTruncated: file.issuesTruncated, existing: true };
       await this.blobs.deletePrefix(keys.prefix);
+      if (winner) throw nameTaken(name, winner.id);
       throw err;
+    } finally {
+      await this.blobs.deletePrefix(marker).catch(() => undefined);
     }
     return { collection: record, issues: file.firstIssues, issuesTruncated: file.issuesTruncated, existing: false };
+  }
+
+  private async writeMarker(key: string): Promise<void> {
+    const writer = await this.blobs.createWriter();
+    const marker: CommitMarker = { owner: this.options.owner, at: Date.now() };
+    await writer.write(Buffer.from(JSON.stringify(marker)));
+    await writer.commit(key);
   }
 
   /** Drops the temporary blobs of a file that will not become a collection. */

@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import { derivedPlotId, plotUuid } from '../ids.js';
 import type { BlobStore, PlotRow, Stores } from '../ports.js';
 import { collectionKeys } from '../staging/collection-keys.js';
@@ -13,7 +14,9 @@ import { readWarnedFeatures } from './warned-features.js';
 export async function loadPlotStore(stores: Stores, blobs: BlobStore, batchSize: number, ctx: TaskContext): Promise<void> {
   const { task, signal } = ctx;
   const total = ctx.collection.validCount;
-  const loadId = await stores.plots.beginLoad(task.collectionId, task.id);
+  // Taken over from a process that died or stalled: its load (no one writes it now) goes first.
+  if (task.attempts > 1) await stores.plots.discardAbandonedLoads(Date.now());
+  const loadId = await stores.plots.beginLoad(task.collectionId, task.id, ctx.owner);
   try {
     let batch: PlotRow[] = [];
     let done = 0;
@@ -36,7 +39,9 @@ export async function loadPlotStore(stores: Stores, blobs: BlobStore, batchSize:
     if (batch.length > 0) await stores.plots.insertBatch(loadId, task.collectionId, batch);
     done += batch.length;
     signal.throwIfAborted();
-    await stores.plots.publishLoad(task.collectionId, loadId);
+    if (!(await stores.plots.publishLoad(task.collectionId, loadId, Date.now()))) {
+      throw new AppError(409, 'LEASE_LOST', 'This task was cancelled or taken over by another process before its load was published.');
+    }
     await ctx.progress(done, total);
   } catch (err) {
     await stores.plots.discardLoad(loadId);

@@ -162,4 +162,14 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO collection_details (collection_id, layout) SELECT id, layout FROM collections;
   ALTER TABLE collections DROP COLUMN layout;
   `,
+  // Task leases (issue 16): a RUNNING task is held by one process (its tag) until a time it
+  // keeps pushing forward; another process takes the task over only once that time has
+  // passed. A load records its writer, so only loads no one is writing are swept. Tasks
+  // left RUNNING and loads left loading from before have no lease: free to take and sweep.
+  `
+  ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+  ALTER TABLE tasks ADD COLUMN lease_expires_at INTEGER;
+  ALTER TABLE plot_loads ADD COLUMN lease_owner TEXT;
+  CREATE INDEX tasks_leased ON tasks (lease_owner) WHERE lease_owner IS NOT NULL;
+  `,
 ];

@@ -39,7 +39,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   /** Each load being written: its rows so far and its boxes, waiting for the R*Tree until it is published (box-spill.ts). */
   const pages = createSqlitePlotPages(db);
   const pending = new Map<string, { rows: number; spill: BoxSpill; ids: PlotIdSpill; linesInSql: boolean }>();
-  const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES (?, ?, ?, 'loading', ?)");
+  const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at, lease_owner) VALUES (?, ?, ?, 'loading', ?, ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertGroup = db.prepare('INSERT INTO plot_groups_rtree (id, min_lon, max_lon, min_lat, max_lat, load_id, members) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -60,7 +60,11 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const keptExtent = db.prepare<[string, string], { n: number | null; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     'SELECT plot_count AS n, min_lon AS w, min_lat AS s, max_lon AS e, max_lat AS nn FROM plot_loads WHERE id = ? AND collection_id = ?');
   const loadIdsOf = db.prepare<[string], { id: string }>('SELECT id FROM plot_loads WHERE collection_id = ?');
-  const abandoned = db.prepare<[], { id: string }>("SELECT id FROM plot_loads WHERE state <> 'live' OR collection_id NOT IN (SELECT id FROM collections)");
+  // Retired (a publish cut short before it dropped the load it replaced), of a deleted
+  // collection, or loading with no one writing: its task not under its writer's lease.
+  const abandoned = db.prepare<[number], { id: string }>(`SELECT l.id FROM plot_loads l WHERE l.state = 'retired'
+    OR l.collection_id NOT IN (SELECT id FROM collections)
+    OR (l.state = 'loading' AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.lease_owner = l.lease_owner AND t.lease_expires_at > ?))`);
   const chunkIds = db.prepare<[string, number], { id: number }>('SELECT id FROM plots WHERE load_id = ? LIMIT ?');
   const deleteLoadRow = db.prepare('DELETE FROM plot_loads WHERE id = ?');
   // CROSS JOIN keeps the R*Tree as the outer loop: a small box must never scan the whole load.
@@ -204,7 +208,11 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     pending.delete(loadId);
   }
 
-  const publish = db.transaction((collectionId: string, loadId: string): string | null => {
+  // The load's writer still holds its task: the same check as the sweep's, in the publishing transaction.
+  const writerHolds = db.prepare<[string, number], number>(`SELECT 1 FROM plot_loads l JOIN tasks t ON t.id = l.task_id
+    WHERE l.id = ? AND l.state = 'loading' AND t.state = 'RUNNING' AND t.lease_owner = l.lease_owner AND t.lease_expires_at > ?`).pluck();
+  const publish = db.transaction((collectionId: string, loadId: string, now: number): string | null | false => {
+    if (writerHolds.get(loadId, now) === undefined) return false;
     const previous = liveLoad.get(collectionId)?.live_load_id ?? null;
     setLoadState.run('live', loadId);
     setLive.run(loadId, collectionId);
@@ -213,9 +221,9 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   });
 
   return {
-    async beginLoad(collectionId, taskId) {
+    async beginLoad(collectionId, taskId, owner) {
       const id = randomUUID();
-      insertLoad.run(id, collectionId, taskId, new Date().toISOString());
+      insertLoad.run(id, collectionId, taskId, new Date().toISOString(), owner);
       return id;
     },
     async insertBatch(loadId, collectionId, rows) {
@@ -230,17 +238,19 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
         if (box) load.spill.add(ids[i], box);
       }
     },
-    async publishLoad(collectionId, loadId) {
+    async publishLoad(collectionId, loadId, now) {
       await indexLoad(loadId);
-      const previous = publish.immediate(collectionId, loadId);
+      const previous = publish.immediate(collectionId, loadId, now);
+      if (previous === false) return false;
       if (previous && previous !== loadId) await dropLoad(previous);
+      return true;
     },
     async discardLoad(loadId) {
       dropPending(loadId);
       await dropLoad(loadId);
     },
-    async discardAbandonedLoads() {
-      const ids = abandoned.all().map((r) => r.id);
+    async discardAbandonedLoads(now) {
+      const ids = abandoned.all(now).map((r) => r.id);
       for (const id of ids) await dropLoad(id);
       return ids.length;
     },
