@@ -44,13 +44,23 @@ async function ensureAdmin(services: Services, config: Config, log: Logger): Pro
   return { email: FIRST_ADMIN_EMAIL, password, file };
 }
 
-/** Starts the embedded default: services, admin, task runner and the HTTP listener. */
-export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  logger?: Logger;
+  /**
+   * Run tasks in this process too (default true). Without, it answers HTTP only: its uploads
+   * are run by `canopy worker` processes (or other servers) sharing its database, and its
+   * deletes cancel their tasks through the database.
+   */
+  tasks?: boolean;
+}
+
+/** Starts a server: services, admin, the task runner (unless told not to) and the HTTP listener. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? pino({ level: config.logLevel });
   const services = await createServices(config, log);
   const firstAdmin = await ensureAdmin(services, config, log);
   const app = await buildApp(services, { logger: log });
-  await services.runner.start();
+  if (options.tasks !== false) await services.runner.start();
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   return {
@@ -60,4 +70,18 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       await services.close();
     },
   };
+}
+
+export interface RunningWorker {
+  services: Services;
+  /** Stops claiming, hands running tasks back (READY, no attempt counted) and closes the stores. */
+  close(): Promise<void>;
+}
+
+/** Starts a task worker: the task runner over the configured storage, no HTTP listener. */
+export async function startTaskWorker(config: Config, options: { logger?: Logger } = {}): Promise<RunningWorker> {
+  const log = options.logger ?? pino({ level: config.logLevel });
+  const services = await createServices(config, log);
+  await services.runner.start();
+  return { services, close: () => services.close() };
 }

@@ -21,9 +21,9 @@ export interface ServerProcess {
   output(): string;
 }
 
-/** Starts `canopy serve` (the built CLI) as its own process and waits until /health answers. */
-export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+/** Starts `canopy serve` (the built CLI; more arguments after `serve`) as its own process and waits until /health answers. */
+export async function spawnServer(env: Record<string, string>, port: number, args: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CANOPY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,4 +54,22 @@ export async function stopGracefully(server: ServerProcess): Promise<void> {
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
   await exited;
+}
+
+/** Starts `canopy worker` as its own process and waits until it says it runs tasks. */
+export async function spawnWorker(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'worker'], {
+    env: { ...process.env, CANOPY_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => { output += d; });
+  child.stderr?.on('data', (d) => { output += d; });
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('Canopy worker running')) {
+    if (child.exitCode !== null) throw new Error(`worker exited early: ${output}`);
+    if (Date.now() > deadline) throw new Error(`worker did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, url: '', output: () => output };
 }

@@ -108,8 +108,9 @@ function makeRunner(stores: Stores, handler: TaskHandler, logger: Fixture['logge
 }
 
 /** Runs `body` with a started runner and stops the runner afterwards, even when body fails. */
-async function withRunner(f: Fixture, handler: TaskHandler, body: (runner: TaskRunner) => Promise<void>): Promise<void> {
-  const runner = makeRunner(f.stores, handler, f.logger);
+async function withRunner(f: Fixture, handler: TaskHandler, ...rest: [body: (runner: TaskRunner) => Promise<void>] | [options: Partial<TaskRunnerOptions>, body: (runner: TaskRunner) => Promise<void>]): Promise<void> {
+  const [options, body] = rest.length === 1 ? [{}, rest[0]] : rest;
+  const runner = makeRunner(f.stores, handler, f.logger, options);
   await runner.start();
   try {
     await body(runner);
@@ -153,9 +154,9 @@ describe('task runner', () => {
     assert.equal(taken.task?.id, 'T1', 'taken over once the lease has run out');
   }));
 
-  it('cancel stops a running task at once and records it CANCELLED', () => withStore(async (f) => {
+  it('cancel stops a task running here at once (not at the next renewal) and records it CANCELLED', () => withStore(async (f) => {
     const { handler, started, aborted } = waitingHandler();
-    await withRunner(f, handler, async (runner) => {
+    await withRunner(f, handler, { heartbeatMs: 3_600_000 }, async (runner) => {
       await within(started, 5000, 'the task started');
       assert.equal(await state(f), 'RUNNING');
       await f.stores.tasks.cancelUnfinished('0x01', new Date().toISOString());
