@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../src/domain/errors.js';
+import type { AppError } from '../../src/domain/errors.js';
 import { assertSafeName, forbiddenCharacter, isSafeName } from '../../src/domain/names.js';
 
 describe('the name rule', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
-import { constants as zlibConstants, crc32, createInflateRaw, deflateRawSync } from 'node:zlib';
+import { createInflateRaw, } from 'node:zlib';
 import yauzl from 'yauzl';
 import { buildZip, deflatedZeros } from '../helpers/zip.js';
 import { AppError, FileUnreadableError, PayloadTooLargeError, UnsupportedCrsError } from '../../src/domain/errors.js';

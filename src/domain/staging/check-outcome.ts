@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { FeatureChecker } from '../checks/check-feature.js';
-import { PlotSummariser, type HashSeeds, type PlotSummary } from '../checks/cross-feature/index.js';
+import type { PlotSummariser, HashSeeds, PlotSummary } from '../checks/cross-feature/index.js';
 import { Summary, SUMMARY_WIDTH } from '../checks/cross-feature/plot-summary.js';
 import type { BBox, CheckedFeature, Issue, ReadFeature, SourceFeature } from '../features/types.js';
 import type { Pacer } from '../pacer.js';

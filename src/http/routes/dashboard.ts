@@ -3,8 +3,11 @@ import path from 'node:path';
 import type { FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { UnavailableError } from '../../domain/errors.js';
-import type { Basemap } from '../../infra/basemap-url.js';
+import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
+
+/** The configured basemap (CANOPY_BASEMAP_URL), as the composition root read it. */
+type Basemap = NonNullable<Services['config']['basemap']>;
 
 /**
  * The dashboard loads only its own scripts and talks only to this server; MapLibre needs blob:

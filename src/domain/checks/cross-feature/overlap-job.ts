@@ -5,7 +5,7 @@
  */
 import type { Position } from '../../features/types.js';
 import { GeosOverlap } from './geos-overlap.js';
-import { Finding } from './issue-log.js';
+import type { Finding } from './issue-log.js';
 import { findOverlappingPlots, type OverlapSearch, type OverlapStats } from './overlapping-plots.js';
 import { Pacer } from '../../pacer.js';
 import { PlotPartitions, type PartitionsLayout } from './plot-partitions.js';

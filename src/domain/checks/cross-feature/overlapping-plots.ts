@@ -196,7 +196,7 @@ function measurePair(first: Cached, second: Cached, limit: number, cache: PlotCa
   const ga = cache.geosOf(first);
   const gb = cache.geosOf(second);
   if (!ga || !gb) return null;
-  let measured;
+  let measured: ReturnType<GeosOverlap['measure']>;
   try {
     measured = geos.measure(ga, gb, limit);
   } catch {

@@ -33,7 +33,7 @@ function transformFrom(definition: string, name: string): CrsTransform {
   let converter: proj4.Converter;
   try {
     converter = proj4(definition, 'EPSG:4326');
-  } catch (cause) {
+  } catch {
     throw new UnsupportedCrsError(`The coordinate system ${name} is not one Canopy can convert; export the plots in WGS 84 (EPSG:4326).`);
   }
   return {
