@@ -4,16 +4,17 @@
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Stores, TokenRecord } from '../../src/domain/ports.js';
+import type { TokenRecord } from '../../src/domain/ports.js';
+import type { RecordStores } from './record-stores-contract.js';
 import type { StoresFactory } from './stores-contract.js';
 
 function token(id: string, userId: string, kind: TokenRecord['kind'], createdAt: string): TokenRecord {
   return { id, hash: `hash-${id}`, userId, kind, label: `label-${id}`, createdAt, expiresAt: null, lastUsedAt: null };
 }
 
-export function describeAccountStoresContract(name: string, factory: StoresFactory): void {
+export function describeAccountStoresContract<S extends RecordStores>(name: string, factory: StoresFactory<S>): void {
   describe(`account stores contract: ${name}`, () => {
-    let stores: Stores;
+    let stores: S;
     let alice: string;
     let bob: string;
     beforeEach(async () => {

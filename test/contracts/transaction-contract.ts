@@ -6,7 +6,7 @@
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Stores } from '../../src/domain/ports.js';
+import type { RecordStores } from './record-stores-contract.js';
 import type { StoresFactory } from './stores-contract.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,9 +15,9 @@ function user(email: string) {
   return { email, passwordHash: 'h', isAdmin: false };
 }
 
-export function describeTransactionContract(name: string, factory: StoresFactory): void {
+export function describeTransactionContract<S extends RecordStores>(name: string, factory: StoresFactory<S>): void {
   describe(`transaction contract: ${name}`, () => {
-    let stores: Stores;
+    let stores: S;
     beforeEach(async () => { stores = await factory.create(); });
     afterEach(async () => factory.destroy(stores));
 
@@ -83,7 +83,7 @@ export function describeTransactionContract(name: string, factory: StoresFactory
           createdAt: 'now', liveLoadId: null, bqTaskId: null, eeTaskId: null,
         });
         // Each reads the task IDs and, finding none, writes its own: run one after the other, the second finds the first's.
-        const start = (s: Stores, label: string) => s.transaction(async (tx) => {
+        const start = (s: RecordStores, label: string) => s.transaction(async (tx) => {
           await tx.collections.lock('0x01');
           const found = await tx.collections.findById(owner, '0x01');
           if (found?.bqTaskId) return found.bqTaskId;

@@ -1,0 +1,84 @@
+/**
+ * The PostgreSQL schema, as ordered migrations (pg-database.ts applies them). A migration is
+ * appended, never edited, once it has shipped. The records mirror the embedded schema's
+ * (infra/db/sqlite/schema.ts) as it stands after its own migrations; times the domain gives
+ * as ISO text stay text, lease times are epoch milliseconds.
+ */
+export const PG_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id text PRIMARY KEY,
+    email text NOT NULL UNIQUE,
+    password_hash text NOT NULL,
+    is_admin boolean NOT NULL DEFAULT false,
+    created_at text NOT NULL,
+    disabled_at text
+  );
+  CREATE TABLE tokens (
+    hash text PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind text NOT NULL CHECK (kind IN ('access', 'api')),
+    label text,
+    created_at text NOT NULL,
+    expires_at text,
+    last_used_at text
+  );
+  CREATE INDEX tokens_user ON tokens (user_id, kind);
+  CREATE TABLE login_attempts (
+    key text PRIMARY KEY,
+    attempts integer NOT NULL,
+    window_ends bigint NOT NULL
+  );
+  CREATE INDEX login_attempts_window_ends ON login_attempts (window_ends);
+  CREATE TABLE collections (
+    seq bigserial UNIQUE,
+    id text PRIMARY KEY,
+    owner_id text NOT NULL REFERENCES users(id),
+    name text NOT NULL,
+    description text,
+    format text NOT NULL,
+    source_key text NOT NULL,
+    source_sha256 text NOT NULL,
+    source_bytes bigint NOT NULL,
+    feature_count bigint NOT NULL,
+    valid_count bigint NOT NULL,
+    invalid_count bigint NOT NULL,
+    warning_count bigint NOT NULL,
+    issue_counts jsonb NOT NULL,
+    created_at text NOT NULL,
+    live_load_id text,
+    bq_task_id text,
+    ee_task_id text,
+    UNIQUE (owner_id, name)
+  );
+  CREATE TABLE collection_details (
+    collection_id text PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
+    layout jsonb NOT NULL,
+    property_names jsonb
+  );
+  CREATE TABLE tasks (
+    seq bigserial UNIQUE,
+    id text PRIMARY KEY,
+    owner_id text NOT NULL,
+    collection_id text NOT NULL,
+    type text NOT NULL CHECK (type IN ('plot_store', 'analysis_asset')),
+    state text NOT NULL CHECK (state IN ('READY', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED')),
+    plots_done bigint NOT NULL DEFAULT 0,
+    plots_total bigint NOT NULL DEFAULT 0,
+    skip_invalid boolean NOT NULL DEFAULT false,
+    attempts integer NOT NULL DEFAULT 0,
+    error_code text,
+    error_detail text,
+    created_at text NOT NULL,
+    started_at text,
+    finished_at text,
+    lease_owner text,
+    lease_expires_at bigint
+  );
+  CREATE INDEX tasks_collection ON tasks (collection_id);
+  CREATE INDEX tasks_ready ON tasks (state, created_at, seq);
+  CREATE INDEX tasks_leased ON tasks (lease_owner) WHERE lease_owner IS NOT NULL;
+  CREATE INDEX tasks_owner ON tasks (owner_id, created_at DESC, seq DESC);
+  `,
+];
