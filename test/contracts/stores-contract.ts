@@ -5,6 +5,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CollectionDetails, CollectionRecord, PlotFilter, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
+import { featureLine } from '../../src/domain/collections/feature-line.js';
 import { describeRecordStoresContract } from './record-stores-contract.js';
 import { beginLeasedLoad, TEST_OWNER } from '../helpers/leased-load.js';
 
@@ -137,6 +138,11 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
         for (let k = 0; k < lines.length; k++) {
           const alone = (await stores.plots.findFeature('0x01', loadId, order[k].uuid))!.replace(',"status":"valid"', '');
           assert.equal(lines[k], alone, `line ${k}`);
+          // The line format is the domain's, whichever way the store writes it.
+          const row = order[k];
+          assert.equal(lines[k], featureLine({
+            uuid: row.uuid, plotid: row.plotId, collection_id: '0x01', area_ha: row.areaHa, geometry: row.geometryJson, properties: row.propertiesJson,
+          }), `line ${k} as the domain writes it`);
         }
         const limited = [];
         for await (const piece of await firstPage(stores, '0x01', loadId, { equals: {} }, 70)) limited.push(...Buffer.from(piece).toString('utf8').split('\n').slice(0, -1));
@@ -228,7 +234,10 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
     it('plots: a box scan can read a stable, evenly spread sample of a crowded box', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
       const load = await beginLeasedLoad(stores, '0x01');
-      await stores.plots.insertBatch(load, '0x01', Array.from({ length: 2000 }, (_, i) => ({ ...plot(i, 'r'), bbox: [i / 1000, 0, i / 1000 + 0.0005, 0.0005] })));
+      const square = (w: number) => JSON.stringify({ type: 'Polygon', coordinates: [[[w, 0], [w + 0.0005, 0], [w + 0.0005, 0.0005], [w, 0.0005], [w, 0]]] });
+      await stores.plots.insertBatch(load, '0x01', Array.from({ length: 2000 }, (_, i) => ({
+        ...plot(i, 'r'), bbox: [i / 1000, 0, i / 1000 + 0.0005, 0.0005], geometryJson: square(i / 1000),
+      })));
       await stores.plots.publishLoad('0x01', load, Date.now());
       const scan = async (sampleAbove?: number, box: [number, number, number, number] = [0, 0, 2, 1]) => {
         const uuids: string[] = [];

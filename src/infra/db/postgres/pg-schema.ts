@@ -81,4 +81,19 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX tasks_leased ON tasks (lease_owner) WHERE lease_owner IS NOT NULL;
   CREATE INDEX tasks_owner ON tasks (owner_id, created_at DESC, seq DESC);
   `,
+  // Plots: a load is a table of its own (plots_<load id without dashes>, created by the plot
+  // store), listed here with its writer, state and, once published, its count and extent.
+  `
+  CREATE TABLE plot_loads (
+    id text PRIMARY KEY,
+    collection_id text NOT NULL,
+    task_id text NOT NULL,
+    lease_owner text,
+    state text NOT NULL CHECK (state IN ('loading', 'live', 'retired')),
+    created_at text NOT NULL,
+    plot_count bigint,
+    min_lon double precision, min_lat double precision, max_lon double precision, max_lat double precision
+  );
+  CREATE INDEX plot_loads_collection ON plot_loads (collection_id);
+  `,
 ];

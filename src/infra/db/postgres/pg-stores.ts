@@ -7,6 +7,7 @@ import type { Stores } from '../../../domain/ports.js';
 import { createPostgresLoginAttemptStore, createPostgresTokenStore, createPostgresUserStore } from './pg-accounts.js';
 import { createPostgresCollectionStore } from './pg-collections.js';
 import { inTransaction, openPostgres, type Sql } from './pg-database.js';
+import { createPostgresPlotStore } from './pg-plots.js';
 import { createPostgresTaskStore } from './pg-tasks.js';
 
 type Transaction = <T>(work: (tx: Sql) => Promise<T>) => Promise<T>;
@@ -37,4 +38,22 @@ export async function openPostgresRecordStores(url: string, options: { max?: num
     return work(tx);
   });
   return { ...storesOver(pool, onPool, open), close: () => pool.end() };
+}
+
+/** Every store in PostgreSQL/PostGIS (CANOPY_DATABASE_URL), over one pool. */
+export async function createPostgresStores(url: string, options: { max?: number } = {}): Promise<Stores> {
+  const pool = await openPostgres(url, options);
+  const onPool: Transaction = (work) => inTransaction(pool, work);
+  const over = (sql: Sql, transaction: Transaction, open: Stores['transaction']): Stores => ({
+    ...storesOver(sql, transaction, open as unknown as PostgresRecordStores['transaction']),
+    plots: createPostgresPlotStore(sql, pool),
+    transaction: open,
+    close: () => pool.end(),
+  });
+  const open: Stores['transaction'] = (work) => inTransaction(pool, (client) => {
+    const inside: Transaction = (w) => w(client);
+    const tx: Stores = over(client, inside, (w) => w(tx));
+    return work(tx);
+  });
+  return over(pool, onPool, open);
 }

@@ -1,6 +1,7 @@
 import { BadRequestError } from '../../../domain/errors.js';
 import { roundAreaHa } from '../../../domain/checks/area.js';
-import type { PlotFilter, PlotPage, PlotRow, PlotStatus } from '../../../domain/ports.js';
+import { featureLine, mayClash } from '../../../domain/collections/feature-line.js';
+import type { PlotFilter, PlotPage, PlotRow } from '../../../domain/ports.js';
 import type { SqliteDatabase } from './open-database.js';
 import { plotIdHash } from './plot-id-spill.js';
 
@@ -23,6 +24,7 @@ const PAGE_SIZE = 2000;
 const CHUNK_CHARS = 64 * 1024;
 /** A plot row as findFeature and the slow path of a fetch read it. */
 export interface StreamRow { id: number; uuid: string; plotid: string; collection_id: string; area_ha: number | null; geometry: string; properties: string }
+
 /** A piece of a fetch_plots stream written by SQLite: its last id, its plot count and its lines. */
 type PieceRow = [last: number | null, count: number, bytes: Buffer | null];
 /** A fetch row: its line up to area_ha's value, area_ha, and the file's properties. */
@@ -54,9 +56,6 @@ function filterCondition(name: string, params: unknown[], value: string, loadId:
     ELSE CAST(json_extract(properties, ?) AS TEXT) END) = ?`;
 }
 
-/** Canopy's own property names as quoted JSON strings; a file property of the same name gives way to them. */
-const OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha|status)"/;
-
 /** The names of Canopy's own fields in a fetch_plots line (status is only in findFeature's). */
 const LINE_OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha)"/;
 
@@ -85,28 +84,6 @@ function piecesQuery(where: string): string {
   return `SELECT max(id), count(*), CAST(group_concat(line, '') AS BLOB)
     FROM (SELECT id, ${line} AS line FROM plots WHERE ${where} ORDER BY id LIMIT ?)`;
 }
-
-/**
- * Puts Canopy's own fields first; a file property with the same name gives way to them.
- * The stored properties are JSON.stringify's text (no escaped letters), so when none of the
- * own names occurs in it as a quoted string, no key can clash and the text is spliced in
- * as it is: the streaming hot path parses nothing.
- */
-export function featureLine(row: StreamRow & { status?: PlotStatus }): string {
-  const text = row.properties;
-  if (!OWN_NAME.test(text)) {
-    const uuid = JSON.stringify(row.uuid);
-    const own = `{"uuid":${uuid},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
-      `"area_ha":${row.area_ha !== null && Number.isFinite(row.area_ha) ? String(row.area_ha) : 'null'}${row.status ? `,"status":"${row.status}"` : ''}`;
-    const properties = text === '{}' ? `${own}}` : `${own},${text.slice(1)}`;
-    return `{"type":"Feature","id":${uuid},"geometry":${row.geometry},"properties":${properties}}`;
-  }
-  const own = JSON.parse(text) as Record<string, unknown>;
-  const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha, ...(row.status ? { status: row.status } : {}) };
-  for (const key of Object.keys(own)) if (!(key in properties)) (properties as Record<string, unknown>)[key] = own[key];
-  return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${JSON.stringify(properties)}}`;
-}
-
 
 /** Rows read past a page's last plot to know whether another page follows. */
 const LOOK_PAST = 2;
@@ -144,7 +121,7 @@ export function createSqlitePlotPages(db: SqliteDatabase) {
       if (rows.length === 0) return;
       let text = '';
       for (const [id, head, areaHa, properties] of rows) {
-        if (OWN_NAME.test(properties)) {
+        if (mayClash(properties)) {
           text += `${featureLine(byId.get(id) as StreamRow)}\n`;
         } else {
           const area = areaHa !== null && Number.isFinite(areaHa) ? String(areaHa) : 'null';

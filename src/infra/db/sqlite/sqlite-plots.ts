@@ -6,7 +6,8 @@ import type { BBox } from '../../../domain/features/types.js';
 import type { PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
 import { BoxSpill } from './box-spill.js';
 import { PlotIdSpill } from './plot-id-spill.js';
-import { createSqlitePlotPages, featureLine, writableInSql, type StreamRow } from './sqlite-plot-pages.js';
+import { featureLine } from '../../../domain/collections/feature-line.js';
+import { createSqlitePlotPages, writableInSql, type StreamRow } from './sqlite-plot-pages.js';
 import type { SqliteDatabase } from './open-database.js';
 
 /** Rows deleted per transaction, so a big delete never stalls the event loop for long. */
