@@ -15,12 +15,13 @@ import { note } from './print-output.js';
 export async function withAccounts<T>(fn: (auth: AuthService, admin: AccountAdmin) => Promise<T>, options: { init?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const from = process.env.CANOPY_DATA_DIR?.trim() ? 'CANOPY_DATA_DIR' : './data, as CANOPY_DATA_DIR is not set';
-  const { exists } = describeStorage(config);
+  const { exists, where } = describeStorage(config);
   if (!exists && !options.init) {
     throw new CliError(`No Canopy database in ${config.dataDir} (from ${from}). Set CANOPY_DATA_DIR to the data folder the server uses `
       + '(it prints it when it starts: "data folder …"), or run "canopy users add --init" to create a new database there.');
   }
-  note(`data folder: ${config.dataDir} (from ${from})${exists ? '' : ', a new database created'}`);
+  note(`data folder: ${config.dataDir} (from ${from})${exists ? '' : ', a new database created'}`
+    + (config.databaseUrl !== null ? `; database: ${where} (CANOPY_DATABASE_URL)` : ''));
   const { stores, blobs } = await openStorage(config, 'admin');
   try {
     const auth = new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits });

@@ -8,8 +8,10 @@ import { basemapVar, type Basemap } from './basemap-url.js';
 export interface Config {
   port: number;
   host: string;
-  /** Folder holding the SQLite database and the blob folder. */
+  /** Folder holding the SQLite database (unless databaseUrl is set) and the blob folder. */
   dataDir: string;
+  /** CANOPY_DATABASE_URL: a postgres:// URL puts every store in PostgreSQL/PostGIS instead of the embedded SQLite. */
+  databaseUrl: string | null;
   adminEmail: string | null;
   adminPassword: string | null;
   /** Largest staged file accepted, in bytes (413 beyond). */
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intVar(env, 'PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     dataDir: path.resolve(env.CANOPY_DATA_DIR?.trim() || './data'),
+    databaseUrl: databaseUrlVar(env.CANOPY_DATABASE_URL),
     adminEmail,
     adminPassword,
     maxUploadBytes: intVar(env, 'CANOPY_MAX_UPLOAD_BYTES', 10 * 1024 * MiB, 1),
@@ -168,4 +171,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dashboardDir: path.resolve(env.CANOPY_DASHBOARD_DIR?.trim() || path.join(PACKAGE_ROOT, 'dist/web')),
     basemap: basemapVar(env.CANOPY_BASEMAP_URL, env.CANOPY_BASEMAP_ATTRIBUTION),
   };
+}
+
+/** CANOPY_DATABASE_URL: empty for the embedded database, else a postgres:// (or postgresql://) URL. */
+function databaseUrlVar(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('CANOPY_DATABASE_URL is not a URL: give a PostgreSQL connection URL, e.g. postgres://canopy@db.example.org:5432/canopy.');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`CANOPY_DATABASE_URL must be a postgres:// URL, not ${url.protocol}//; leave it unset for the embedded SQLite database.`);
+  }
+  return value;
 }

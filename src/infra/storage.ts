@@ -1,14 +1,16 @@
 /**
  * The one place that turns the configuration into stores and a blob store: the composition
  * roots (services.ts, the task threads, the admin commands) open their storage here and
- * never name an engine themselves. Today that is the embedded default, SQLite and a blob
- * folder under the data folder.
+ * never name an engine themselves: the embedded SQLite database in the data folder, or
+ * PostgreSQL/PostGIS when CANOPY_DATABASE_URL is set; blobs in the data folder's blob folder
+ * (which every process of a deployment must see).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BlobStore, Stores } from '../domain/ports.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
 import type { Config } from './config.js';
+import { createPostgresStores } from './db/postgres/pg-stores.js';
 import { createSqliteStores, DATABASE_FILE, LOADING_CHECKPOINT_BYTES, SERVING_CHECKPOINT_BYTES } from './db/sqlite/sqlite-stores.js';
 
 export interface Storage {
@@ -23,10 +25,19 @@ export interface Storage {
  */
 export type StorageUse = 'process' | 'task-thread' | 'admin';
 
-export type StorageConfig = Pick<Config, 'dataDir'>;
+export type StorageConfig = Pick<Config, 'dataDir' | 'databaseUrl'>;
 
-/** Where the storage is, in words for messages, and whether a database is there yet. */
+/** Connections each use keeps to PostgreSQL. */
+const POOL_SIZE: Record<StorageUse, number> = { process: 10, 'task-thread': 3, admin: 2 };
+
+/** Where the storage is, in words for messages (never a password), and whether a database is there yet. */
 export function describeStorage(config: StorageConfig): { where: string; exists: boolean } {
+  if (config.databaseUrl !== null) {
+    const url = new URL(config.databaseUrl);
+    url.password = '';
+    // The server creates its schema in the database the URL names: it is there to be used.
+    return { where: url.toString(), exists: true };
+  }
   const file = path.join(config.dataDir, DATABASE_FILE);
   return { where: file, exists: fs.existsSync(file) };
 }
@@ -35,6 +46,7 @@ export function describeStorage(config: StorageConfig): { where: string; exists:
 export async function openStorage(config: StorageConfig, use: StorageUse): Promise<Storage> {
   const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   if (use === 'process') await blobs.init();
+  if (config.databaseUrl !== null) return { stores: await createPostgresStores(config.databaseUrl, { max: POOL_SIZE[use] }), blobs };
   const walAutocheckpointBytes = use === 'process' ? SERVING_CHECKPOINT_BYTES : use === 'task-thread' ? LOADING_CHECKPOINT_BYTES : undefined;
   const stores = createSqliteStores(config.dataDir, { walAutocheckpointBytes, scratchDir: blobs.scratchDir() });
   return { stores, blobs };

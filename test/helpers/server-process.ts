@@ -41,16 +41,21 @@ export async function spawnServer(env: Record<string, string>, port: number, arg
   }
 }
 
+/** True once the process has ended, by itself or by a signal (exitCode stays null for the latter). */
+function ended(server: ServerProcess): boolean {
+  return server.child.exitCode !== null || server.child.signalCode !== null;
+}
+
 /** Kills the process with SIGKILL (no clean-up runs, like a crash) and waits for it to go. */
 export async function crash(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null) return;
+  if (ended(server)) return;
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGKILL');
   await exited;
 }
 
 export async function stopGracefully(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null) return;
+  if (ended(server)) return;
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
   await exited;
