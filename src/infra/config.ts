@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string;
   /** CANOPY_DATABASE_URL: a postgres:// URL puts every store in PostgreSQL/PostGIS instead of the embedded SQLite. */
   databaseUrl: string | null;
+  /** CANOPY_BLOB_URL: an s3://bucket/prefix URL keeps blobs in an S3-compatible store instead of the data folder. */
+  blobUrl: string | null;
   adminEmail: string | null;
   adminPassword: string | null;
   /** Largest staged file accepted, in bytes (413 beyond). */
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     dataDir: path.resolve(env.CANOPY_DATA_DIR?.trim() || './data'),
     databaseUrl: databaseUrlVar(env.CANOPY_DATABASE_URL),
+    blobUrl: blobUrlVar(env.CANOPY_BLOB_URL),
     adminEmail,
     adminPassword,
     maxUploadBytes: intVar(env, 'CANOPY_MAX_UPLOAD_BYTES', 10 * 1024 * MiB, 1),
@@ -185,6 +188,16 @@ function databaseUrlVar(raw: string | undefined): string | null {
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new Error(`CANOPY_DATABASE_URL must be a postgres:// URL, not ${url.protocol}//; leave it unset for the embedded SQLite database.`);
+  }
+  return value;
+}
+
+/** CANOPY_BLOB_URL: empty for the data folder's blob folder, else s3://bucket or s3://bucket/prefix. */
+function blobUrlVar(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._\/-]*)?$/.test(value)) {
+    throw new Error(`CANOPY_BLOB_URL must be s3://bucket or s3://bucket/prefix (a bucket name of lower-case letters, digits, dots and hyphens), not ${value}.`);
   }
   return value;
 }

@@ -3,12 +3,14 @@
  * roots (services.ts, the task threads, the admin commands) open their storage here and
  * never name an engine themselves: the embedded SQLite database in the data folder, or
  * PostgreSQL/PostGIS when CANOPY_DATABASE_URL is set; blobs in the data folder's blob folder
- * (which every process of a deployment must see).
+ * (which every process of a deployment must then see), or in an S3-compatible store when
+ * CANOPY_BLOB_URL is set.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BlobStore, Stores } from '../domain/ports.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
+import { S3BlobStore } from './blobs/s3-blob-store.js';
 import type { Config } from './config.js';
 import { createPostgresStores } from './db/postgres/pg-stores.js';
 import { createSqliteStores, DATABASE_FILE, LOADING_CHECKPOINT_BYTES, SERVING_CHECKPOINT_BYTES } from './db/sqlite/sqlite-stores.js';
@@ -25,7 +27,7 @@ export interface Storage {
  */
 export type StorageUse = 'process' | 'task-thread' | 'admin';
 
-export type StorageConfig = Pick<Config, 'dataDir' | 'databaseUrl'>;
+export type StorageConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'blobUrl'>;
 
 /** Connections each use keeps to PostgreSQL. */
 const POOL_SIZE: Record<StorageUse, number> = { process: 10, 'task-thread': 3, admin: 2 };
@@ -44,7 +46,8 @@ export function describeStorage(config: StorageConfig): { where: string; exists:
 
 /** Opens the configured stores and blob store (creating and migrating the database when needed). */
 export async function openStorage(config: StorageConfig, use: StorageUse): Promise<Storage> {
-  const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  // Blobs in the data folder, or in S3 with this machine's scratch folders in the data folder.
+  const blobs = config.blobUrl !== null ? new S3BlobStore(config.blobUrl, path.join(config.dataDir, 'scratch')) : new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   if (use === 'process') await blobs.init();
   if (config.databaseUrl !== null) return { stores: await createPostgresStores(config.databaseUrl, { max: POOL_SIZE[use] }), blobs };
   const walAutocheckpointBytes = use === 'process' ? SERVING_CHECKPOINT_BYTES : use === 'task-thread' ? LOADING_CHECKPOINT_BYTES : undefined;
