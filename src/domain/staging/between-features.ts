@@ -9,14 +9,14 @@ import { CrossFeatureChecker } from '../checks/cross-feature/index.js';
 import type { HashSeeds } from '../checks/cross-feature/index.js';
 import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import type { Issue } from '../features/types.js';
-import { Field, HAS_PLOT, OUTCOME_WIDTH, VALID } from './check-outcome.js';
+import { forEachOutcome } from './check-outcome.js';
 
 /** What the checks between features take of one collected batch (check-outcome.ts, CheckedBatch). */
 export interface BetweenBatch {
   count: number;
-  /** OUTCOME_WIDTH numbers per feature. */
+  /** The packed outcomes (check-outcome.ts, CheckedBatch.numbers). */
   numbers: Float64Array;
-  /** The features' plot IDs as UTF-8, one after the other (Field.idBytes long each). */
+  /** The features' plot IDs as UTF-8, one after the other. */
   ids: Uint8Array;
   /** Where the batch's first staged line starts in the features blob. */
   firstLine: number;
@@ -40,19 +40,15 @@ export interface BetweenFeatures {
 export function addBatch(checker: CrossFeatureChecker, batch: BetweenBatch): void {
   const { numbers: n, ids } = batch;
   let line = batch.firstLine, id = 0;
-  for (let k = 0; k < batch.count; k++) {
-    const at = k * OUTCOME_WIDTH;
-    const flags = n[at + Field.flags];
-    const idBytes = n[at + Field.idBytes];
+  forEachOutcome(n, batch.count, (index, valid, hasPlot, lineBytes, idBytes, summaryAt) => {
     let staged = null;
-    if ((flags & VALID) !== 0) {
-      const length = n[at + Field.lineBytes];
-      if ((flags & HAS_PLOT) !== 0) staged = { offset: line, length };
-      line += length + 1;
+    if (valid) {
+      if (hasPlot) staged = { offset: line, length: lineBytes };
+      line += lineBytes + 1;
     }
-    checker.addPacked(n[at + Field.index], idBytes < 0 ? null : ids, id, id + Math.max(idBytes, 0), staged, n, at + Field.summary);
+    checker.addPacked(index, idBytes < 0 ? null : ids, id, id + Math.max(idBytes, 0), staged, n, summaryAt);
     if (idBytes > 0) id += idBytes;
-  }
+  });
 }
 
 /** The checks between features on this thread (no check workers, and tests). */

@@ -2,7 +2,7 @@ import type { Issue, ReadFeature } from '../features/types.js';
 import { Pacer, SERVING_SLICE_MS } from '../pacer.js';
 import type { BlobWriter } from '../ports.js';
 import type { BetweenFeatures } from './between-features.js';
-import { Field, OUTCOME_WIDTH, VALID, type CheckedBatch, type OutcomeSource } from './check-outcome.js';
+import { countValid, type CheckedBatch, type OutcomeSource } from './check-outcome.js';
 import { flaggedIssueLine } from './flagged-feature.js';
 import { IssueTally } from './issue-tally.js';
 import { LineSink } from './line-sink.js';
@@ -39,14 +39,12 @@ async function collect(batch: CheckedBatch, features: BlobWriter, between: Betwe
   const { numbers: n, bytes, linesEnd } = batch;
   const firstLine = features.bytes; // where this batch's first line starts in the blob
   if (linesEnd > 0) await features.write(Buffer.from(bytes.buffer, bytes.byteOffset, linesEnd));
-  let valid = 0, f = 0;
-  for (let k = 0; k < batch.count; k++) {
-    if (f < batch.flagged.length && batch.flagged[f].k === k) {
-      for (const issue of batch.flagged[f].issues) await tally.record(issue);
-      await flagged.push(batch.flagged[f++].flaggedLine);
-    }
-    if ((n[k * OUTCOME_WIDTH + Field.flags] & VALID) !== 0) valid++;
+  for (const outcome of batch.flagged) {
+    for (const issue of outcome.issues) await tally.record(issue);
+    await flagged.push(outcome.flaggedLine);
   }
+  // Counted first: a check worker running the checks between features is handed the buffers (moved, so emptied here).
+  const valid = countValid(n, batch.count);
   await between.add({ count: batch.count, numbers: n, ids: bytes.subarray(linesEnd), firstLine });
   return valid;
 }

@@ -32,12 +32,40 @@ export interface OutcomeOptions {
   seeds: HashSeeds;
 }
 
-/** Numbers per feature in CheckedBatch.numbers: these four, then its plot summary (plot-summary.ts). */
-export const Field = { index: 0, flags: 1, lineBytes: 2, idBytes: 3, summary: 4 } as const;
-export const OUTCOME_WIDTH = 4 + SUMMARY_WIDTH;
+/**
+ * Numbers per feature in CheckedBatch.numbers: these four, then its plot summary
+ * (plot-summary.ts). The layout is read only in this module: others go through
+ * forEachOutcome, countValid and unpackOutcomes.
+ */
+const Field = { index: 0, flags: 1, lineBytes: 2, idBytes: 3, summary: 4 } as const;
+const OUTCOME_WIDTH = 4 + SUMMARY_WIDTH;
 /** Bits of Field.flags. */
-export const VALID = 1;
-export const HAS_PLOT = 2;
+const VALID = 1;
+const HAS_PLOT = 2;
+
+/**
+ * Visits each feature's packed outcome, in order, without an object per feature: its index in
+ * the file, whether it is valid and has a plot, its staged line's byte length (newline
+ * excluded; 0 when not valid), its plot ID's byte length (-1 when it has none), and where its
+ * plot summary starts in `numbers`.
+ */
+export function forEachOutcome(
+  numbers: Float64Array, count: number,
+  visit: (index: number, valid: boolean, hasPlot: boolean, lineBytes: number, idBytes: number, summaryAt: number) => void,
+): void {
+  for (let k = 0; k < count; k++) {
+    const at = k * OUTCOME_WIDTH;
+    const flags = numbers[at + Field.flags];
+    visit(numbers[at + Field.index], (flags & VALID) !== 0, (flags & HAS_PLOT) !== 0, numbers[at + Field.lineBytes], numbers[at + Field.idBytes], at + Field.summary);
+  }
+}
+
+/** How many of a batch's features are valid. */
+export function countValid(numbers: Float64Array, count: number): number {
+  let valid = 0;
+  for (let k = 0; k < count; k++) if ((numbers[k * OUTCOME_WIDTH + Field.flags] & VALID) !== 0) valid++;
+  return valid;
+}
 
 /** A feature of the batch with issues: where it is in the batch, its issues and its flagged-features line. */
 export interface FlaggedOutcome {
