@@ -1,10 +1,12 @@
 /** The blob store contract against the local folder and an S3 API server (s3rver) (issue 16). */
-import { after, before } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BlobStore } from '../../src/domain/ports.js';
 import { LocalBlobStore } from '../../src/infra/blobs/local-blob-store.js';
+import { prepareScratch } from '../../src/infra/blobs/scratch-folders.js';
 import { S3BlobStore } from '../../src/infra/blobs/s3-blob-store.js';
 import { describeBlobStoreContract } from '../contracts/blob-store-contract.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
@@ -44,4 +46,23 @@ describeBlobStoreContract('S3 (s3rver)', {
     await blobs.deletePrefix('staging');
     fs.rmSync(folders.get(blobs) as string, { recursive: true, force: true });
   },
+});
+
+describe('scratch folders', () => {
+  it('make their root private, and never the folder above it (the operator\'s, such as /tmp)', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-scratch-parent-'));
+    try {
+      fs.chmodSync(parent, 0o755);
+      const own = await prepareScratch(path.join(parent, 'scratch'));
+      assert.equal(fs.statSync(parent).mode & 0o777, 0o755, 'the folder above is left as it was');
+      assert.equal(fs.statSync(path.join(parent, 'scratch')).mode & 0o777, 0o700);
+      assert.ok(fs.statSync(own).isDirectory());
+      // An S3 store whose scratch root sits in a shared folder leaves that folder alone too.
+      const blobs = new S3BlobStore('s3://bucket-name/p', path.join(parent, 'machine-scratch'));
+      await blobs.init();
+      assert.equal(fs.statSync(parent).mode & 0o777, 0o755);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
 });

@@ -19,8 +19,8 @@ export function scratchFolder(root: string): string {
  * Those of processes on other machines stay until one of their own kind starts there.
  */
 export async function prepareScratch(root: string): Promise<string> {
-  ensurePrivateDir(path.dirname(root));
-  await fs.mkdir(root, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // The root alone is made private: never a folder above it, which is the operator's.
+  ensurePrivateDir(root);
   for (const entry of await fs.readdir(root, { withFileTypes: true })) {
     if (!entry.isDirectory() || processGone(entry.name)) await fs.rm(path.join(root, entry.name), { recursive: true, force: true });
   }
