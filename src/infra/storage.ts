@@ -10,9 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BlobStore, Stores } from '../domain/ports.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
-import { S3BlobStore } from './blobs/s3-blob-store.js';
 import type { Config } from './config.js';
-import { createPostgresStores } from './db/postgres/pg-stores.js';
 import { createSqliteStores, DATABASE_FILE, LOADING_CHECKPOINT_BYTES, SERVING_CHECKPOINT_BYTES } from './db/sqlite/sqlite-stores.js';
 
 export interface Storage {
@@ -47,9 +45,20 @@ export function describeStorage(config: StorageConfig): { where: string; exists:
 /** Opens the configured stores and blob store (creating and migrating the database when needed). */
 export async function openStorage(config: StorageConfig, use: StorageUse): Promise<Storage> {
   // Blobs in the data folder, or in S3 with this machine's scratch folders in the data folder.
-  const blobs = config.blobUrl !== null ? new S3BlobStore(config.blobUrl, path.join(config.dataDir, 'scratch')) : new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  // The PostgreSQL and S3 adapters are loaded only when configured: their drivers would
+  // otherwise cost every process and task thread tens of MB and their start-up time.
+  let blobs: LocalBlobStore | import('./blobs/s3-blob-store.js').S3BlobStore;
+  if (config.blobUrl !== null) {
+    const { S3BlobStore } = await import('./blobs/s3-blob-store.js');
+    blobs = new S3BlobStore(config.blobUrl, path.join(config.dataDir, 'scratch'));
+  } else {
+    blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+  }
   if (use === 'process') await blobs.init();
-  if (config.databaseUrl !== null) return { stores: await createPostgresStores(config.databaseUrl, { max: POOL_SIZE[use] }), blobs };
+  if (config.databaseUrl !== null) {
+    const { createPostgresStores } = await import('./db/postgres/pg-stores.js');
+    return { stores: await createPostgresStores(config.databaseUrl, { max: POOL_SIZE[use] }), blobs };
+  }
   const walAutocheckpointBytes = use === 'process' ? SERVING_CHECKPOINT_BYTES : use === 'task-thread' ? LOADING_CHECKPOINT_BYTES : undefined;
   const stores = createSqliteStores(config.dataDir, { walAutocheckpointBytes, scratchDir: blobs.scratchDir() });
   return { stores, blobs };
