@@ -10,7 +10,7 @@ import { loadCorpus } from '../fuzz/corpus.js';
 import { spawnedTarget, type FuzzTarget } from '../fuzz/target.js';
 
 const SEED = Number(process.env.CANOPY_FUZZ_SEED ?? 14);
-const COUNT = Number(process.env.CANOPY_FUZZ_COUNT ?? 200);
+const COUNT = Number(process.env.CANOPY_FUZZ_COUNT ?? 120);
 const MiB = 2 ** 20;
 
 describe(`fuzz: ${COUNT} mutated files and requests (seed ${SEED})`, () => {

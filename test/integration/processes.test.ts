@@ -18,7 +18,7 @@ import { featureCollection, validPlots } from '../helpers/plots.js';
 import { testPostgres } from '../helpers/postgres.js';
 
 const ADMIN = { CANOPY_ADMIN_EMAIL: 'ops@example.org', CANOPY_ADMIN_PASSWORD: 'ops-password-1' };
-const PLOTS = 30_000;
+const PLOTS = 20_000;
 
 const spawned = new Set<ServerProcess>();
 after(async () => {
