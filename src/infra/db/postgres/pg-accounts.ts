@@ -1,6 +1,7 @@
 /** Users, token hashes and the login throttle's counters in PostgreSQL (the ports' rules as the embedded adapters keep them). */
 import { randomUUID } from 'node:crypto';
-import type { LoginAttemptStore, TokenKind, TokenRecord, TokenStore, UserRecord, UserStore } from '../../../domain/ports.js';
+import type { LoginAttemptStore, TokenStore, UserRecord, UserStore } from '../../../domain/ports.js';
+import { toToken, tokenWhere, type TokenRow } from '../record-rows.js';
 import type { Sql } from './pg-database.js';
 
 interface UserRow { id: string; email: string; password_hash: string; is_admin: boolean; created_at: string; disabled_at: string | null }
@@ -40,29 +41,6 @@ export function createPostgresUserStore(sql: Sql): UserStore {
   };
 }
 
-interface TokenRow {
-  id: string; hash: string; user_id: string; kind: TokenKind; label: string | null; created_at: string; expires_at: string | null; last_used_at: string | null;
-}
-
-function toToken(row: TokenRow): TokenRecord {
-  return {
-    id: row.id, hash: row.hash, userId: row.user_id, kind: row.kind, label: row.label, createdAt: row.created_at,
-    expiresAt: row.expires_at, lastUsedAt: row.last_used_at,
-  };
-}
-
-/** A WHERE clause matching every field given (a fixed set of columns: no caller text reaches the SQL). */
-function whereOf(filter: { id?: string; userId?: string; kind?: TokenKind }): { where: string; params: string[] } {
-  const columns = { id: 'id', userId: 'user_id', kind: 'kind' } as const;
-  const parts: string[] = [];
-  const params: string[] = [];
-  for (const field of ['id', 'userId', 'kind'] as const) {
-    const value = filter[field];
-    if (value !== undefined) { params.push(value); parts.push(`${columns[field]} = $${params.length}`); }
-  }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
-}
-
 /** Token hashes (the tokens themselves are never stored). */
 export function createPostgresTokenStore(sql: Sql): TokenStore {
   return {
@@ -75,12 +53,12 @@ export function createPostgresTokenStore(sql: Sql): TokenStore {
       return row ? toToken(row) : null;
     },
     async list(filter) {
-      const { where, params } = whereOf(filter);
+      const { where, params } = tokenWhere(filter, (n) => `$${n}`);
       return (await sql.query<TokenRow>(`SELECT * FROM tokens ${where} ORDER BY created_at, id`, params)).rows.map(toToken);
     },
     async revoke(selector) {
       if (selector.id === undefined && selector.userId === undefined) throw new Error('a token revocation names a token or a user');
-      const { where, params } = whereOf(selector);
+      const { where, params } = tokenWhere(selector, (n) => `$${n}`);
       return (await sql.query(`DELETE FROM tokens ${where}`, params)).rowCount ?? 0;
     },
     async touch(id, at) {

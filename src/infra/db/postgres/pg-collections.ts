@@ -1,28 +1,6 @@
 import type { CollectionRecord, CollectionStore } from '../../../domain/ports.js';
+import { COLLECTION_RECORD_COLUMNS as RECORD_COLUMNS, toCollectionRecord as toRecord, type CollectionRow } from '../record-rows.js';
 import type { Sql } from './pg-database.js';
-
-interface CollectionRow {
-  id: string; owner_id: string; name: string; description: string | null; format: string;
-  source_key: string; source_sha256: string; source_bytes: number;
-  feature_count: number; valid_count: number; invalid_count: number; warning_count: number;
-  issue_counts: Record<string, number>; created_at: string;
-  live_load_id: string | null; bq_task_id: string | null; ee_task_id: string | null;
-}
-
-/** The record's columns: the details (layout, property names) are in collection_details, read only on demand. */
-const RECORD_COLUMNS = `id, owner_id, name, description, format, source_key, source_sha256, source_bytes, feature_count, valid_count,
-  invalid_count, warning_count, issue_counts, created_at, live_load_id, bq_task_id, ee_task_id`;
-
-function toRecord(row: CollectionRow | undefined): CollectionRecord | null {
-  if (!row) return null;
-  return {
-    id: row.id, ownerId: row.owner_id, name: row.name, description: row.description, format: row.format,
-    sourceKey: row.source_key, sourceSha256: row.source_sha256, sourceBytes: row.source_bytes,
-    featureCount: row.feature_count, validCount: row.valid_count, invalidCount: row.invalid_count,
-    warningCount: row.warning_count, issueCounts: row.issue_counts,
-    createdAt: row.created_at, liveLoadId: row.live_load_id, bqTaskId: row.bq_task_id, eeTaskId: row.ee_task_id,
-  };
-}
 
 /** Collection records, always looked up within one owner. */
 export function createPostgresCollectionStore(sql: Sql, transaction: <T>(work: (tx: Sql) => Promise<T>) => Promise<T>): CollectionStore {

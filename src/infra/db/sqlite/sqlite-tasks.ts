@@ -1,25 +1,6 @@
 import type { TaskRecord, TaskStore } from '../../../domain/ports.js';
-import type { TaskState, TaskType } from '../../../domain/tasks/task-states.js';
+import { toTask, type TaskRow } from '../record-rows.js';
 import type { SqliteDatabase } from './open-database.js';
-
-interface TaskRow {
-  id: string; owner_id: string; collection_id: string; type: TaskType; state: TaskState;
-  plots_done: number; plots_total: number; skip_invalid: number; attempts: number;
-  error_code: string | null; error_detail: string | null;
-  created_at: string; started_at: string | null; finished_at: string | null;
-  lease_owner: string | null; lease_expires_at: number | null;
-}
-
-function toTask(row: TaskRow | undefined): TaskRecord | null {
-  if (!row) return null;
-  const progress = row.state === 'COMPLETED' ? 100 : row.plots_total > 0 ? Math.floor((row.plots_done / row.plots_total) * 1000) / 10 : 0;
-  return {
-    id: row.id, ownerId: row.owner_id, collectionId: row.collection_id, type: row.type, state: row.state,
-    progress, plotsDone: row.plots_done, plotsTotal: row.plots_total, skipInvalid: row.skip_invalid === 1,
-    attempts: row.attempts, errorCode: row.error_code, errorDetail: row.error_detail,
-    createdAt: row.created_at, startedAt: row.started_at, finishedAt: row.finished_at,
-  };
-}
 
 /** The durable task table of the embedded database, with the leases of the processes that run its tasks. */
 export function createSqliteTaskStore(db: SqliteDatabase): TaskStore {

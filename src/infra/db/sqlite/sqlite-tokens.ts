@@ -1,29 +1,6 @@
-import type { TokenKind, TokenRecord, TokenStore } from '../../../domain/ports.js';
+import type { TokenRecord, TokenStore } from '../../../domain/ports.js';
+import { toToken, tokenWhere, type TokenRow } from '../record-rows.js';
 import type { SqliteDatabase } from './open-database.js';
-
-interface TokenRow {
-  id: string; hash: string; user_id: string; kind: TokenKind; label: string | null; created_at: string; expires_at: string | null;
-  last_used_at: string | null;
-}
-
-function toToken(row: TokenRow): TokenRecord {
-  return {
-    id: row.id, hash: row.hash, userId: row.user_id, kind: row.kind, label: row.label, createdAt: row.created_at,
-    expiresAt: row.expires_at, lastUsedAt: row.last_used_at,
-  };
-}
-
-/** A WHERE clause matching every field given (a fixed set of columns: no caller text reaches the SQL). */
-function whereOf(filter: { id?: string; userId?: string; kind?: TokenKind }): { where: string; params: string[] } {
-  const columns = { id: 'id', userId: 'user_id', kind: 'kind' } as const;
-  const parts: string[] = [];
-  const params: string[] = [];
-  for (const field of ['id', 'userId', 'kind'] as const) {
-    const value = filter[field];
-    if (value !== undefined) { parts.push(`${columns[field]} = ?`); params.push(value); }
-  }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
-}
 
 /** Token hashes in the embedded database. */
 export function createSqliteTokenStore(db: SqliteDatabase): TokenStore {
@@ -40,12 +17,12 @@ export function createSqliteTokenStore(db: SqliteDatabase): TokenStore {
       return row ? toToken(row) : null;
     },
     async list(filter) {
-      const { where, params } = whereOf(filter);
+      const { where, params } = tokenWhere(filter, () => '?');
       return db.prepare<string[], TokenRow>(`SELECT * FROM tokens ${where} ORDER BY created_at, id`).all(...params).map(toToken);
     },
     async revoke(selector) {
       if (selector.id === undefined && selector.userId === undefined) throw new Error('a token revocation names a token or a user');
-      const { where, params } = whereOf(selector);
+      const { where, params } = tokenWhere(selector, () => '?');
       return db.prepare(`DELETE FROM tokens ${where}`).run(...params).changes;
     },
     async touch(id, at) {
