@@ -29,18 +29,26 @@ const OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha|status)"/;
  * and the text is spliced in as it is: the streaming hot path parses nothing.
  */
 export function featureLine(row: LinePlot): string {
-  const text = row.properties;
-  if (!OWN_NAME.test(text)) {
-    const uuid = JSON.stringify(row.uuid);
-    const own = `{"uuid":${uuid},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
-      `"area_ha":${row.area_ha !== null && Number.isFinite(row.area_ha) ? String(row.area_ha) : 'null'}${row.status ? `,"status":"${row.status}"` : ''}`;
-    const properties = text === '{}' ? `${own}}` : `${own},${text.slice(1)}`;
-    return `{"type":"Feature","id":${uuid},"geometry":${row.geometry},"properties":${properties}}`;
-  }
-  const own = JSON.parse(text) as Record<string, unknown>;
+  const own = ownFieldsText(row);
+  if (own !== null) return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry}${own}${row.properties === '{}' ? '}' : `,${row.properties.slice(1)}`}}`;
+  const stored = JSON.parse(row.properties) as Record<string, unknown>;
   const properties = { uuid: row.uuid, plotid: row.plotid, collection_id: row.collection_id, area_ha: row.area_ha, ...(row.status ? { status: row.status } : {}) };
-  for (const key of Object.keys(own)) if (!(key in properties)) (properties as Record<string, unknown>)[key] = own[key];
+  for (const key of Object.keys(stored)) if (!(key in properties)) (properties as Record<string, unknown>)[key] = stored[key];
   return `{"type":"Feature","id":${JSON.stringify(row.uuid)},"geometry":${row.geometry},"properties":${JSON.stringify(properties)}}`;
+}
+
+/**
+ * The part of a line between the geometry and the file's own properties,
+ * `,"properties":{"uuid":…,"area_ha":…` (and status where given), for a store that splices
+ * its stored texts into lines itself; null when the properties may name one of Canopy's own
+ * fields, whose line only featureLine writes. A line is then `{"type":"Feature","id":<uuid
+ * as JSON>,"geometry":` + geometry + this + the properties without their opening brace
+ * after a comma (or `}` for none) + `}`.
+ */
+export function ownFieldsText(row: Omit<LinePlot, 'geometry'>): string | null {
+  if (OWN_NAME.test(row.properties)) return null;
+  return `,"properties":{"uuid":${JSON.stringify(row.uuid)},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
+    `"area_ha":${row.area_ha !== null && Number.isFinite(row.area_ha) ? String(row.area_ha) : 'null'}${row.status ? `,"status":"${row.status}"` : ''}`;
 }
 
 /** True when the properties may name one of Canopy's own fields (the line must then be built the slow way). */

@@ -96,4 +96,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX plot_loads_collection ON plot_loads (collection_id);
   `,
+  // Whether PostgreSQL writes every /fetch_plots line of a load itself (pg-plots.ts), decided
+  // when it is published; NULL for loads published before, whose lines are built row by row.
+  `
+  ALTER TABLE plot_loads ADD COLUMN lines_in_sql boolean;
+  `,
 ];
