@@ -5,8 +5,10 @@
  * the server's peak RSS per phase and /upload_plots answer times during the upload; then the
  * targets with PASS/FAIL. Targets are reported, not asserted: the exit code is non-zero only
  * when something broke (the server, an HTTP answer, a task, ogr2ogr).
- *   npm run bench -- [sizes=10000,100000,1000000] [--smoke]
- * Results: printed, and written to bench/results/bench-<date>[-<sizes>].{json,md}.
+ * With --engine=postgres (issue 16) Canopy keeps its stores in PostgreSQL/PostGIS and ogr2ogr
+ * writes -f PostgreSQL into the same server; then separate workers upload four collections.
+ *   npm run bench -- [sizes=10000,100000,1000000] [--smoke] [--engine=sqlite|postgres] [workers=250000]
+ * Results: printed, and written to bench/results/bench-<date>[-postgres][-<sizes>].{json,md}.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,8 +19,10 @@ import { describeMachine, gitState } from './measure/machine.js';
 import { benchMarkdown } from './measure/markdown.js';
 import { locateOgr2ogr } from './measure/ogr2ogr.js';
 import { benchOneSize } from './measure/size-run.js';
-import { evaluateTargets } from './measure/targets.js';
-import type { BenchRun, SizeResult } from './measure/types.js';
+import { postgresEngine, sqliteEngine, type BenchEngine } from './measure/engine.js';
+import { evaluatePostgresTargets, evaluateTargets } from './measure/targets.js';
+import type { BenchRun, SizeResult, WorkersResult } from './measure/types.js';
+import { benchWorkers } from './measure/workers-run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -32,8 +36,11 @@ async function main(): Promise<void> {
   const { commit, srcDirty } = gitState(ROOT);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-bench-'));
   const results: SizeResult[] = [];
+  let workers: WorkersResult | null = null;
   let build = { distHash: '', builtAt: '' };
+  let engine: BenchEngine | null = null;
   try {
+    engine = args.engine === 'postgres' ? await postgresEngine() : sqliteEngine();
     // One copy of dist/ for the whole run, so a rebuild meanwhile cannot mix two servers' figures.
     const snapshot = snapshotBuild(ROOT, work);
     build = { distHash: snapshot.distHash, builtAt: snapshot.builtAt };
@@ -42,18 +49,22 @@ async function main(): Promise<void> {
       // Pace the /upload_plots calls from the last size's upload rate, so ~200 calls cover the upload.
       const previous = results[results.length - 1];
       const expectedUploadSeconds = previous ? (previous.upload.seconds * plots) / previous.plots : null;
-      results.push(await benchOneSize({ appRoot: snapshot.appRoot, work, plots, withOgr2ogr: ogr2ogr.version !== null, expectedUploadSeconds }));
+      results.push(await benchOneSize({ appRoot: snapshot.appRoot, work, plots, engine, withOgr2ogr: ogr2ogr.version !== null, expectedUploadSeconds }));
     }
+    if (args.workersPlots > 0) workers = await benchWorkers(snapshot.appRoot, work, engine, args.workersPlots);
   } finally {
+    await engine?.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
 
   machine.loadAverage.end = os.loadavg()[0];
   const run: BenchRun = {
     started: started.toISOString(), finished: new Date().toISOString(), command: args.command, smoke: args.smoke, sizes: args.sizes,
+    engine: { name: args.engine, description: (engine as BenchEngine).description, ogr2ogrFormat: (engine as BenchEngine).ogr2ogrFormat },
+    ...(args.engine === 'postgres' ? { workers } : {}),
     machine, commit, srcDirty, build, results,
   };
-  const verdicts = evaluateTargets(results);
+  const verdicts = args.engine === 'postgres' ? evaluatePostgresTargets(results, workers) : evaluateTargets(results);
   const markdown = benchMarkdown(run, verdicts);
   console.log(`\n${markdown}`);
   const base = path.join(ROOT, 'bench/results', `bench-${run.started.slice(0, 10)}${args.fileSuffix}`);

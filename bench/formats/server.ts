@@ -37,22 +37,41 @@ export function startOptions(root: string): string[] {
   return words.slice(1, script);
 }
 
+/** How a bench server is started beyond its build and data folder. */
+export interface BenchServerOptions {
+  /** Node.js options before the script (e.g. a preloaded probe). */
+  nodeArgs?: string[];
+  /** Arguments after `serve` (e.g. --no-tasks). */
+  serveArgs?: string[];
+  /** Environment variables of its own (e.g. CANOPY_DATABASE_URL), also given to the CLI commands it runs. */
+  env?: Record<string, string>;
+}
+
+/** The command line and environment of a Canopy process the benchmark starts. */
+function canopyProcess(root: string, dataDir: string, command: string[], options: BenchServerOptions): { args: string[]; env: NodeJS.ProcessEnv } {
+  return {
+    args: [...startOptions(root), ...(options.nodeArgs ?? []), path.join(root, 'dist/cli/main.js'), ...command],
+    env: { ...process.env, CANOPY_DATA_DIR: dataDir, CANOPY_LOG_LEVEL: 'warn', ...options.env },
+  };
+}
+
 /** A fresh Canopy server (dist/cli/main.js serve, with npm start's Node.js options) on its own port and data folder. */
 export class BenchServer {
   readonly url: string;
   private token = '';
-  private constructor(readonly child: ChildProcess, readonly pid: number, port: number, readonly dataDir: string, private readonly root: string) {
+  private constructor(readonly child: ChildProcess, readonly pid: number, port: number, readonly dataDir: string, private readonly root: string,
+    private readonly env: Record<string, string>) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  static async start(root: string, dataDir: string, extraArgs: string[] = []): Promise<BenchServer> {
+  static async start(root: string, dataDir: string, options: BenchServerOptions = {}): Promise<BenchServer> {
     const port = 18_000 + Math.floor(Math.random() * 1000);
-    const child = spawn(process.execPath, [...startOptions(root), ...extraArgs, path.join(root, 'dist/cli/main.js'), 'serve'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CANOPY_DATA_DIR: dataDir, CANOPY_LOG_LEVEL: 'warn',
-        CANOPY_ADMIN_EMAIL: ADMIN.email, CANOPY_ADMIN_PASSWORD: ADMIN.password },
+    const { args, env } = canopyProcess(root, dataDir, ['serve', ...(options.serveArgs ?? [])], options);
+    const child = spawn(process.execPath, args, {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', CANOPY_ADMIN_EMAIL: ADMIN.email, CANOPY_ADMIN_PASSWORD: ADMIN.password },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    const server = new BenchServer(child, child.pid as number, port, dataDir, root);
+    const server = new BenchServer(child, child.pid as number, port, dataDir, root, options.env ?? {});
     for (let i = 0; !(await fetch(`${server.url}/health`).then((r) => r.ok, () => false)); i++) {
       if (i > 300 || child.exitCode !== null) throw new Error('server did not start');
       await new Promise((r) => setTimeout(r, 100));
@@ -69,9 +88,8 @@ export class BenchServer {
 
   /** Adds a (non-admin) user with `canopy users add` on the server's data folder and returns their bearer token. */
   async addUser(email: string, password: string): Promise<string> {
-    await promisify(execFile)(process.execPath, [path.join(this.root, 'dist/cli/main.js'), 'users', 'add', '--email', email, '--password', password], {
-      env: { ...process.env, CANOPY_DATA_DIR: this.dataDir, CANOPY_LOG_LEVEL: 'warn' },
-    });
+    const { args, env } = canopyProcess(this.root, this.dataDir, ['users', 'add', '--email', email, '--password', password], { env: this.env });
+    await promisify(execFile)(process.execPath, args, { env });
     return this.signIn(email, password);
   }
 
@@ -126,13 +144,36 @@ export class BenchServer {
   }
 
   /** SIGTERM, then SIGKILL after 15 s; resolves when the process has exited. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return stopChild(this.child);
+  }
+}
+
+/** SIGTERM, then SIGKILL after 15 s; resolves when the process has exited. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A `canopy worker` process (tasks only, no HTTP) on the same stores as a server started with the same options. */
+export class BenchWorker {
+  private constructor(readonly child: ChildProcess) {}
+
+  static start(root: string, dataDir: string, options: BenchServerOptions = {}): BenchWorker {
+    const { args, env } = canopyProcess(root, dataDir, ['worker'], options);
+    return new BenchWorker(spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] }));
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 }
 

@@ -1,6 +1,6 @@
 import { mib, short } from '../formats/report.js';
 import type { TargetVerdict } from './targets.js';
-import type { BenchRun, PollLatency, SizeResult } from './types.js';
+import type { BenchRun, PollLatency, SizeResult, WorkersResult } from './types.js';
 
 const s2 = (seconds: number) => seconds.toFixed(2);
 const ms1 = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '—');
@@ -45,7 +45,7 @@ function servingTable(results: SizeResult[]): string[] {
 
 function detailTable(results: SizeResult[]): string[] {
   return [
-    '| plots | features | valid | invalid | warnings | loaded | GPKG features | file generated s | server start-up peak / idle RSS MB | VmHWM MB: stage / upload / fetch / map | sampled max VmRSS MB: stage / upload / fetch / map |',
+    '| plots | features | valid | invalid | warnings | loaded | ogr2ogr features | file generated s | server start-up peak / idle RSS MB | VmHWM MB: stage / upload / fetch / map | sampled max VmRSS MB: stage / upload / fetch / map |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) => {
       const phases = [r.stage.memory, r.upload.memory, r.fetchPlots.memory, r.map.memory];
@@ -56,15 +56,31 @@ function detailTable(results: SizeResult[]): string[] {
   ];
 }
 
+function workersTable(w: WorkersResult): string[] {
+  return [
+    '| collections × plots (valid each) | one worker, one after another s | two workers, all at once s | speed-up | worker peak RSS MB: one / two |',
+    '|---|---:|---:|---:|---:|',
+    `| ${w.collections} × ${short(w.plotsPerCollection)} (${w.validPerCollection}) | ${s2(w.serialSeconds)} | ${s2(w.parallelSeconds)} | ${w.speedup.toFixed(2)} × | ` +
+      `${mib(w.workerPeakRssKb.serial)} / ${mib(w.workerPeakRssKb.parallel)} |`,
+    '',
+    'Workers scenario: one `canopy serve --no-tasks` (HTTP only) stages eight copies of the file; then `canopy worker` processes on the same database',
+    'and blob folder upload them (skip_invalid; both tasks of each until COMPLETED, CANOPY_TASK_CONCURRENCY 2 a process, as by default): four with',
+    'one worker, each requested when the one before had completed; the other four with two workers, all requested at once. Workers start 3 s before',
+    'the first request (they poll for tasks every 0.5 s) and are stopped with SIGTERM after.',
+  ];
+}
+
 /** The run as Markdown: targets, phases, serving, detail, then how, where and with what it was measured. */
 export function benchMarkdown(run: BenchRun, verdicts: TargetVerdict[]): string {
   const m = run.machine;
   const resetEverywhere = run.results.every((r) => [r.stage, r.upload, r.fetchPlots, r.map].every((p) => p.memory.peakReset));
   const largest = run.results[run.results.length - 1];
+  const postgres = run.engine?.name === 'postgres';
+  const ogr2ogrCommand = `ogr2ogr ${run.engine?.ogr2ogrFormat ?? '-f GPKG out.gpkg'} in.geojson`;
   return [
-    `# Canopy benchmark: stage and upload against ogr2ogr (${run.started.slice(0, 10)}${run.smoke ? ', smoke' : ''})`,
+    `# Canopy benchmark${postgres ? ' on PostgreSQL/PostGIS' : ''}: stage and upload against ogr2ogr (${run.started.slice(0, 10)}${run.smoke ? ', smoke' : ''})`,
     '',
-    `Targets (issues 5 and 14), judged at the largest size of this run (${short(largest.plots)} plots):`,
+    `Targets (${postgres ? 'issue 16' : 'issues 5 and 14'}), judged at the largest size of this run (${short(largest.plots)} plots):`,
     '',
     ...targetsTable(verdicts),
     '',
@@ -74,8 +90,11 @@ export function benchMarkdown(run: BenchRun, verdicts: TargetVerdict[]): string 
     '',
     ...detailTable(run.results),
     '',
-    'How: bench/generate-plots.ts writes each size as GeoJSON (seed 42); `ogr2ogr -f GPKG out.gpkg in.geojson` runs on it alone; then a fresh',
-    'server (embedded SQLite, fresh data folder) stages it (POST /stage_plots sent by curl, the whole request) and uploads it with skip_invalid (POST',
+    ...(run.workers ? [...workersTable(run.workers), ''] : []),
+    `Stores: ${run.engine?.description ?? 'embedded SQLite in a fresh data folder; ogr2ogr writes a GeoPackage'}.`,
+    '',
+    `How: bench/generate-plots.ts writes each size as GeoJSON (seed 42); \`${ogr2ogrCommand}\` runs on it alone; then a fresh`,
+    'server (fresh stores, fresh data folder) stages it (POST /stage_plots sent by curl, the whole request) and uploads it with skip_invalid (POST',
     '/upload_plots until both tasks are COMPLETED, polled every 50 ms). During the stage a second user (three 50-plot collections of their own) calls',
     'GET /get_collections every 25 ms; the server\'s event-loop delay is measured by perf_hooks.monitorEventLoopDelay (10 ms resolution) in a module',
     'preloaded into it (bench/measure/loop-delay-probe.mjs). During the upload /upload_plots is called again and again, cycling',

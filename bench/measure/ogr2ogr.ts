@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { procKb } from '../formats/server.js';
+import type { Ogr2ogrTarget } from './engine.js';
 import type { Ogr2ogrRun } from './types.js';
 
 const GNU_TIME = '/usr/bin/time';
@@ -33,25 +34,15 @@ export function locateOgr2ogr(): { version: string | null; missing?: string } {
   return ogr2ogrVersion() ? { version: ogr2ogrVersion() } : { version: null, missing: 'ogr2ogr is still missing after installing gdal-bin' };
 }
 
-/** Features in a vector file as ogrinfo's summary counts them, or undefined when it cannot say. */
-function featureCount(file: string): number | undefined {
-  try {
-    const summary = execFileSync('ogrinfo', ['-so', '-al', file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    const counts = [...summary.matchAll(/Feature Count: (\d+)/g)].map((m) => Number(m[1]));
-    return counts.length ? counts.reduce((a, b) => a + b, 0) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Runs `ogr2ogr -f GPKG <output> <input>` and times it. Its peak RSS comes from GNU time's %M
- * when /usr/bin/time exists, else from VmHWM read from /proc every 20 ms while it runs.
+ * Runs `ogr2ogr <target…> <input>` (the engine's output: a GeoPackage, or a PostgreSQL
+ * database) and times it. Its peak RSS comes from GNU time's %M when /usr/bin/time exists,
+ * else from VmHWM read from /proc every 20 ms while it runs. A database server's own memory
+ * is not counted, as Canopy's figures do not count it either.
  */
-export async function timeOgr2ogr(input: string, output: string): Promise<Ogr2ogrRun> {
-  fs.rmSync(output, { force: true });
-  const memFile = `${output}.maxrss`;
-  const command = ['ogr2ogr', '-f', 'GPKG', output, input];
+export async function timeOgr2ogr(input: string, target: Ogr2ogrTarget): Promise<Ogr2ogrRun> {
+  const memFile = `${input}.ogr2ogr-maxrss`;
+  const command = ['ogr2ogr', ...target.args, input];
   const useTime = fs.existsSync(GNU_TIME);
   const t0 = performance.now();
   const child = useTime ? spawn(GNU_TIME, ['-f', '%M', '-o', memFile, ...command], { stdio: ['ignore', 'ignore', 'pipe'] })
@@ -75,9 +66,9 @@ export async function timeOgr2ogr(input: string, output: string): Promise<Ogr2og
   }
   const run: Ogr2ogrRun = {
     seconds, peakRssKb, peakFrom: useTime ? GNU_TIME : '/proc', exitCode,
-    featuresWritten: exitCode === 0 ? featureCount(output) : undefined,
+    featuresWritten: exitCode === 0 ? await target.count() : undefined,
     stderrTail: stderr.split('\n').slice(-6).join('\n').trim(),
   };
-  fs.rmSync(output, { force: true });
+  await target.remove();
   return run;
 }

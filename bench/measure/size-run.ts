@@ -6,6 +6,7 @@ import { fetchAllPlots } from './fetch-plots.js';
 import { pollListing } from './listing-latency.js';
 import { LOOP_DELAY_PROBE_ARGS, LoopDelayReader } from './loop-delay.js';
 import { fetchMapData } from './map-data.js';
+import type { BenchEngine } from './engine.js';
 import { timeOgr2ogr } from './ogr2ogr.js';
 import { measurePhase } from './phase.js';
 import { sleep } from './stats.js';
@@ -28,6 +29,8 @@ export interface SizeOptions {
   /** Scratch folder for the generated file and the data folder; emptied afterwards. */
   work: string;
   plots: number;
+  /** Where the stores and ogr2ogr's output are kept. */
+  engine: BenchEngine;
   withOgr2ogr: boolean;
   /** The upload time this size should take (from a smaller size), to pace the /upload_plots calls; null for none. */
   expectedUploadSeconds: number | null;
@@ -44,7 +47,7 @@ async function stageFile(server: BenchServer, file: string, name: string): Promi
 
 /**
  * One size, end to end: generate the GeoJSON, run ogr2ogr on it (alone on the machine), then
- * on a fresh server stage it, upload it (timing /upload_plots meanwhile), stream it back from
+ * on a fresh server (fresh stores of the engine) stage it, upload it (timing /upload_plots meanwhile), stream it back from
  * /fetch_plots and load the dashboard map's first view, measuring each phase.
  */
 export async function benchOneSize(options: SizeOptions): Promise<SizeResult> {
@@ -59,14 +62,14 @@ export async function benchOneSize(options: SizeOptions): Promise<SizeResult> {
   await writePlotsGeoJson(probeFile, PROBE_PLOTS, 7);
 
   // Before the server starts, so the two never share the machine's cores.
-  const ogr2ogr = options.withOgr2ogr ? await timeOgr2ogr(file, path.join(work, 'out.gpkg')) : null;
+  const ogr2ogr = options.withOgr2ogr ? await timeOgr2ogr(file, await options.engine.ogr2ogrTarget(work, plots)) : null;
   if (ogr2ogr) {
-    console.log(`  ogr2ogr -f GPKG: ${ogr2ogr.seconds.toFixed(2)} s, peak RSS ${(ogr2ogr.peakRssKb / 1024).toFixed(0)} MB, exit ${ogr2ogr.exitCode}, ${ogr2ogr.featuresWritten ?? '?'} features written`);
+    console.log(`  ogr2ogr ${options.engine.ogr2ogrFormat}: ${ogr2ogr.seconds.toFixed(2)} s, peak RSS ${(ogr2ogr.peakRssKb / 1024).toFixed(0)} MB, exit ${ogr2ogr.exitCode}, ${ogr2ogr.featuresWritten ?? '?'} features written`);
     if (ogr2ogr.exitCode !== 0) throw new Error(`ogr2ogr failed (exit ${ogr2ogr.exitCode}): ${ogr2ogr.stderrTail}`);
   }
 
   const dataDir = path.join(work, `data-${plots}`);
-  const server = await BenchServer.start(options.appRoot, dataDir, LOOP_DELAY_PROBE_ARGS);
+  const server = await BenchServer.start(options.appRoot, dataDir, { nodeArgs: LOOP_DELAY_PROBE_ARGS, env: await options.engine.serverEnv(`s${plots}`) });
   const loopDelay = new LoopDelayReader(server.pid);
   try {
     const startupPeakRssKb = procKb(server.pid, 'VmHWM');

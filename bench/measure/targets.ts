@@ -1,5 +1,5 @@
 import { mib, short } from '../formats/report.js';
-import type { SizeResult } from './types.js';
+import type { SizeResult, WorkersResult } from './types.js';
 
 /** One of the benchmark's targets (issues 5 and 14), against what this run measured. */
 export interface TargetVerdict {
@@ -65,5 +65,36 @@ export function evaluateTargets(results: SizeResult[]): TargetVerdict[] {
 
   const rate = largest.fetchPlots.plotsPerSecond;
   verdicts.push({ target: '/fetch_plots ≥ 200,000 plots/s', measured: `${Math.round(rate).toLocaleString('en-GB')} plots/s`, at, verdict: verdict(rate >= 200_000) });
+  return verdicts;
+}
+
+/**
+ * Issue 16's targets on PostgreSQL/PostGIS: stage + upload against `ogr2ogr -f PostgreSQL`
+ * into the same server, /fetch_plots from PostGIS, and two workers against one. Judged at
+ * 1M plots and four collections of 250k; smaller runs show the figures, not evaluated.
+ */
+export function evaluatePostgresTargets(results: SizeResult[], workers: WorkersResult | null): TargetVerdict[] {
+  const largest = results[results.length - 1];
+  const full = largest.plots >= ONE_MILLION;
+  const at = short(largest.plots);
+  const judged = (pass: boolean) => (full ? { verdict: verdict(pass) } : { verdict: 'NOT EVALUATED' as const, reason: 'needs 1M plots (sizes=1000000)' });
+  const verdicts: TargetVerdict[] = [];
+  const both = largest.stage.seconds + largest.upload.seconds;
+  const ogr = largest.ogr2ogr;
+  verdicts.push(ogr
+    ? { target: 'stage + upload ≤ 1.0 × ogr2ogr -f PostgreSQL', measured: `${(both / ogr.seconds).toFixed(2)} × (${both.toFixed(2)} s / ${ogr.seconds.toFixed(2)} s)`, at, ...judged(both <= ogr.seconds) }
+    : { target: 'stage + upload ≤ 1.0 × ogr2ogr -f PostgreSQL', measured: `stage + upload ${both.toFixed(2)} s`, at, verdict: 'NOT EVALUATED', reason: 'ogr2ogr is missing' });
+  const rate = largest.fetchPlots.plotsPerSecond;
+  verdicts.push({ target: '/fetch_plots ≥ 200,000 plots/s from PostGIS', measured: `${Math.round(rate).toLocaleString('en-GB')} plots/s`, at, ...judged(rate >= 200_000) });
+  const workersTarget = 'two workers upload four collections ≥ 1.6 × faster than one after the other';
+  if (workers === null) {
+    verdicts.push({ target: workersTarget, measured: '—', at: '—', verdict: 'NOT EVALUATED', reason: 'the workers scenario was left out (workers=0)' });
+  } else {
+    const measured = `${workers.speedup.toFixed(2)} × (${workers.serialSeconds.toFixed(2)} s / ${workers.parallelSeconds.toFixed(2)} s)`;
+    const fullWorkers = workers.plotsPerCollection >= 250_000;
+    verdicts.push({ target: workersTarget, measured, at: `4 × ${short(workers.plotsPerCollection)}`,
+      ...(fullWorkers ? { verdict: verdict(workers.speedup >= 1.6) } : { verdict: 'NOT EVALUATED' as const, reason: 'needs collections of 250k (workers=250000)' }) });
+  }
+  verdicts.push({ target: 'server peak RSS (for reference; issue 5 asks ≤ 300 MB of the embedded server)', measured: `${mib(largest.overallPeakRssKb)} MB`, at, verdict: 'NOT EVALUATED', reason: 'no target on PostgreSQL' });
   return verdicts;
 }

@@ -10,7 +10,7 @@ export interface PhaseMemory {
   rssSeries: [number, number][];
 }
 
-/** The peer baseline: `ogr2ogr -f GPKG out.gpkg in.geojson` on the same file. */
+/** The peer baseline: `ogr2ogr -f GPKG out.gpkg in.geojson` (or -f PostgreSQL) on the same file. */
 export interface Ogr2ogrRun {
   seconds: number;
   peakRssKb: number;
@@ -94,6 +94,20 @@ export interface SizeResult {
   overallPeakRssKb: number;
 }
 
+/** Issue 16: four collections uploaded by one worker one after another, then four by two workers at once. */
+export interface WorkersResult {
+  plotsPerCollection: number;
+  collections: number;
+  validPerCollection: number;
+  /** One worker, each upload requested once the one before had completed. */
+  serialSeconds: number;
+  /** Two workers, every upload requested at once, until the last task completed. */
+  parallelSeconds: number;
+  speedup: number;
+  /** The largest VmRSS sampled of any worker (kB). */
+  workerPeakRssKb: { serial: number; parallel: number };
+}
+
 /** One whole run: the results, where and how they were measured. */
 export interface BenchRun {
   started: string;
@@ -101,6 +115,10 @@ export interface BenchRun {
   command: string;
   smoke: boolean;
   sizes: number[];
+  /** Where the stores were kept (absent in runs before issue 16: SQLite). */
+  engine?: { name: 'sqlite' | 'postgres'; description: string; ogr2ogrFormat: string };
+  /** PostgreSQL runs: the workers scenario, when it ran. */
+  workers?: WorkersResult | null;
   machine: MachineInfo;
   commit: string;
   srcDirty: boolean;
