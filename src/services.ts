@@ -3,7 +3,7 @@ import type { BlobStore, Stores } from './domain/ports.js';
 import { AuthService } from './domain/auth/auth-service.js';
 import { createFeatureChecker } from './domain/checks/check-feature.js';
 import type { FeatureLimits } from './domain/features/limits.js';
-import { CheckPool } from './domain/staging/check-pool.js';
+import { CheckPool } from './runtime/checking/check-pool.js';
 import { CollectionService } from './domain/collections/collection-service.js';
 import { sweepOrphans } from './domain/collections/remove-collection.js';
 import { StagingService } from './domain/staging/stage-collection.js';

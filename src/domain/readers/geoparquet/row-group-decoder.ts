@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../workers/start-worker.js';
+import { startWorker } from '../../../runtime/threads/start-worker.js';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
 import type { WirePiece } from './row-groups.js';
 
