@@ -3,7 +3,8 @@ import type { BlobStore, Stores } from './domain/ports.js';
 import { AuthService } from './domain/auth/auth-service.js';
 import { createFeatureChecker } from './domain/checks/check-feature.js';
 import type { FeatureLimits } from './domain/features/limits.js';
-import { CheckPool } from './domain/staging/check-pool.js';
+import { CheckPool } from './runtime/checking/check-pool.js';
+import { threadedParquetDecoding } from './runtime/geoparquet/row-group-decoder.js';
 import { CollectionService } from './domain/collections/collection-service.js';
 import { sweepOrphans } from './domain/collections/remove-collection.js';
 import { StagingService } from './domain/staging/stage-collection.js';
@@ -61,7 +62,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits }),
     staging: new StagingService(stores, blobs, checker, {
       maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, maxRowGroupBytes: config.maxRowGroupBytes,
-      issueLimit: config.stageIssueLimit, limits, owner: PROCESS_TAG,
+      issueLimit: config.stageIssueLimit, limits, owner: PROCESS_TAG, parquet: threadedParquetDecoding,
     }),
     uploads: new UploadService(stores, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),

@@ -6,8 +6,8 @@
  */
 import type { TaskHandler } from './domain/tasks/task-runner.js';
 import { AppError } from './domain/errors.js';
-import { startWorker } from './domain/workers/start-worker.js';
-import { fromWireError, type WireError } from './domain/workers/wire-error.js';
+import { startWorker } from './runtime/threads/start-worker.js';
+import { fromWireError, type WireError } from './runtime/threads/wire-error.js';
 import type { TaskThreadData } from './task-worker.js';
 import type { Config } from './infra/config.js';
 

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from './domain/errors.js';
 import type { CollectionRecord, TaskRecord } from './domain/ports.js';
-import { toWireError } from './domain/workers/wire-error.js';
+import { toWireError } from './runtime/threads/wire-error.js';
 import type { Config } from './infra/config.js';
 import { openStorage } from './infra/storage.js';
 import { taskHandlers } from './task-handlers.js';

@@ -14,7 +14,7 @@ import { createFeatureChecker } from '../../src/domain/checks/check-feature.js';
 import type { ReadFeature } from '../../src/domain/features/types.js';
 import { readGeoJson } from '../../src/domain/readers/geojson-reader.js';
 import { checkFeatures, type CheckTotals } from '../../src/domain/staging/check-features.js';
-import { CheckPool } from '../../src/domain/staging/check-pool.js';
+import { CheckPool } from '../../src/runtime/checking/check-pool.js';
 import { LocalBlobStore } from '../../src/infra/blobs/local-blob-store.js';
 import { featureCollection, squarePlot, type Feature } from '../helpers/plots.js';
 import { prng } from '../helpers/prng.js';

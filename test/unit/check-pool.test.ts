@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { createFeatureChecker } from '../../src/domain/checks/check-feature.js';
 import { AppError } from '../../src/domain/errors.js';
 import { unpackOutcomes, type CheckOutcome } from '../../src/domain/staging/check-outcome.js';
-import { CheckPool } from '../../src/domain/staging/check-pool.js';
+import { CheckPool } from '../../src/runtime/checking/check-pool.js';
 import { readStagedLine } from '../../src/domain/staging/staged-feature.js';
 import { readGeoJson } from '../../src/domain/readers/geojson-reader.js';
 

@@ -23,8 +23,9 @@ import { plotSorter, Word, writePlotRecord } from '../../src/domain/checks/cross
 import { packSummary, SUMMARY_WIDTH } from '../../src/domain/checks/cross-feature/plot-summary.js';
 import { runOverlapJob, type OverlapHelper } from '../../src/domain/checks/cross-feature/overlap-job.js';
 import { createFeatureChecker } from '../../src/domain/checks/check-feature.js';
-import { CheckPool } from '../../src/domain/staging/check-pool.js';
-import { RecordSorter } from '../../src/domain/sorting/record-sorter.js';
+import { CheckPool } from '../../src/runtime/checking/check-pool.js';
+import { RecordSorter } from '../../src/runtime/sorting/record-sorter.js';
+import { localScratch } from '../../src/runtime/scratch/local-scratch.js';
 import { StagedLines } from '../../src/domain/checks/cross-feature/staged-lines.js';
 import type { CheckedFeature, Issue, PlotGeometry, Position } from '../../src/domain/features/types.js';
 import { stagedFeatureLine } from '../../src/domain/staging/staged-feature.js';
@@ -87,9 +88,9 @@ function addAll(checker: CrossFeatureChecker, features: CheckedFeature[], lines:
   features.forEach((f, i) => checker.add(f, lines[i], lines[i] && f.geometry ? summariser.summarise(f.geometry, f.bbox, checker.seeds) : null));
 }
 
-async function check(drafts: Draft[], options?: CrossFeatureOptions): Promise<Issue[]> {
+async function check(drafts: Draft[], options?: Omit<CrossFeatureOptions, 'scratch'>): Promise<Issue[]> {
   const { features, lines, path } = stage(drafts);
-  const checker = await CrossFeatureChecker.create(options);
+  const checker = await CrossFeatureChecker.create({ ...options, scratch: localScratch });
   try {
     addAll(checker, features, lines);
     const issues: Issue[] = [];
@@ -141,7 +142,8 @@ describe('DUPLICATE_PLOT_ID', () => {
       if (other !== undefined && other !== id) pair = [other, id];
       else seen.set(h, id);
     }
-    const table = new PlotIdTable(seed, dir, 2); // runs of two records: the merge path
+    const folder = localScratch.folder('ids-', dir);
+    const table = new PlotIdTable(seed, folder, 2); // runs of two records: the merge path
     try {
       ['P-1', pair[0], 'P-2', pair[1], 'P-1', pair[0]].forEach((id, i) => table.add(i, id));
       table.add(8, 'P-9');
@@ -154,6 +156,7 @@ describe('DUPLICATE_PLOT_ID', () => {
       assert.equal(table.idOf(9), null);
     } finally {
       table.close();
+      folder.remove();
     }
   });
 });
@@ -206,7 +209,8 @@ describe('DUPLICATE_PLOT', () => {
 
   it('confirms hash groups by reading the geometries, so forged hash collisions report nothing false', async () => {
     const { features, lines, path } = stage([{ geometry: rect(0, 0) }, { geometry: rect(1, 1) }, { geometry: rect(0, 0) }, { geometry: rect(1, 1) }]);
-    const plots = plotSorter(join(dir, `forged-${files}.runs`), 3);
+    const folder = localScratch.folder('forged-', dir);
+    const plots = plotSorter(folder, 'plots.runs', 3);
     const summary = new Float64Array(SUMMARY_WIDTH);
     features.forEach((f, i) => {
       // Every plot gets the same 64-bit hash (42, 7) and spatial key.
@@ -215,8 +219,8 @@ describe('DUPLICATE_PLOT', () => {
       plots.block.words[plots.at + Word.key] = 0;
       plots.commit();
     });
-    const log = new IssueLog(dir);
-    const staged = new StagedLines(path);
+    const log = new IssueLog(folder);
+    const staged = StagedLines.open(localScratch, path);
     const kept: number[] = [];
     try {
       await findDuplicatePlots(plots.open(), staged, log, new Pacer(), (block, at) => kept.push(block.words[at + Word.feature]));
@@ -226,6 +230,7 @@ describe('DUPLICATE_PLOT', () => {
       staged.close();
       plots.close();
       log.close();
+      folder.remove();
     }
   });
 });
@@ -369,7 +374,7 @@ describe('CrossFeatureChecker', () => {
   it('stops the overlap check at maxOverlapPairs and says so', async () => {
     const drafts: Draft[] = Array.from({ length: 20 }, (_, i) => ({ geometry: rect(LON + i * 0.00005, LAT) }));
     const { features, lines, path } = stage(drafts);
-    const checker = await CrossFeatureChecker.create({ maxOverlapPairs: 10 });
+    const checker = await CrossFeatureChecker.create({ scratch: localScratch, maxOverlapPairs: 10 });
     try {
       addAll(checker, features, lines);
       let count = 0;
@@ -385,7 +390,7 @@ describe('CrossFeatureChecker', () => {
     const drafts: Draft[] = Array.from({ length: 6 }, (_, i) => ({ geometry: rect(LON + i * 0.00005, LAT) }));
     const { features, lines, path } = stage(drafts);
     for (const [limit, complete] of [[3, false], [15, true]] as const) {
-      const checker = await CrossFeatureChecker.create({ maxOverlapMeasures: limit });
+      const checker = await CrossFeatureChecker.create({ scratch: localScratch, maxOverlapMeasures: limit });
       try {
         addAll(checker, features, lines);
         let count = 0;
@@ -399,7 +404,7 @@ describe('CrossFeatureChecker', () => {
   });
 
   it('refuses features out of file order', async () => {
-    const checker = await CrossFeatureChecker.create();
+    const checker = await CrossFeatureChecker.create({ scratch: localScratch });
     try {
       const { features } = stage([{ geometry: rect(LON, LAT) }, { geometry: rect(LON, LAT) }]);
       checker.add(features[1], null, null);
@@ -470,14 +475,14 @@ describe('bounded memory: external sorts and spatial partitions', () => {
     } finally {
       await pool.close();
     }
-    assert.deepEqual(await check(drafts, { batchPlots: 16, overlapHelper: runOverlapJob }), inMemory);
+    assert.deepEqual(await check(drafts, { batchPlots: 16, overlapHelper: (job) => runOverlapJob(job, localScratch) }), inMemory);
     assert.deepEqual(await check(drafts, { batchPlots: 16, overlapHelper: () => Promise.reject(new Error('the helper thread died')) }), inMemory);
   });
 
   it('removes its scratch files when closed', async () => {
     const scratchDir = mkdtempSync(join(dir, 'scratch-'));
     const { features, lines, path } = stage([{ geometry: rect(LON, LAT), plotId: 'A' }, { geometry: rect(LON, LAT), plotId: 'A' }]);
-    const checker = await CrossFeatureChecker.create({ scratchDir, batchPlots: 1 });
+    const checker = await CrossFeatureChecker.create({ scratch: localScratch, scratchDir, batchPlots: 1 });
     addAll(checker, features, lines);
     assert.equal(readdirSync(scratchDir).length, 1);
     const issues: Issue[] = [];

@@ -12,6 +12,7 @@ import { DEFAULT_FEATURE_LIMITS, type FeatureLimits } from '../../src/domain/fea
 import type { SourceFeature } from '../../src/domain/features/types.js';
 import { assertSchemaFits } from '../../src/domain/readers/geoparquet/schema-limits.js';
 import { readGeoParquet } from '../../src/domain/readers/geoparquet-reader.js';
+import { threadedParquetDecoding } from '../../src/runtime/geoparquet/row-group-decoder.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'canopy-geoparquet-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -45,7 +46,7 @@ async function read(bytes: Buffer, options: { maxRowGroupBytes?: number; maxFeat
   const run: Run = { features: [], scratch };
   try {
     const reader = readGeoParquet(chunks(bytes, options.chunkSize), {
-      maxFeatureBytes: options.maxFeatureBytes ?? 1_000_000, scratchDir: scratch,
+      maxFeatureBytes: options.maxFeatureBytes ?? 1_000_000, scratchDir: scratch, decoding: threadedParquetDecoding,
       maxRowGroupBytes: options.maxRowGroupBytes, decodeTimeoutMs: options.decodeTimeoutMs, onLayout: (l) => { run.layout = l; }, limits: options.limits,
     });
     for await (const f of reader) run.features.push(f);
@@ -396,7 +397,7 @@ describe('readGeoParquet: bad rows and bad files', () => {
   it('removes the spool file when the consumer stops early or the upload fails', async () => {
     const bytes = parquet([{ name: 'geometry', type: 'BYTE_ARRAY', data: Array.from({ length: 10 }, (_, i) => wkb(square(i, 0))) }], { kv: [geo({})], rowGroupSize: 3 });
     const scratch = path.join(root, `scratch-${folders++}`);
-    const reader = readGeoParquet(chunks(bytes), { maxFeatureBytes: 1_000_000, scratchDir: scratch });
+    const reader = readGeoParquet(chunks(bytes), { maxFeatureBytes: 1_000_000, scratchDir: scratch, decoding: threadedParquetDecoding });
     for await (const f of reader) {
       assert.equal(f.index, 0);
       assert.equal(readdirSync(scratch).length, 1, 'spooled while reading');
@@ -410,7 +411,7 @@ describe('readGeoParquet: bad rows and bad files', () => {
     }
     const failScratch = path.join(root, `scratch-${folders++}`);
     await assert.rejects(async () => {
-      for await (const _ of readGeoParquet(failing(), { maxFeatureBytes: 1_000_000, scratchDir: failScratch })) { /* nothing */ }
+      for await (const _ of readGeoParquet(failing(), { maxFeatureBytes: 1_000_000, scratchDir: failScratch, decoding: threadedParquetDecoding })) { /* nothing */ }
     }, /client went away/);
     assert.deepEqual(readdirSync(failScratch), []);
   });

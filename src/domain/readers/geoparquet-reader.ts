@@ -5,10 +5,9 @@ import { DEFAULT_FEATURE_LIMITS, type FeatureLimits } from '../features/limits.j
 import type { SourceFeature } from '../features/types.js';
 import { findGeometryColumn, topLevelColumns, type GeometryColumn } from './geoparquet/geometry-column.js';
 import { propertyValue, readGeometryCell } from './geoparquet/parquet-cells.js';
-import { DecodeFailure, RowGroupDecoder } from './geoparquet/row-group-decoder.js';
+import { DecodeFailure, type ParquetDecoding, type RowGroupDecoding, type SpoolFile } from './geoparquet/parquet-decoding.js';
 import { assertRowGroupsFit, DEFAULT_MAX_ROW_GROUP_BYTES, RowGroupColumns, rowGroupBytes, rowGroupTooLarge } from './geoparquet/row-groups.js';
 import { assertSchemaFits } from './geoparquet/schema-limits.js';
-import { spoolToScratch, type SpoolFile } from './geoparquet/spool-file.js';
 
 export interface GeoParquetReadOptions {
   maxFeatureBytes: number;
@@ -22,6 +21,8 @@ export interface GeoParquetReadOptions {
   decodeTimeoutMs?: number;
   /** Columns, their names and nesting (schema-limits.ts); a geometry text cell's nesting too. */
   limits?: FeatureLimits;
+  /** How the upload is spooled and its row groups decoded (src/runtime/geoparquet/). */
+  decoding: ParquetDecoding;
 }
 
 const DEFAULT_DECODE_TIMEOUT_MS = 60_000;
@@ -67,8 +68,8 @@ function rowRanges(metadata: FileMetaData): { group: number; start: number; end:
  * The spool file is removed when reading ends, fails, or the consumer stops early.
  */
 export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: GeoParquetReadOptions): AsyncGenerator<SourceFeature> {
-  const spool = await spoolToScratch(source, options.scratchDir, 'geoparquet');
-  let decoder: RowGroupDecoder | undefined;
+  const spool = await options.decoding.spool(source, options.scratchDir, 'geoparquet');
+  let decoder: RowGroupDecoding | undefined;
   try {
     const file: AsyncBuffer = { byteLength: spool.size, slice: (start, end) => spool.slice(start, end) };
     const metadata = await readFooter(spool, file);
@@ -88,7 +89,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
     const maxDepth = options.limits?.maxNestingDepth ?? DEFAULT_FEATURE_LIMITS.maxNestingDepth;
     const groups = rowRanges(metadata);
     if (groups.length === 0) return;
-    decoder = new RowGroupDecoder(spool.path, {
+    decoder = options.decoding.decoder(spool.path, {
       timeoutMs: options.decodeTimeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS,
       maxHeapMb: heapFor(options.maxRowGroupBytes ?? DEFAULT_MAX_ROW_GROUP_BYTES),
     });

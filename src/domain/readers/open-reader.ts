@@ -6,6 +6,7 @@ import { readGeoJson } from './geojson-reader.js';
 import { readGeoJsonSeq } from './geojson-seq-reader.js';
 import { readShapefileZip } from './shapefile-reader.js';
 import { readGeoParquet } from './geoparquet-reader.js';
+import type { ParquetDecoding } from './geoparquet/parquet-decoding.js';
 
 export type FileFormat = 'geojson' | 'geojsonseq' | 'csv' | 'shapefile' | 'geoparquet';
 
@@ -21,6 +22,8 @@ export interface ReaderOptions {
   encoding?: string;
   /** Receives what the reader found about the file's layout (columns used, CRS, …). */
   onLayout?: (layout: Record<string, unknown>) => void;
+  /** The GeoParquet reader's spooling and decoding thread (src/runtime/geoparquet/). */
+  parquet: ParquetDecoding;
 }
 
 /** The one place that maps a detected format to its reader; every reader feeds the same pipeline. */
@@ -36,7 +39,7 @@ export function openReader(format: FileFormat, chunks: AsyncIterable<Buffer>, op
     case 'shapefile':
       return readShapefileZip(chunks, { maxFeatureBytes, scratchDir, onLayout, maxFields: limits.maxProperties, encoding: options.encoding });
     case 'geoparquet':
-      return readGeoParquet(chunks, { maxFeatureBytes, scratchDir, onLayout, maxRowGroupBytes: options.maxRowGroupBytes, limits });
+      return readGeoParquet(chunks, { maxFeatureBytes, scratchDir, onLayout, maxRowGroupBytes: options.maxRowGroupBytes, limits, decoding: options.parquet });
     default:
       throw new UnsupportedFormatError(`Canopy has no reader for ${String(format)} files.`);
   }

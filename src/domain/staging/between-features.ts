@@ -2,13 +2,15 @@
  * The checks between features (checks/cross-feature/) as staging drives them: every
  * collected batch is handed on as it comes, and the issues are read back after the last
  * feature. They may run on the thread that collects the file (LocalBetweenFeatures) or on a
- * check worker (remote-between-features.ts), so that their sorts and searches, hundreds of
- * milliseconds at a time for a big file, never hold up the thread that answers requests.
+ * check worker (src/runtime/checking/remote-between-features.ts), so that their sorts and
+ * searches, hundreds of milliseconds at a time for a big file, never hold up the thread that
+ * answers requests.
  */
 import { CrossFeatureChecker } from '../checks/cross-feature/index.js';
 import type { HashSeeds } from '../checks/cross-feature/index.js';
 import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
 import type { Issue } from '../features/types.js';
+import type { ScratchSpace } from '../scratch-space.js';
 import { forEachOutcome } from './check-outcome.js';
 
 /** What the checks between features take of one collected batch (check-outcome.ts, CheckedBatch). */
@@ -55,7 +57,7 @@ export function addBatch(checker: CrossFeatureChecker, batch: BetweenBatch): voi
 export class LocalBetweenFeatures implements BetweenFeatures {
   private constructor(private readonly checker: CrossFeatureChecker) {}
 
-  static async create(options: { scratchDir: string; overlapHelper?: OverlapHelper; batchPlots?: number }): Promise<LocalBetweenFeatures> {
+  static async create(options: { scratch: ScratchSpace; scratchDir: string; overlapHelper?: OverlapHelper; batchPlots?: number }): Promise<LocalBetweenFeatures> {
     return new LocalBetweenFeatures(await CrossFeatureChecker.create(options));
   }
 

@@ -8,6 +8,7 @@ import type { FeatureLimits } from '../features/limits.js';
 import { asUtf8 } from '../readers/decode-text.js';
 import { detectFormat } from '../readers/detect-format.js';
 import { openReader, type FileFormat } from '../readers/open-reader.js';
+import type { ParquetDecoding } from '../readers/geoparquet/parquet-decoding.js';
 import { SourceTap } from './source-tap.js';
 import { checkFeatures } from './check-features.js';
 import { collectionKeys, commitMarkerKey, type CommitMarker } from './collection-keys.js';
@@ -63,6 +64,8 @@ export interface StagingOptions {
   limits: FeatureLimits;
   /** This process's tag, written in the commit marker (collection-keys.ts). */
   owner: string;
+  /** How GeoParquet uploads are spooled and decoded (the runtime's, wired by the composition root). */
+  parquet: ParquetDecoding;
 }
 
 function nameTaken(name: string, existingId: string): ConflictError {
@@ -107,7 +110,7 @@ export class StagingService {
     if (decodedFrom !== undefined) layout.encoding = decodedFrom;
     const reader = openReader(format, chunks, {
       maxFeatureBytes: this.options.maxFeatureBytes, maxRowGroupBytes: this.options.maxRowGroupBytes, scratchDir: this.blobs.scratchDir(),
-      limits: this.options.limits, encoding: source.encoding, onLayout: (l) => Object.assign(layout, l),
+      limits: this.options.limits, encoding: source.encoding, onLayout: (l) => Object.assign(layout, l), parquet: this.options.parquet,
     });
     const totals = await checkFeatures(reader, this.checker, writers, { idColumn: source.idColumn, issueLimit: this.options.issueLimit, scratchDir: this.blobs.scratchDir() });
     await tap.drain();

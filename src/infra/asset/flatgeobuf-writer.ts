@@ -15,7 +15,7 @@ import { ChunkedOutput } from './chunked-output.js';
 import { gatherReads, ReadPlan } from './gather-reads.js';
 import { encodeHeader, FeatureEncoder, MAGIC_BYTES } from './flatgeobuf-encode.js';
 import { DEFAULT_NODE_SIZE, fillUpperLevels, hilbert, levelBounds, NODE_ITEM_BYTES, writeNodeItem } from './hilbert-rtree.js';
-import { RecordSorter } from '../../domain/sorting/record-sorter.js';
+import { RecordSorter } from '../../runtime/sorting/record-sorter.js';
 import { ScratchFile } from './scratch-file.js';
 
 export type { AssetFeature } from '../../domain/ports.js';

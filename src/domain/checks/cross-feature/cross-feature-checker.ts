@@ -4,11 +4,9 @@
  * per plot and each plot ID to scratch files through external sorts (plot-records.ts,
  * plot-ids.ts), so memory stays bounded (a few MB of run buffers) whatever the file's size;
  * after the last feature, issues() reads the records back in spatial order and reads from
- * the staged features file only the geometries that a hash or a box says to compare.
+ * the staged features file only the geometries that a hash or a box says to compare. The
+ * sorts and files come from the ScratchSpace it is given (scratch-space.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Issue } from '../../features/types.js';
 import { makeIssue } from '../catalogue.js';
 import { findDuplicatePlots } from './duplicate-plots.js';
@@ -22,10 +20,13 @@ import { Pacer } from '../../pacer.js';
 import { PlotIdTable } from './plot-ids.js';
 import { PlotPartitions } from './plot-partitions.js';
 import { plotSorter, writePlotRecord } from './plot-records.js';
-import type { RecordSorter } from '../../sorting/record-sorter.js';
+import type { ScratchFolder, ScratchSpace } from '../../scratch-space.js';
+import type { RecordSort } from '../../sorting/records.js';
 import { StagedLines } from './staged-lines.js';
 
 export interface CrossFeatureOptions {
+  /** Where the external sorts and spill files come from, and how staged lines are read back. */
+  scratch: ScratchSpace;
   /** Flag overlaps larger than this share of the smaller plot's area; default 0.10. */
   overlapShare?: number;
   /**
@@ -60,8 +61,9 @@ export interface StagedLine {
 
 /** Collects every feature of one file, then reports the issues between features. */
 export class CrossFeatureChecker {
-  private readonly dir: string;
-  private readonly plots: RecordSorter;
+  private readonly scratch: ScratchSpace;
+  private readonly folder: ScratchFolder;
+  private readonly plots: RecordSort;
   private readonly ids: PlotIdTable;
   private readonly log: IssueLog;
   private readonly batchPlots: number;
@@ -87,14 +89,15 @@ export class CrossFeatureChecker {
     this.batchPlots = options.batchPlots ?? 65_536;
     this.overlapHelper = options.overlapHelper;
     this.seeds = options.seeds ?? [randomSeed(), randomSeed()];
-    this.dir = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'cross-feature-'));
-    this.plots = plotSorter(join(this.dir, 'plots.runs'), this.batchPlots);
-    this.ids = new PlotIdTable(randomSeed(), this.dir, 2 * this.batchPlots);
-    this.log = new IssueLog(this.dir, this.batchPlots);
+    this.scratch = options.scratch;
+    this.folder = options.scratch.folder('cross-feature-', options.scratchDir);
+    this.plots = plotSorter(this.folder, 'plots.runs', this.batchPlots);
+    this.ids = new PlotIdTable(randomSeed(), this.folder, 2 * this.batchPlots);
+    this.log = new IssueLog(this.folder, this.batchPlots);
   }
 
   /** Starts GEOS and returns a checker for one file. Call close() when done. */
-  static async create(options: CrossFeatureOptions = {}): Promise<CrossFeatureChecker> {
+  static async create(options: CrossFeatureOptions): Promise<CrossFeatureChecker> {
     return new CrossFeatureChecker(await GeosOverlap.create(), options);
   }
 
@@ -144,8 +147,8 @@ export class CrossFeatureChecker {
     const pacer = new Pacer();
     this.ids.forEachRepeat((later, first) => log.add(Finding.DuplicateId, later, first));
     if (this.plots.count > 1) {
-      const lines = new StagedLines(featuresPath);
-      const partitions = new PlotPartitions(join(this.dir, 'partitions.bin'), this.batchPlots);
+      const lines = StagedLines.open(this.scratch, featuresPath);
+      const partitions = new PlotPartitions(this.folder.spillFile('partitions.bin'), this.batchPlots);
       try {
         await findDuplicatePlots(this.plots.open(), lines, log, pacer, (block, at) => partitions.add(block, at));
         this.overlapStats = await this.findOverlaps(partitions, lines, featuresPath, pacer);
@@ -188,7 +191,7 @@ export class CrossFeatureChecker {
     this.plots.close();
     this.ids.close();
     this.log.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    this.folder.remove();
   }
 
   private toIssue(record: FindingRecord): Issue {

@@ -9,7 +9,7 @@ import { normaliseGeometry, WordBuffer } from './geometry-key.js';
 import { Finding, type IssueLog } from './issue-log.js';
 import type { Pacer } from '../../pacer.js';
 import { PLOT_WIDTH, POLYGONAL, recordOffset, Word } from './plot-records.js';
-import { RecordBlock, type RecordCursor } from '../../sorting/record-sorter.js';
+import { RecordBlock, type RecordCursor } from '../../sorting/records.js';
 import type { StagedLines } from './staged-lines.js';
 
 /** Receives, in spatial order, each polygonal plot that is not a later duplicate. */

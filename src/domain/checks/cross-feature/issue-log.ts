@@ -1,11 +1,11 @@
 /**
- * Cross-feature findings as compact 32-byte records, sorted externally (domain/sorting/record-sorter.ts)
+ * Cross-feature findings as compact 32-byte records, sorted externally (a RecordSort of domain/sorting/records.ts)
  * until every check has run, so they can be handed out in feature order without holding an
  * Issue object, or even a record, per finding in memory.
  */
-import { join } from 'node:path';
 import type { Position } from '../../features/types.js';
-import { RecordSorter } from '../../sorting/record-sorter.js';
+import type { ScratchFolder } from '../../scratch-space.js';
+import type { RecordSort } from '../../sorting/records.js';
 
 /** Record kinds, in catalogue order (DUPLICATE_PLOT, OVERLAPPING_PLOTS, DUPLICATE_PLOT_ID). */
 export const Finding = { DuplicatePlot: 0, Overlap: 1, DuplicateId: 2 } as const;
@@ -25,11 +25,11 @@ export interface FindingRecord {
 const WIDTH = 8;
 
 export class IssueLog {
-  private readonly sorter: RecordSorter;
+  private readonly sorter: RecordSort;
 
-  constructor(dir: string, runRecords = 65_536) {
-    this.sorter = new RecordSorter({
-      width: WIDTH, path: join(dir, 'findings.runs'), runRecords,
+  constructor(folder: ScratchFolder, runRecords = 65_536) {
+    this.sorter = folder.sorter('findings.runs', {
+      width: WIDTH, runRecords,
       order: (a, i, b, j) => a[i] - b[j] || a[i + 1] - b[j + 1] || a[i + 2] - b[j + 2],
     });
   }

@@ -9,6 +9,7 @@ import type { Finding } from './issue-log.js';
 import { findOverlappingPlots, type OverlapSearch, type OverlapStats } from './overlapping-plots.js';
 import { Pacer } from '../../pacer.js';
 import { PlotPartitions, type PartitionsLayout } from './plot-partitions.js';
+import type { ScratchSpace } from '../../scratch-space.js';
 import { StagedLines } from './staged-lines.js';
 
 export interface OverlapJob {
@@ -26,11 +27,14 @@ export interface OverlapJobResult {
 
 export const FINDING_WIDTH = 5;
 
-/** Runs the job here (a worker thread's own GEOS is started on first use), giving way to other work as `pacer` says. */
-export async function runOverlapJob(job: OverlapJob, pacer = new Pacer()): Promise<OverlapJobResult> {
+/**
+ * Runs the job here (a worker thread's own GEOS is started on first use), opening its files
+ * through `scratch` and giving way to other work as `pacer` says.
+ */
+export async function runOverlapJob(job: OverlapJob, scratch: ScratchSpace, pacer = new Pacer()): Promise<OverlapJobResult> {
   const geos = await GeosOverlap.create();
-  const partitions = PlotPartitions.reader(job.partitions);
-  const lines = new StagedLines(job.featuresPath);
+  const partitions = PlotPartitions.reader(job.partitions, scratch);
+  const lines = StagedLines.open(scratch, job.featuresPath);
   const found: number[] = [];
   const log = {
     add(_kind: Finding, later: number, earlier: number, share = 0, location?: Position): void {

@@ -2,31 +2,30 @@
  * Every feature's own plot ID (valid or not), kept on disk: the UTF-8 bytes appended to one
  * scratch file and each feature's end offset to another, so memory does not grow with the
  * file. Repeats are found after the last feature by an external sort of seeded 32-bit hashes
- * of the IDs (domain/sorting/record-sorter.ts), comparing the bytes within equal-hash runs, so a hash
+ * of the IDs (a RecordSort of domain/sorting/records.ts), comparing the bytes within equal-hash runs, so a hash
  * collision can never report two different IDs as one.
  */
-import { join } from 'node:path';
-import { AppendFile } from './append-file.js';
 import { finalise } from './geometry-key.js';
-import { RecordSorter } from '../../sorting/record-sorter.js';
+import type { ScratchFolder, SpillFile } from '../../scratch-space.js';
+import type { RecordSort } from '../../sorting/records.js';
 
 export class PlotIdTable {
   /** Features recorded so far (the next index expected). */
   count = 0;
-  private readonly bytes: AppendFile;
+  private readonly bytes: SpillFile;
   /** Feature k's ID ends at the float64 at 8k (and starts where feature k - 1's ends). */
-  private readonly ends: AppendFile;
-  private readonly sorter: RecordSorter;
+  private readonly ends: SpillFile;
+  private readonly sorter: RecordSort;
   private readonly end = new Float64Array(1);
   private readonly endBytes = new Uint8Array(this.end.buffer);
   private scratch = Buffer.alloc(256);
   private readonly pair = Buffer.alloc(16);
 
-  constructor(private readonly seed: number, dir: string, runRecords = 131_072) {
-    this.bytes = new AppendFile(join(dir, 'plot-ids.bin'));
-    this.ends = new AppendFile(join(dir, 'plot-ids.ends'));
-    this.sorter = new RecordSorter({
-      width: 2, path: join(dir, 'plot-ids.runs'), runRecords,
+  constructor(private readonly seed: number, folder: ScratchFolder, runRecords = 131_072) {
+    this.bytes = folder.spillFile('plot-ids.bin');
+    this.ends = folder.spillFile('plot-ids.ends');
+    this.sorter = folder.sorter('plot-ids.runs', {
+      width: 2, runRecords,
       order: (a, i, b, j) => a[i] - b[j] || a[i + 1] - b[j + 1],
     });
   }

@@ -4,9 +4,9 @@
  * bounding box in memory (16 bytes a partition). The overlap search loads one or two
  * partitions at a time, so its memory is bounded by the partition size, not the file.
  */
-import { AppendFile } from './append-file.js';
 import { PLOT_WIDTH, Word } from './plot-records.js';
-import { RecordBlock } from '../../sorting/record-sorter.js';
+import type { ScratchSpace, SpillFile } from '../../scratch-space.js';
+import { RecordBlock } from '../../sorting/records.js';
 import type { PlotTable } from './plot-table.js';
 
 const RECORD_BYTES = PLOT_WIDTH * 4;
@@ -26,11 +26,10 @@ export class PlotPartitions {
   /** minLon, minLat, maxLon, maxLat of each partition, in order. */
   private boxes: number[] = [];
   private records = 0;
-  private readonly file: AppendFile;
   private readonly block: RecordBlock;
 
-  constructor(private readonly path: string, private readonly size: number, reopen?: PartitionsLayout) {
-    this.file = reopen === undefined ? new AppendFile(path) : AppendFile.reopen(path, reopen.records * RECORD_BYTES);
+  /** Partitions written to `file`, or read from it when `reopen` is the layout it was written with. */
+  constructor(private readonly file: SpillFile, private readonly size: number, reopen?: PartitionsLayout) {
     this.block = new RecordBlock(size * PLOT_WIDTH);
     if (reopen !== undefined) {
       this.starts = reopen.starts;
@@ -42,12 +41,12 @@ export class PlotPartitions {
   /** The partitions written so far, flushed to their file, for a reader elsewhere. */
   layout(): PartitionsLayout {
     this.file.flush();
-    return { path: this.path, size: this.size, starts: this.starts, boxes: this.boxes, records: this.records };
+    return { path: this.file.path, size: this.size, starts: this.starts, boxes: this.boxes, records: this.records };
   }
 
-  /** Read-only partitions over a layout another PlotPartitions wrote; close() leaves the file to its writer. */
-  static reader(layout: PartitionsLayout): PlotPartitions {
-    return new PlotPartitions(layout.path, layout.size, layout);
+  /** Read-only partitions over a layout another PlotPartitions wrote, opened through `scratch`; close() leaves the file to its writer. */
+  static reader(layout: PartitionsLayout, scratch: ScratchSpace): PlotPartitions {
+    return new PlotPartitions(scratch.reopen(layout.path, layout.records * RECORD_BYTES), layout.size, layout);
   }
 
   /** Appends the plot record at word `at` of `block` (records must come in spatial order). */

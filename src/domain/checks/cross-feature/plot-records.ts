@@ -6,7 +6,8 @@
  * time.
  */
 import { spatialKey } from '../../sorting/morton.js';
-import { RecordSorter, type RecordBlock } from '../../sorting/record-sorter.js';
+import type { ScratchFolder } from '../../scratch-space.js';
+import type { RecordBlock, RecordSort } from '../../sorting/records.js';
 import { Summary } from './plot-summary.js';
 
 /** Word positions in a plot record. */
@@ -34,10 +35,10 @@ export const POLYGONAL = 1;
 
 const TWO_32 = 2 ** 32;
 
-/** A sorter of plot records by key, then geometry hash, then file order. */
-export function plotSorter(path: string, runRecords: number): RecordSorter {
-  return new RecordSorter({
-    width: PLOT_WIDTH, path, runRecords,
+/** A sorter of plot records by key, then geometry hash, then file order, spilling to `name` in `folder`. */
+export function plotSorter(folder: ScratchFolder, name: string, runRecords: number): RecordSort {
+  return folder.sorter(name, {
+    width: PLOT_WIDTH, runRecords,
     order: (a, i, b, j) => a[i] - b[j] || a[i + 1] - b[j + 1] || a[i + 2] - b[j + 2] || a[i + 3] - b[j + 3],
   });
 }

@@ -4,7 +4,7 @@
  * the partition size, not the file.
  */
 import type { Position } from '../../features/types.js';
-import type { RecordBlock } from '../../sorting/record-sorter.js';
+import type { RecordBlock } from '../../sorting/records.js';
 import { recordOffset, Word } from './plot-records.js';
 
 export class PlotTable {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { spatialKey } from '../../../domain/sorting/morton.js';
-import { RecordSorter } from '../../../domain/sorting/record-sorter.js';
+import { RecordSorter } from '../../../runtime/sorting/record-sorter.js';
 import type { BBox } from '../../../domain/features/types.js';
 
 // Words per record: Morton key, padding, row id (low, high), then the box as four doubles.

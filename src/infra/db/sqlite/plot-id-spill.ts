@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { hashIdBytes } from '../../../domain/checks/cross-feature/plot-ids.js';
-import { RecordSorter } from '../../../domain/sorting/record-sorter.js';
+import { RecordSorter } from '../../../runtime/sorting/record-sorter.js';
 
 // Words per record: plot ID hash (high, low), row id (low, high).
 const WIDTH = 4;

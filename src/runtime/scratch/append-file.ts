@@ -1,10 +1,12 @@
 /**
  * A scratch file written at its end through a small buffer and read back by position:
- * the cross-feature checks keep per-feature data here instead of in memory.
+ * the cross-feature checks keep per-feature data here instead of in memory (the domain's
+ * SpillFile, scratch-space.ts).
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import type { SpillFile } from '../../domain/scratch-space.js';
 
-export class AppendFile {
+export class AppendFile implements SpillFile {
   /** Bytes appended so far (the file's logical length). */
   length = 0;
   private readonly fd: number;
@@ -13,7 +15,7 @@ export class AppendFile {
   /** False for a file another AppendFile wrote (reopen): close() leaves it to its writer. */
   private readonly owned: boolean;
 
-  constructor(private readonly path: string, bufferBytes = 256 * 1024, reopenLength?: number) {
+  constructor(readonly path: string, bufferBytes = 256 * 1024, reopenLength?: number) {
     this.owned = reopenLength === undefined;
     this.fd = openSync(path, this.owned ? 'w+' : 'r');
     this.buffer = Buffer.alloc(this.owned ? bufferBytes : 0);

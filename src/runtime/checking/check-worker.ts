@@ -2,15 +2,16 @@
  * A worker thread of the check pool (check-pool.ts): owns one feature checker (its own GEOS)
  * and turns each batch it is sent into packed check outcomes; it also runs the checks
  * between features of the files it is home to (between-session.ts) and takes a share of a
- * file's overlap search when asked (cross-feature/overlap-job.ts).
+ * file's overlap search when asked (domain/checks/cross-feature/overlap-job.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createFeatureChecker } from '../checks/check-feature.js';
-import type { FeatureLimits } from '../features/limits.js';
-import { PlotSummariser } from '../checks/cross-feature/index.js';
-import { runOverlapJob, type OverlapJob, type OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
-import { toWireError, type WireError } from '../workers/wire-error.js';
-import { checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions } from './check-outcome.js';
+import { createFeatureChecker } from '../../domain/checks/check-feature.js';
+import type { FeatureLimits } from '../../domain/features/limits.js';
+import { PlotSummariser } from '../../domain/checks/cross-feature/index.js';
+import { runOverlapJob, type OverlapJob, type OverlapJobResult } from '../../domain/checks/cross-feature/overlap-job.js';
+import { localScratch } from '../scratch/local-scratch.js';
+import { toWireError, type WireError } from '../threads/wire-error.js';
+import { checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions } from '../../domain/staging/check-outcome.js';
 import { handleBetween, type BetweenReply, type BetweenRequest } from './between-session.js';
 
 export type CheckRequest = { id: number; batch: FeatureBatch; options: OutcomeOptions } | { id: number; overlaps: OverlapJob };
@@ -28,7 +29,7 @@ const postBetween = (reply: BetweenReply, transfer: ArrayBuffer[] = []): void =>
 port.on('message', (request: CheckRequest | BetweenRequest) => {
   if ('between' in request) return handleBetween(request, postBetween);
   if ('overlaps' in request) {
-    runOverlapJob(request.overlaps).then(
+    runOverlapJob(request.overlaps, localScratch).then(
       (result) => port.postMessage({ id: request.id, overlaps: result } satisfies CheckReply, [result.findings.buffer as ArrayBuffer]),
       (err: unknown) => port.postMessage({ id: request.id, error: toWireError(err) } satisfies CheckReply),
     );

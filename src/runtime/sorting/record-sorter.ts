@@ -7,46 +7,14 @@
  * in one run never touches the disk.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { RecordBlock, type RecordCursor, type RecordOrder, type RecordSort, type RecordSortOptions } from '../../domain/sorting/records.js';
 
-/** Orders record `a` (at word `ai` of `aw`) against record `b`; negative when a comes first. */
-export type RecordOrder = (aw: Uint32Array, ai: number, bw: Uint32Array, bi: number) => number;
-
-export interface RecordSorterOptions {
-  /** Words per record. */
-  width: number;
-  order: RecordOrder;
+export interface RecordSorterOptions extends RecordSortOptions {
   /** Scratch file for spilled runs (created on the first spill, removed by close()). */
   path: string;
-  /** Records per run: the memory held while adding is runRecords × width × 4 bytes. */
-  runRecords: number;
-  /** Records read at a time from each run while merging. */
-  blockRecords?: number;
 }
 
-/** Word-aligned storage with three views, so records can hold floats as well as integers. */
-export class RecordBlock {
-  readonly words: Uint32Array;
-  readonly floats: Float32Array;
-  readonly doubles: Float64Array;
-  readonly bytes: Buffer;
-
-  constructor(words: number) {
-    const buffer = new ArrayBuffer(Math.ceil(words / 2) * 8);
-    this.words = new Uint32Array(buffer, 0, words);
-    this.floats = new Float32Array(buffer, 0, words);
-    this.doubles = new Float64Array(buffer);
-    this.bytes = Buffer.from(buffer, 0, words * 4);
-  }
-}
-
-/** Walks records in order; `at` is the current record's first word in `block`. */
-export interface RecordCursor {
-  next(): boolean;
-  readonly block: RecordBlock;
-  readonly at: number;
-}
-
-export class RecordSorter {
+export class RecordSorter implements RecordSort {
   /** Records pushed so far. */
   count = 0;
   private readonly width: number;

@@ -1,24 +1,9 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../workers/start-worker.js';
+import { DecodeFailure, type DecoderLimits, type ParquetDecoding, type RowGroupDecoding } from '../../domain/readers/geoparquet/parquet-decoding.js';
+import type { WirePiece } from '../../domain/readers/geoparquet/row-groups.js';
+import { startWorker } from '../threads/start-worker.js';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
-import type { WirePiece } from './row-groups.js';
-
-/**
- * Why a decode did not finish: the file's fault (hyparquet threw, or the decode ran out of
- * time or heap) or ours (the thread itself failed: 'crash').
- */
-export class DecodeFailure extends Error {
-  constructor(readonly reason: 'timeout' | 'memory' | 'error' | 'crash', message: string) {
-    super(message);
-  }
-}
-
-export interface DecoderLimits {
-  /** Longest one row group may take to decode before the file is taken as corrupt. */
-  timeoutMs: number;
-  /** Heap cap of the decoding thread (V8 old generation), in MB. */
-  maxHeapMb: number;
-}
+import { spoolToScratch } from './spool-file.js';
 
 interface Pending { resolve(pieces: WirePiece[]): void; reject(err: Error): void; timer: NodeJS.Timeout }
 
@@ -27,7 +12,7 @@ interface Pending { resolve(pieces: WirePiece[]): void; reject(err: Error): void
  * free while a group decodes and a file whose run lengths lie is stopped by a timeout or a
  * heap cap instead of hanging or crashing the process.
  */
-export class RowGroupDecoder {
+export class RowGroupDecoder implements RowGroupDecoding {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
@@ -90,3 +75,9 @@ export class RowGroupDecoder {
 function startDecodeWorker(path: string, maxHeapMb: number): Worker {
   return startWorker(import.meta.url, 'decode-worker', { workerData: { path }, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
 }
+
+/** The GeoParquet reader's ParquetDecoding: spool files on this machine's disk, one decoding thread per file. */
+export const threadedParquetDecoding: ParquetDecoding = {
+  spool: spoolToScratch,
+  decoder: (path, limits) => new RowGroupDecoder(path, limits),
+};

@@ -3,21 +3,24 @@
  * features into batches (unparsed GeoJSON stays bytes, so parsing moves too) and hands each
  * to a worker thread with its own GEOS, or, when every worker already holds its share,
  * checks the batch itself. Outcomes come back in file order, packed in two moved buffers
- * per batch (check-outcome.ts). Batches in flight are bounded, which bounds memory; a
- * worker that dies fails the batches it held and is replaced on the next batch. The checks
- * between features of each file run on a worker too (betweenFeatures()).
+ * per batch (domain/staging/check-outcome.ts). Batches in flight are bounded, which bounds
+ * memory; a worker that dies fails the batches it held and is replaced on the next batch.
+ * The checks between features of each file run on a worker too (betweenFeatures()). This is
+ * the domain's OutcomeSource: a composition root (services.ts) makes one and hands it to
+ * staging.
  */
-import type { FeatureChecker } from '../checks/check-feature.js';
-import { PlotSummariser } from '../checks/cross-feature/index.js';
-import { randomSeed } from '../checks/cross-feature/geometry-key.js';
-import { runOverlapJob, type OverlapHelper } from '../checks/cross-feature/overlap-job.js';
-import type { FeatureLimits } from '../features/limits.js';
-import type { ReadFeature } from '../features/types.js';
-import { Pacer, SERVING_SLICE_MS } from '../pacer.js';
-import { LocalBetweenFeatures, type BetweenFeatures } from './between-features.js';
+import type { FeatureChecker } from '../../domain/checks/check-feature.js';
+import { PlotSummariser } from '../../domain/checks/cross-feature/index.js';
+import { randomSeed } from '../../domain/checks/cross-feature/geometry-key.js';
+import { runOverlapJob, type OverlapHelper } from '../../domain/checks/cross-feature/overlap-job.js';
+import type { FeatureLimits } from '../../domain/features/limits.js';
+import type { ReadFeature } from '../../domain/features/types.js';
+import { Pacer, SERVING_SLICE_MS } from '../../domain/pacer.js';
+import { LocalBetweenFeatures, type BetweenFeatures } from '../../domain/staging/between-features.js';
 import {
   BatchBuilder, checkBatch, type CheckedBatch, type FeatureBatch, type OutcomeOptions, type OutcomeSource,
-} from './check-outcome.js';
+} from '../../domain/staging/check-outcome.js';
+import { localScratch } from '../scratch/local-scratch.js';
 import { PoolWorker } from './pool-worker.js';
 
 export interface CheckPoolOptions {
@@ -136,13 +139,13 @@ export class CheckPool implements OutcomeSource {
    */
   async betweenFeatures(options: { scratchDir: string }): Promise<BetweenFeatures> {
     const batchPlots = this.options.betweenBatchPlots;
-    if (this.options.workers === 0) return LocalBetweenFeatures.create({ ...options, batchPlots });
+    if (this.options.workers === 0) return LocalBetweenFeatures.create({ ...options, scratch: localScratch, batchPlots });
     const home = this.worker();
     const helper: OverlapHelper = async (job) => {
       this.busy();
       try {
         const other = this.workers.filter((w) => w !== home && !w.dead && w.ready);
-        if (other.length === 0) return await runOverlapJob(job, new Pacer(SERVING_SLICE_MS));
+        if (other.length === 0) return await runOverlapJob(job, localScratch, new Pacer(SERVING_SLICE_MS));
         return await other.reduce((best, w) => (w.unfinished < best.unfinished ? w : best)).overlaps(this.nextId++, job);
       } finally {
         this.done();

@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parquetMetadataAsync, type AsyncBuffer } from 'hyparquet';
-import { decodeRows, toWire, type WirePiece } from './row-groups.js';
+import { decodeRows, toWire, type WirePiece } from '../../domain/readers/geoparquet/row-groups.js';
 import { positionedSlices } from './spool-file.js';
 
 export interface DecodeRequest { id: number; columns: string[]; rowStart: number; rowEnd: number }

@@ -4,11 +4,11 @@
  * numbers moved rather than copied; the issues come back in chunks, one chunk asked for at a
  * time, so neither side holds more than a few chunks whatever the file's size.
  */
-import type { HashSeeds } from '../checks/cross-feature/index.js';
-import type { OverlapHelper } from '../checks/cross-feature/overlap-job.js';
-import type { Issue } from '../features/types.js';
-import { fromWireError, toWireError } from '../workers/wire-error.js';
-import type { BetweenBatch, BetweenFeatures } from './between-features.js';
+import type { HashSeeds } from '../../domain/checks/cross-feature/index.js';
+import type { OverlapHelper } from '../../domain/checks/cross-feature/overlap-job.js';
+import type { Issue } from '../../domain/features/types.js';
+import { fromWireError, toWireError } from '../threads/wire-error.js';
+import type { BetweenBatch, BetweenFeatures } from '../../domain/staging/between-features.js';
 import type { BetweenReply, BetweenRequest, SessionOptions } from './between-session.js';
 
 /**

@@ -4,11 +4,11 @@
  * (sessions, remote-between-features.ts). A worker that dies fails all of them.
  */
 import type { Worker } from 'node:worker_threads';
-import type { OverlapHelper, OverlapJob, OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
-import type { FeatureLimits } from '../features/limits.js';
-import { startWorker } from '../workers/start-worker.js';
-import { fromWireError } from '../workers/wire-error.js';
-import type { CheckedBatch, FeatureBatch } from './check-outcome.js';
+import type { OverlapHelper, OverlapJob, OverlapJobResult } from '../../domain/checks/cross-feature/overlap-job.js';
+import type { FeatureLimits } from '../../domain/features/limits.js';
+import { startWorker } from '../threads/start-worker.js';
+import { fromWireError } from '../threads/wire-error.js';
+import type { CheckedBatch, FeatureBatch } from '../../domain/staging/check-outcome.js';
 import type { CheckReply, CheckRequest } from './check-worker.js';
 import type { BetweenReply, BetweenRequest, SessionOptions } from './between-session.js';
 import { RemoteBetweenFeatures } from './remote-between-features.js';

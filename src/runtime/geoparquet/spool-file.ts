@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-
-/** An upload written to the scratch folder so a reader can seek in it (Parquet keeps its index at the end). */
-export interface SpoolFile {
-  readonly path: string;
-  readonly size: number;
-  /** Reads `[start, end)` from disk; positions are clamped to the file. Never reads the whole file unless asked. */
-  slice(start: number, end?: number): Promise<ArrayBuffer>;
-  /** Closes and deletes the file; safe to call more than once. */
-  dispose(): Promise<void>;
-}
+import type { SpoolFile } from '../../domain/readers/geoparquet/parquet-decoding.js';
 
 /**
  * Writes the chunks to a new file in `scratchDir`, one awaited write at a time (so a fast

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../../domain/errors.js';
 
 /** An error as it crosses from a worker thread: an AppError keeps its status, code and extras. */
 export interface WireError { message: string; stack?: string; app?: { status: number; code: string; extra: Record<string, unknown> } }

@@ -4,11 +4,12 @@
  * batch, whose issues go back in chunks as the collecting thread asks for them. A share of
  * its overlap search is asked of the collecting thread, which finds it another thread.
  */
-import { CrossFeatureChecker, type HashSeeds } from '../checks/cross-feature/index.js';
-import type { OverlapJob, OverlapJobResult } from '../checks/cross-feature/overlap-job.js';
-import type { Issue } from '../features/types.js';
-import { fromWireError, toWireError, type WireError } from '../workers/wire-error.js';
-import { addBatch, type BetweenBatch } from './between-features.js';
+import { CrossFeatureChecker, type HashSeeds } from '../../domain/checks/cross-feature/index.js';
+import type { OverlapJob, OverlapJobResult } from '../../domain/checks/cross-feature/overlap-job.js';
+import type { Issue } from '../../domain/features/types.js';
+import { localScratch } from '../scratch/local-scratch.js';
+import { fromWireError, toWireError, type WireError } from '../threads/wire-error.js';
+import { addBatch, type BetweenBatch } from '../../domain/staging/between-features.js';
 
 /** How a file's checks between features are set up. */
 export interface SessionOptions {
@@ -56,7 +57,7 @@ class BetweenSession {
   private nextHelp = 0;
 
   constructor(private readonly id: number, private readonly post: Post, options: SessionOptions) {
-    this.checker = CrossFeatureChecker.create({ ...options, overlapHelper: (job) => this.askHelp(job) });
+    this.checker = CrossFeatureChecker.create({ ...options, scratch: localScratch, overlapHelper: (job) => this.askHelp(job) });
     this.work = this.checker.then(() => undefined, (err: unknown) => { this.failure = err; });
   }
 
