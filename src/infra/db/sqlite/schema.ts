@@ -1,3 +1,5 @@
+import type { SqliteDatabase } from './open-database.js';
+
 /**
  * The embedded database schema, as ordered migrations. A migration is appended, never
  * edited, once it has shipped; `user_version` records how far a database has come.
@@ -173,3 +175,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tasks_leased ON tasks (lease_owner) WHERE lease_owner IS NOT NULL;
   `,
 ];
+
+/** What a migration's JavaScript step is given besides the database. */
+export interface MigrationContext {
+  /** A folder for the step's scratch files (external sorts; it removes its own). */
+  scratchDir: string;
+}
+
+/**
+ * JavaScript run inside a migration's transaction, before its SQL, keyed by that migration's
+ * SQL (not by its position, which a merge of two branches may change before it ships).
+ */
+export const MIGRATION_STEPS: ReadonlyMap<string, (db: SqliteDatabase, context: MigrationContext) => void> = new Map();
