@@ -80,9 +80,9 @@ describe('deleting a collection while it uploads', () => {
       assert.equal((await api(server.url, token, 'GET', `/get_task_status?task_id=${tasks.bq_task_id}`)).status, 404);
       assert.deepEqual((await (await api(server.url, token, 'GET', '/get_collections')).json()).collections, []);
       const db = new Database(path.join(server.dataDir, 'canopy.sqlite'), { readonly: true });
-      const left = ['plots', 'plots_rtree', 'plot_loads', 'tasks'].map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+      const left = ['plots', 'plot_groups_rtree', 'plot_ids', 'plot_loads', 'tasks'].map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
       db.close();
-      assert.deepEqual(left, [0, 0, 0, 0], 'no plots, boxes, loads or tasks left');
+      assert.deepEqual(left, [0, 0, 0, 0, 0], 'no plots, boxes, plot IDs, loads or tasks left');
       assert.equal(fs.existsSync(path.join(server.dataDir, 'blobs', 'collections', staged.collection_id)), false);
       // Staging the same file again starts from nothing.
       const again = await stage(server.url, token, featureCollection(validPlots(20_000)), { name: 'doomed' });

@@ -27,53 +27,6 @@ describeStoresContract('SQLite (embedded default)', {
   },
 });
 
-describe('SQLite plot store: loads published before box groups', () => {
-  it('are still found through the per-plot R*Tree, sampled and stopped early, and dropped whole', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-legacy-'));
-    const stores = createSqliteStores(dir);
-    try {
-      const owner = (await stores.users.upsert({ email: 'a@example.org', passwordHash: 'h', isAdmin: false })).id;
-      await stores.collections.insert({
-        id: '0x01', ownerId: owner, name: 'farms', description: null, format: 'geojson', sourceKey: 'k', sourceSha256: 'ab'.repeat(32),
-        sourceBytes: 1, featureCount: 400, validCount: 400, invalidCount: 0, warningCount: 0, issueCounts: {}, layout: {},
-        createdAt: new Date().toISOString(), liveLoadId: null, bqTaskId: null, eeTaskId: null,
-      });
-      // Written as the store wrote loads before box groups: every plot in plots_rtree, box_groups NULL.
-      const raw = new Database(path.join(dir, 'canopy.sqlite'));
-      raw.exec("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at) VALUES ('old', '0x01', 'T0', 'live', 'then')");
-      raw.exec("UPDATE collections SET live_load_id = 'old' WHERE id = '0x01'");
-      const plot = raw.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, area_ha, geometry, properties)
-        VALUES ('old', '0x01', ?, ?, ?, 1.5, '{"type":"Point","coordinates":[0,0]}', '{}')`);
-      const box = raw.prepare('INSERT INTO plots_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
-      for (let i = 0; i < 400; i++) {
-        const id = Number(plot.run(`u-${i}`, `P${i}`, i).lastInsertRowid);
-        box.run(id, i / 100, i / 100 + 0.005, 0, 0.005);
-      }
-      raw.close();
-      const found = async (b: [number, number, number, number], sampleAbove?: number) => {
-        const uuids: string[] = [];
-        await stores.plots.scanBox('0x01', 'old', b, { withGeometry: false, sampleAbove }, (p) => { uuids.push(p.uuid); });
-        return uuids;
-      };
-      assert.deepEqual((await found([0.996, 0, 1.015, 1])).sort(), ['u-100', 'u-101']);
-      assert.equal((await found([0, 0, 5, 1])).length, 400);
-      const sample = await found([0, 0, 5, 1], 40);
-      assert.ok(sample.length >= 10 && sample.length <= 100, `about 40: ${sample.length}`);
-      const extent = await stores.plots.extent('0x01', 'old');
-      assert.equal(extent.count, 400);
-      assert.ok(Math.abs((extent.bbox?.[2] ?? 0) - 3.995) < 1e-6, 'the extent of the R*Tree boxes');
-      await stores.plots.deleteCollection('0x01');
-      assert.equal((await found([0, 0, 5, 1])).length, 0);
-      const check = new Database(path.join(dir, 'canopy.sqlite'), { readonly: true });
-      assert.equal(check.prepare('SELECT count(*) FROM plots_rtree').pluck().get(), 0);
-      check.close();
-    } finally {
-      await stores.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe('SQLite accounts migration', () => {
   it('gives the tokens of a database from before token IDs an ID each, and its users no disabled time', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-token-ids-'));

@@ -1,9 +1,10 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { newTokenId } from '../../../domain/ids.js';
 import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../../private-files.js';
 import { plotIdHash } from './plot-id-spill.js';
-import { MIGRATIONS } from './schema.js';
+import { MIGRATION_STEPS, MIGRATIONS, type MigrationContext } from './schema.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -18,6 +19,10 @@ export interface OpenOptions {
   walAutocheckpointBytes?: number;
   /** How long a write waits for another connection's write lock before SQLITE_BUSY (default 5 s). */
   busyTimeoutMs?: number;
+  /** Where a migration's scratch files go (default: the system's temporary folder). */
+  scratchDir?: string;
+  /** Migrates only this far (default: all the way); tests build databases as older versions left them. */
+  schemaVersion?: number;
 }
 
 /**
@@ -50,21 +55,23 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqliteDat
   }
   db.function('plot_id_hash', { deterministic: true }, (plotId: unknown) => plotIdHash(String(plotId)));
   db.function('new_token_id', { deterministic: false }, () => newTokenId());
-  migrate(db);
+  migrate(db, options.schemaVersion ?? MIGRATIONS.length, { scratchDir: options.scratchDir ?? tmpdir() });
   return db;
 }
 
 /**
- * Applies the migrations the database has not had, each in its own write transaction. The
- * version is read again inside it: processes starting together on one file apply each
- * migration once, the others finding it done.
+ * Applies the migrations the database has not had, up to `target`, each in its own write
+ * transaction with its JavaScript step, if any. The version is read again inside it:
+ * processes starting together on one file apply each migration once, the others finding it
+ * done.
  */
-function migrate(db: SqliteDatabase): void {
+function migrate(db: SqliteDatabase, target: number, context: MigrationContext): void {
   const version = () => db.pragma('user_version', { simple: true }) as number;
-  while (version() < MIGRATIONS.length) {
+  while (version() < target) {
     db.transaction(() => {
       const current = version();
-      if (current >= MIGRATIONS.length) return;
+      if (current >= target) return;
+      MIGRATION_STEPS.get(MIGRATIONS[current])?.(db, context);
       db.exec(MIGRATIONS[current]);
       db.pragma(`user_version = ${current + 1}`);
     }).immediate();

@@ -1,3 +1,17 @@
+import type { SqliteDatabase } from './open-database.js';
+import { moveLoadsToBoxGroups } from './plot-layout-migration.js';
+
+/**
+ * One layout for every load (issue 16), appended last below: its JavaScript step
+ * (MIGRATION_STEPS) first moves each live load still in the per-plot R*Tree into box groups
+ * and records its plot count, extent and lines_in_sql, as publishing does; then the per-plot
+ * R*Tree and the column that told the two layouts apart go, and the store reads one layout.
+ */
+const ONE_PLOT_LAYOUT = `
+  DROP TABLE plots_rtree;
+  ALTER TABLE plot_loads DROP COLUMN box_groups;
+  `;
+
 /**
  * The embedded database schema, as ordered migrations. A migration is appended, never
  * edited, once it has shipped; `user_version` records how far a database has come.
@@ -172,4 +186,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE plot_loads ADD COLUMN lease_owner TEXT;
   CREATE INDEX tasks_leased ON tasks (lease_owner) WHERE lease_owner IS NOT NULL;
   `,
+  // One layout for every load (see ONE_PLOT_LAYOUT above).
+  ONE_PLOT_LAYOUT,
 ];
+
+/** What a migration's JavaScript step is given besides the database. */
+export interface MigrationContext {
+  /** A folder for the step's scratch files (external sorts; it removes its own). */
+  scratchDir: string;
+}
+
+/**
+ * JavaScript run inside a migration's transaction, before its SQL, keyed by that migration's
+ * SQL (not by its position, which a merge of two branches may change before it ships).
+ */
+export const MIGRATION_STEPS: ReadonlyMap<string, (db: SqliteDatabase, context: MigrationContext) => void> = new Map([
+  [ONE_PLOT_LAYOUT, moveLoadsToBoxGroups],
+]);

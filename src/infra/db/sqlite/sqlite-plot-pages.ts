@@ -65,7 +65,7 @@ const LINE_OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha)"/;
  * of at most 6 decimal places (roundAreaHa) from 0.0001 up to 10^9, which printf's %.15g
  * spells as JavaScript does. Other doubles SQLite spells differently.
  */
-export function writableInSql(row: PlotRow): boolean {
+export function writableInSql(row: Pick<PlotRow, 'areaHa' | 'propertiesJson'>): boolean {
   const a = row.areaHa;
   return (a === null || a === 0 || (a >= 1e-4 && a < 1e9 && roundAreaHa(a) === a)) && !LINE_OWN_NAME.test(row.propertiesJson);
 }
@@ -90,6 +90,7 @@ const LOOK_PAST = 2;
 
 /** Fetches pages of a load's plots, and tells whether a load has a property. */
 export function createSqlitePlotPages(db: SqliteDatabase) {
+  // 1 when every row of the load is writableInSql, 0 when not: recorded when it was published.
   const linesInSql = db.prepare<[string], number | null>('SELECT lines_in_sql FROM plot_loads WHERE id = ?').pluck();
   // A row whose properties clash with Canopy's own names, written the slow way.
   const byId = db.prepare<[number], StreamRow>('SELECT id, uuid, plotid, collection_id, area_ha, geometry, properties FROM plots WHERE id = ?');

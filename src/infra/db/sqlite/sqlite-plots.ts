@@ -4,6 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotInBox, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
+import { createBoxGroups } from './box-groups.js';
 import { BoxSpill } from './box-spill.js';
 import { PlotIdSpill } from './plot-id-spill.js';
 import { featureLine } from '../../../domain/collections/feature-line.js';
@@ -12,44 +13,30 @@ import type { SqliteDatabase } from './open-database.js';
 
 /** Rows deleted per transaction, so a big delete never stalls the event loop for long. */
 const DELETE_CHUNK = 5000;
-/**
- * Plots per entry of the groups R*Tree: neighbours on the Morton curve, whose row ids and
- * boxes sit beside the entry as one BLOB of GROUP_MEMBER_DOUBLES doubles each.
- */
-const BOX_GROUP = 16;
-const GROUP_MEMBER_DOUBLES = 5;
-/** Box groups put into the R*Tree, and plot IDs into their table, per transaction when a load is indexed. */
-const BOX_BATCH = 500;
+/** Plot IDs put into their table per transaction when a load is indexed. */
 const PLOT_ID_BATCH = 10_000;
 /** The range of the hash that picks a box scan's sample. */
 const HASH_RANGE = 2 ** 31;
 
-/** A box group member's plot, read raw. */
+/** A box group member's plot, read raw (as an array) because it is the hot path of map tiles. */
 type MemberRow = [uuid: string, plotid: string, status: PlotStatus, areaHa: number | null, geometry?: string];
-/** A box-query row, read raw (as an array) because it is the hot path of map tiles. */
-type BoxRow = [uuid: string, plotid: string, status: PlotStatus, areaHa: number | null, minLon: number, minLat: number, maxLon: number, maxLat: number, geometry?: string];
 
 /**
- * The plot store in the embedded database: a plots table, its R*Tree, and loads. Loads are
- * written from task threads on connections of their own, so every transaction that writes
- * begins IMMEDIATE: one that read first and then wrote would fail at once (SQLITE_BUSY,
- * without waiting) if another connection had written in between.
+ * The plot store in the embedded database: a plots table, its R*Tree of box groups
+ * (box-groups.ts), and loads. Loads are written from task threads on connections of their
+ * own, so every transaction that writes begins IMMEDIATE: one that read first and then
+ * wrote would fail at once (SQLITE_BUSY, without waiting) if another connection had written
+ * in between.
  */
 export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?: string } = {}): PlotStore {
   const scratchDir = options.scratchDir ?? tmpdir();
-  /** Each load being written: its rows so far and its boxes, waiting for the R*Tree until it is published (box-spill.ts). */
   const pages = createSqlitePlotPages(db);
+  const groups = createBoxGroups(db);
+  /** Each load being written: its rows so far and its boxes, waiting for the R*Tree until it is published (box-spill.ts). */
   const pending = new Map<string, { rows: number; spill: BoxSpill; ids: PlotIdSpill; linesInSql: boolean }>();
   const insertLoad = db.prepare("INSERT INTO plot_loads (id, collection_id, task_id, state, created_at, lease_owner) VALUES (?, ?, ?, 'loading', ?, ?)");
   const insertPlot = db.prepare(`INSERT INTO plots (load_id, collection_id, uuid, plotid, feature_index, status, area_ha, geometry, properties)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertGroup = db.prepare('INSERT INTO plot_groups_rtree (id, min_lon, max_lon, min_lat, max_lat, load_id, members) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const lastGroupId = db.prepare<[], number | null>('SELECT max(rowid) FROM plot_groups_rtree_rowid').pluck();
-  // A load's groups, found in the R*Tree's row table (its first auxiliary column is load_id).
-  const groupIdsOf = db.prepare<[number, string], number>(
-    `SELECT rowid FROM plot_groups_rtree_rowid WHERE rowid > ? AND a0 = ? ORDER BY rowid LIMIT ${BOX_BATCH}`).pluck();
-  const deleteGroup = db.prepare('DELETE FROM plot_groups_rtree WHERE id = ?');
-  const boxGroups = db.prepare<[string], number | null>('SELECT box_groups FROM plot_loads WHERE id = ?').pluck();
   const insertPlotId = db.prepare('INSERT INTO plot_ids (load_id, hash, id) VALUES (?, ?, ?)');
   // The first PLOT_ID_BATCH keys of a load, in key order.
   const deletePlotIds = db.prepare<{ load: string }>(`DELETE FROM plot_ids WHERE load_id = @load AND hash <= (SELECT max(hash) FROM
@@ -57,7 +44,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
   const liveLoad = db.prepare<[string], { live_load_id: string | null }>('SELECT live_load_id FROM collections WHERE id = ?');
   const setLive = db.prepare('UPDATE collections SET live_load_id = ? WHERE id = ?');
   const setLoadState = db.prepare('UPDATE plot_loads SET state = ? WHERE id = ?');
-  const setLoadExtent = db.prepare('UPDATE plot_loads SET plot_count = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, lines_in_sql = ?, box_groups = 1 WHERE id = ?');
+  const setLoadExtent = db.prepare('UPDATE plot_loads SET plot_count = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, lines_in_sql = ? WHERE id = ?');
   const keptExtent = db.prepare<[string, string], { n: number | null; w: number | null; s: number | null; e: number | null; nn: number | null }>(
     'SELECT plot_count AS n, min_lon AS w, min_lat AS s, max_lon AS e, max_lat AS nn FROM plot_loads WHERE id = ? AND collection_id = ?');
   const loadIdsOf = db.prepare<[string], { id: string }>('SELECT id FROM plot_loads WHERE collection_id = ?');
@@ -68,60 +55,28 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     OR (l.state = 'loading' AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.lease_owner = l.lease_owner AND t.lease_expires_at > ?))`);
   const chunkIds = db.prepare<[string, number], { id: number }>('SELECT id FROM plots WHERE load_id = ? LIMIT ?');
   const deleteLoadRow = db.prepare('DELETE FROM plot_loads WHERE id = ?');
-  // CROSS JOIN keeps the R*Tree as the outer loop: a small box must never scan the whole load.
-  // The sample test runs on the R*Tree row, before the join that costs most: a multiplicative
-  // hash (2^31 / golden ratio, odd) spreads consecutive ids, i.e. file order, evenly over
-  // 0..2^31, and its products stay within SQLite's 64-bit integers.
-  // Loads published before box groups: the plot R*Tree, one entry per plot.
-  const boxQuery = (geometry: boolean) => db.prepare<unknown[], BoxRow>(`SELECT p.uuid, p.plotid, p.status, p.area_ha,
-    r.min_lon, r.min_lat, r.max_lon, r.max_lat${geometry ? ', p.geometry' : ''}
-    FROM plots_rtree r CROSS JOIN plots p ON p.id = r.id
-    WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?
-      AND ((r.id % ${HASH_RANGE}) * 1327217885) % ${HASH_RANGE} < ? AND p.load_id = ? AND p.collection_id = ?`).raw();
-  const inBox = { withGeometry: boxQuery(true), withoutGeometry: boxQuery(false) };
-  // Counts in the R*Tree alone (every collection's plots): cheap, and an upper bound for this load.
-  const countInBox = db.prepare<[number, number, number, number], number>(
-    'SELECT count(*) FROM plots_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?').pluck();
-  // Loads in box groups: the groups meeting a box, and their members' plots one by one.
-  const groupsInBox = db.prepare<[number, number, number, number, string], Buffer>(
-    'SELECT members FROM plot_groups_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ? AND load_id = ?').pluck();
-  const membersInBox = db.prepare<[number, number, number, number, string], number>(
-    `SELECT total(length(members)) / ${8 * GROUP_MEMBER_DOUBLES} FROM plot_groups_rtree
-    WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ? AND load_id = ?`).pluck();
+  // A box's plots: the members of the groups meeting it (box-groups.ts), then their rows one by one.
   const plotQuery = (geometry: boolean) => db.prepare<[number, string, string], MemberRow>(
     `SELECT uuid, plotid, status, area_ha${geometry ? ', geometry' : ''} FROM plots WHERE id = ? AND load_id = ? AND collection_id = ?`).raw();
   const plotOf = { withGeometry: plotQuery(true), withoutGeometry: plotQuery(false) };
-  const extentOf = db.prepare<[string, string], { n: number; w: number | null; s: number | null; e: number | null; nn: number | null }>(
-    `SELECT count(*) AS n, min(r.min_lon) AS w, min(r.min_lat) AS s, max(r.max_lon) AS e, max(r.max_lat) AS nn
-    FROM plots p JOIN plots_rtree r ON r.id = p.id WHERE p.load_id = ? AND p.collection_id = ?`);
   const byFeature = db.prepare<[string, number, string], StreamRow & { status: PlotStatus }>(
     'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE load_id = ? AND feature_index = ? AND collection_id = ?');
-  // Plots loaded before UUIDs carried their index: a scan of the load.
+  // A UUID that does not carry its plot's index: a scan of the load. Plots loaded before UUIDs
+  // carried their index keep the UUIDs they were given (users hold them, and they are hashes,
+  // not indexes, so no migration can find their plots any other way).
   const byUuid = db.prepare<[string, string, string], StreamRow & { status: PlotStatus }>(
     'SELECT id, uuid, plotid, collection_id, area_ha, status, geometry, properties FROM plots WHERE load_id = ? AND uuid = ? AND collection_id = ?');
 
-  const deleteChunk = db.transaction((loadId: string, perPlotBoxes: boolean): number => {
+  const deleteChunk = db.transaction((loadId: string): number => {
     const ids = chunkIds.all(loadId, DELETE_CHUNK).map((r) => r.id);
     if (ids.length === 0) return 0;
-    const placeholders = ids.map(() => '?').join(',');
-    if (perPlotBoxes) db.prepare(`DELETE FROM plots_rtree WHERE id IN (${placeholders})`).run(...ids);
-    db.prepare(`DELETE FROM plots WHERE id IN (${placeholders})`).run(...ids);
+    db.prepare(`DELETE FROM plots WHERE id IN (${ids.map(() => '?').join(',')})`).run(...ids);
     return ids.length;
   });
 
-  const deleteGroupsChunk = db.transaction((ids: number[]) => {
-    for (const id of ids) deleteGroup.run(id);
-  });
-
   async function dropLoad(loadId: string): Promise<void> {
-    // A load is in box groups once published; one published before, or never, may have per-plot boxes.
-    const perPlotBoxes = boxGroups.get(loadId) !== 1;
-    for (let after = 0, ids = groupIdsOf.all(after, loadId); ids.length > 0; ids = groupIdsOf.all(after, loadId)) {
-      deleteGroupsChunk.immediate(ids);
-      after = ids[ids.length - 1];
-      await yieldToEventLoop();
-    }
-    while (deleteChunk.immediate(loadId, perPlotBoxes) > 0) await yieldToEventLoop();
+    for (const _ of groups.drop(loadId)) await yieldToEventLoop();
+    while (deleteChunk.immediate(loadId) > 0) await yieldToEventLoop();
     while (deletePlotIds.run({ load: loadId }).changes > 0) await yieldToEventLoop();
     deleteLoadRow.run(loadId);
   }
@@ -134,22 +89,6 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
         row.geometryJson, row.propertiesJson).lastInsertRowid);
     }
     return ids;
-  });
-
-  /** Groups of BOX_GROUP boxes (the last may be short), as [rowId, minLon, minLat, maxLon, maxLat] × n. */
-  const insertGroups = db.transaction((loadId: string, groups: Float64Array[]) => {
-    // Ids in insert order, so the R*Tree's row table grows at its end.
-    let id = (lastGroupId.get() ?? 0) + 1;
-    for (const members of groups) {
-      let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-      for (let m = 0; m < members.length; m += GROUP_MEMBER_DOUBLES) {
-        w = Math.min(w, members[m + 1]);
-        s = Math.min(s, members[m + 2]);
-        e = Math.max(e, members[m + 3]);
-        n = Math.max(n, members[m + 4]);
-      }
-      insertGroup.run(id++, w, e, s, n, loadId, Buffer.from(members.buffer, members.byteOffset, members.byteLength));
-    }
   });
 
   const insertPlotIds = db.transaction((loadId: string, keys: Array<[number, number]>) => {
@@ -165,27 +104,7 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
     if (load === undefined) return;
     try {
       const extent: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-      let groups: Float64Array[] = [];
-      let group = new Float64Array(BOX_GROUP * GROUP_MEMBER_DOUBLES);
-      let at = 0;
-      for (const box of load.spill.drain()) {
-        group.set(box, at);
-        at += GROUP_MEMBER_DOUBLES;
-        if (box[1] < extent[0]) extent[0] = box[1];
-        if (box[2] < extent[1]) extent[1] = box[2];
-        if (box[3] > extent[2]) extent[2] = box[3];
-        if (box[4] > extent[3]) extent[3] = box[4];
-        if (at < group.length) continue;
-        groups.push(group);
-        group = new Float64Array(BOX_GROUP * GROUP_MEMBER_DOUBLES);
-        at = 0;
-        if (groups.length < BOX_BATCH) continue;
-        insertGroups.immediate(loadId, groups);
-        groups = [];
-        await yieldToEventLoop();
-      }
-      if (at > 0) groups.push(group.subarray(0, at));
-      if (groups.length > 0) insertGroups.immediate(loadId, groups);
+      for (const _ of groups.write(loadId, load.spill.drain(), extent)) await yieldToEventLoop();
       let keys: Array<[number, number]> = [];
       for (const key of load.ids.drain()) {
         keys.push(key);
@@ -262,46 +181,27 @@ export function createSqlitePlotStore(db: SqliteDatabase, options: { scratchDir?
       return (db.prepare('SELECT count(*) AS n FROM plots WHERE load_id = ? AND collection_id = ?').get(loadId, collectionId) as { n: number }).n;
     },
     async scanBox(collectionId, loadId, box: BBox, options, visit) {
-      const [west, south, east, north] = box;
-      const grouped = boxGroups.get(loadId) === 1;
       let below = HASH_RANGE;
       if (options.sampleAbove !== undefined) {
-        const candidates = (grouped ? membersInBox.get(east, west, north, south, loadId) : countInBox.get(east, west, north, south)) ?? 0;
+        const candidates = groups.countInBox(loadId, box);
         if (candidates > options.sampleAbove) below = Math.floor((HASH_RANGE * options.sampleAbove) / candidates);
       }
-      // Iterated synchronously to the end (or the caller's stop): no statement stays open across an await.
-      if (!grouped) {
-        const query = options.withGeometry ? inBox.withGeometry : inBox.withoutGeometry;
-        for (const r of query.iterate(east, west, north, south, below, loadId, collectionId)) {
-          const plot: PlotInBox = { uuid: r[0], plotId: r[1], status: r[2], areaHa: r[3], bbox: [r[4], r[5], r[6], r[7]], geometryJson: r[8] ?? null };
-          if (visit(plot) === false) break;
-        }
-        return;
-      }
       const plot = options.withGeometry ? plotOf.withGeometry : plotOf.withoutGeometry;
-      for (const members of groupsInBox.iterate(east, west, north, south, loadId)) {
-        for (let at = 0; at + 8 * GROUP_MEMBER_DOUBLES <= members.length; at += 8 * GROUP_MEMBER_DOUBLES) {
-          const minLon = members.readDoubleLE(at + 8), minLat = members.readDoubleLE(at + 16);
-          const maxLon = members.readDoubleLE(at + 24), maxLat = members.readDoubleLE(at + 32);
-          if (minLon > east || maxLon < west || minLat > north || maxLat < south) continue;
-          const id = members.readDoubleLE(at);
-          // A multiplicative hash of the row id picks the sample, as in the R*Tree query.
-          if (Math.imul(id % 0x1_0000_0000, 1327217885) >>> 1 >= below) continue;
-          const r = plot.get(id, loadId, collectionId);
-          if (r === undefined) continue;
-          if (visit({ uuid: r[0], plotId: r[1], status: r[2], areaHa: r[3], bbox: [minLon, minLat, maxLon, maxLat], geometryJson: r[4] ?? null }) === false) return;
-        }
-      }
+      groups.visitInBox(loadId, box, (id, minLon, minLat, maxLon, maxLat) => {
+        // The sample: a multiplicative hash (2^31 / golden ratio, odd) spreads consecutive row
+        // ids, i.e. file order, evenly over 0..2^31; tested before the row is read, which costs most.
+        if (Math.imul(id % 0x1_0000_0000, 1327217885) >>> 1 >= below) return;
+        const r = plot.get(id, loadId, collectionId);
+        if (r === undefined) return;
+        const found: PlotInBox = { uuid: r[0], plotId: r[1], status: r[2], areaHa: r[3], bbox: [minLon, minLat, maxLon, maxLat], geometryJson: r[4] ?? null };
+        if (visit(found) === false) return false;
+      });
     },
     async extent(collectionId, loadId) {
+      // Recorded when the load was published (and by the migration that moved older loads forward).
       const kept = keptExtent.get(loadId, collectionId);
-      if (kept && kept.n !== null) {
-        return { bbox: kept.n === 0 || kept.w === null ? null : [kept.w, kept.s as number, kept.e as number, kept.nn as number], count: kept.n };
-      }
-      // A load published before its extent was recorded: a scan of its plots.
-      const row = extentOf.get(loadId, collectionId);
-      if (!row || row.n === 0 || row.w === null) return { bbox: null, count: 0 };
-      return { bbox: [row.w, row.s as number, row.e as number, row.nn as number], count: row.n };
+      if (!kept || kept.n === null || kept.n === 0 || kept.w === null) return { bbox: null, count: kept?.n ?? 0 };
+      return { bbox: [kept.w, kept.s as number, kept.e as number, kept.nn as number], count: kept.n };
     },
     async findFeature(collectionId, loadId, uuid) {
       const index = plotUuidFeatureIndex(collectionId, uuid);

@@ -17,7 +17,7 @@ export const LOADING_CHECKPOINT_BYTES = 32 * 2 ** 20;
 export const DATABASE_FILE = 'canopy.sqlite';
 
 /** All stores of the embedded default, over one SQLite file in the data folder (one connection). */
-export function createSqliteStores(dataDir: string, options: OpenOptions & { scratchDir?: string } = {}): Stores {
+export function createSqliteStores(dataDir: string, options: OpenOptions = {}): Stores {
   const db = openDatabase(path.join(dataDir, DATABASE_FILE), options);
   const transactions = new SqliteTransactions(db);
   const stores: Stores = {
