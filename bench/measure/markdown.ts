@@ -58,15 +58,17 @@ function detailTable(results: SizeResult[]): string[] {
 
 function workersTable(w: WorkersResult): string[] {
   return [
-    '| collections × plots (valid each) | one worker, one after another s | two workers, all at once s | speed-up | worker peak RSS MB: one / two |',
-    '|---|---:|---:|---:|---:|',
+    '| collections × plots (valid each) | one worker, one after another s | two workers, all at once s | speed-up | machine cores busy: one / two (of all) | worker peak RSS MB: one / two |',
+    '|---|---:|---:|---:|---:|---:|',
     `| ${w.collections} × ${short(w.plotsPerCollection)} (${w.validPerCollection}) | ${s2(w.serialSeconds)} | ${s2(w.parallelSeconds)} | ${w.speedup.toFixed(2)} × | ` +
-      `${mib(w.workerPeakRssKb.serial)} / ${mib(w.workerPeakRssKb.parallel)} |`,
+      `${w.busyCores.serial.toFixed(2)} / ${w.busyCores.parallel.toFixed(2)} (of ${w.busyCores.of}) | ${mib(w.workerPeakRssKb.serial)} / ${mib(w.workerPeakRssKb.parallel)} |`,
     '',
     'Workers scenario: one `canopy serve --no-tasks` (HTTP only) stages eight copies of the file; then `canopy worker` processes on the same database',
     'and blob folder upload them (skip_invalid; both tasks of each until COMPLETED, CANOPY_TASK_CONCURRENCY 2 a process, as by default): four with',
     'one worker, each requested when the one before had completed; the other four with two workers, all requested at once. Workers start 3 s before',
-    'the first request (they poll for tasks every 0.5 s) and are stopped with SIGTERM after.',
+    'the first request (they poll for tasks every 0.5 s) and are stopped with SIGTERM after. Cores busy: the whole machine\'s busy share of CPU',
+    'time (/proc/stat) over each half times its cores (workers, API server, PostgreSQL, and anything else running then): with one worker using',
+    'B of C cores, more workers can speed the uploads up by at most about C / B.',
   ];
 }
 

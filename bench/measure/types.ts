@@ -106,6 +106,8 @@ export interface WorkersResult {
   speedup: number;
   /** The largest VmRSS sampled of any worker (kB). */
   workerPeakRssKb: { serial: number; parallel: number };
+  /** Cores the whole machine kept busy on average (/proc/stat), of how many: what the serial run left idle bounds the speed-up. */
+  busyCores: { serial: number; parallel: number; of: number };
 }
 
 /** One whole run: the results, where and how they were measured. */

@@ -5,6 +5,7 @@
  * workers; the figure is the ratio of the two wall times.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BenchServer, BenchWorker, RssSampler } from '../formats/server.js';
 import { writePlotsGeoJson } from '../generate-plots.js';
@@ -26,14 +27,30 @@ async function uploadAll(server: BenchServer, ids: string[]): Promise<number[]> 
   return tasks.map((t) => statuses.find((s) => s.task_id === t.bq_task_id)?.plots_done ?? 0);
 }
 
-/** Runs `body` with `count` workers started (and their peak RSS sampled), then stops them with SIGTERM. */
-async function withWorkers<T>(count: number, start: () => BenchWorker, body: () => Promise<T>): Promise<{ value: T; peakRssKb: number }> {
+/** The machine's busy and total CPU time so far (/proc/stat's first line, in clock ticks). */
+function cpuTicks(): { busy: number; total: number } {
+  const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const idle = ticks[3] + ticks[4]; // idle and iowait
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * Runs `body` with `count` workers started (their peak RSS sampled), then stops them with
+ * SIGTERM. Also how many of the machine's cores were busy meanwhile (every process: the
+ * workers, the API server, PostgreSQL, and anything else running), which bounds the speed-up
+ * more workers can give.
+ */
+async function withWorkers<T>(count: number, start: () => BenchWorker, body: () => Promise<T>): Promise<{ value: T; peakRssKb: number; busyCores: number }> {
   const workers = Array.from({ length: count }, start);
   await sleep(WORKER_START_MS);
   const samplers = workers.map((w) => new RssSampler(w.pid));
   try {
+    const before = cpuTicks();
     const value = await body();
-    return { value, peakRssKb: Math.max(...samplers.map((s) => s.stop())) };
+    const after = cpuTicks();
+    const busyCores = ((after.busy - before.busy) / (after.total - before.total)) * os.cpus().length;
+    return { value, peakRssKb: Math.max(...samplers.map((s) => s.stop())), busyCores };
   } finally {
     samplers.forEach((s) => s.stop());
     await Promise.all(workers.map((w) => w.stop()));
@@ -67,7 +84,7 @@ export async function benchWorkers(appRoot: string, work: string, engine: BenchE
       check(serialGroup, loaded);
       return (performance.now() - t0) / 1000;
     });
-    console.log(`  one worker, one collection after another: ${serial.value.toFixed(2)} s`);
+    console.log(`  one worker, one collection after another: ${serial.value.toFixed(2)} s (${serial.busyCores.toFixed(2)} of ${os.cpus().length} cores busy)`);
 
     const parallelGroup = staged.slice(COLLECTIONS);
     const parallel = await withWorkers(2, startWorker, async () => {
@@ -75,11 +92,12 @@ export async function benchWorkers(appRoot: string, work: string, engine: BenchE
       check(parallelGroup, await uploadAll(server, parallelGroup.map((s) => s.collection_id)));
       return (performance.now() - t0) / 1000;
     });
-    console.log(`  two workers, all four at once: ${parallel.value.toFixed(2)} s (${(serial.value / parallel.value).toFixed(2)} × faster)`);
+    console.log(`  two workers, all four at once: ${parallel.value.toFixed(2)} s (${(serial.value / parallel.value).toFixed(2)} × faster; ${parallel.busyCores.toFixed(2)} cores busy)`);
     return {
       plotsPerCollection: plots, collections: COLLECTIONS, validPerCollection: staged[0].valid_count,
       serialSeconds: serial.value, parallelSeconds: parallel.value, speedup: serial.value / parallel.value,
       workerPeakRssKb: { serial: serial.peakRssKb, parallel: parallel.peakRssKb },
+      busyCores: { serial: serial.busyCores, parallel: parallel.busyCores, of: os.cpus().length },
     };
   } finally {
     await server.stop();
