@@ -92,6 +92,14 @@ describe('every supplier format stages the same plots the same way', () => {
     assertSame('shapefile-wgs84', await stageAndRead('eq-shp-wgs84', fs.readFileSync(path.join(DIR, 'plots-wgs84.zip')), 'plots.zip', 'application/zip'), reference);
     const utm = await stageAndRead('eq-shp-utm', fs.readFileSync(path.join(DIR, 'plots-utm30n.zip')), 'plots.zip', 'application/zip');
     assert.equal(utm.layout.reprojected, true);
+    // Each plot with a geometry says it was reprojected; beyond that note, the verdicts are the WGS 84 file's.
+    const noGeometry = [...reference.codes.values()].filter((c) => c.includes('GEOMETRY_MISSING')).length;
+    assert.equal([...utm.codes.values()].filter((c) => c.includes('CRS_REPROJECTED')).length, utm.staged.feature_count - noGeometry);
+    for (const [feature, codes] of utm.codes) {
+      const rest = codes.filter((c) => c !== 'CRS_REPROJECTED');
+      if (rest.length > 0) utm.codes.set(feature, rest);
+      else utm.codes.delete(feature);
+    }
     assertSame('shapefile-utm30n', utm, reference);
     assertSame('geoparquet', await stageAndRead('eq-parquet', geoParquet(plots, 7), 'plots.parquet', 'application/geoparquet'), reference);
     for (const rs of [false, true]) {

@@ -23,7 +23,7 @@ describe('catalogue', () => {
   it('is frozen and fills severity in makeIssue', () => {
     assert.ok(Object.isFrozen(ISSUE_CATALOGUE));
     assert.ok(Object.isFrozen(ISSUE_CATALOGUE.SPIKE));
-    assert.equal(ISSUE_CODES.length, 29);
+    assert.equal(ISSUE_CODES.length, 32);
     assert.deepEqual(makeIssue('SPIKE', 3, 'P-1', 'Msg.', [1, 2]), { feature: 3, plot_id: 'P-1', code: 'SPIKE', severity: 'warning', message: 'Msg.', location: [1, 2] });
     assert.equal('location' in makeIssue('RING_NOT_CLOSED', 0, null, 'Msg.'), false);
   });
@@ -87,7 +87,7 @@ describe('createFeatureChecker', () => {
       { type: 'MultiPoint', coordinates: [square[1], [-5.3, '6.8']] },
     ] }));
     assert.equal(result.issues[0].code, 'COORDINATES_MALFORMED');
-    assert.match(result.issues[0].message, /at geometries\[1\]\.coordinates\[1\]: found the text "6\.8"/);
+    assert.match(result.issues[0].message, /at geometry\.geometries\[1\]\.coordinates\[1\]: found the text "6\.8"/);
   });
 
   it('reports a reader problem as it is, and still checks the properties', () => {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ISSUE_CATALOGUE, ISSUE_CODES, isIssueCode, type IssueCode } from '../../src/domain/checks/catalogue.js';
 import { createFeatureChecker, type FeatureChecker } from '../../src/domain/checks/check-feature.js';
 import type { CheckedFeature, SourceFeature } from '../../src/domain/features/types.js';
+import { readCsv } from '../../src/domain/readers/csv-reader.js';
 import { readGeoJson } from '../../src/domain/readers/geojson-reader.js';
 
 const ROOT = fileURLToPath(new URL('../fixtures/checks/', import.meta.url));
@@ -24,17 +25,23 @@ const LOCATED: readonly IssueCode[] = ['COORDINATES_OUT_OF_RANGE', 'RING_NOT_CLO
 interface Fixture { name: string; feature: SourceFeature; expectAlso: string[] }
 
 /**
- * Each fixture is a lone Feature file read by the GeoJSON reader, as staging reads it, so
- * the codes a reader raises (NESTING_TOO_DEEP, TEXT_ENCODING_INVALID) have fixtures too.
+ * Each fixture is a lone Feature file read by the GeoJSON reader, or a one-row CSV with a
+ * WKT column read by the CSV reader, as staging reads them, so the codes a reader raises
+ * (NESTING_TOO_DEEP, TEXT_ENCODING_INVALID, CRS_REPROJECTED) and WKT's own spellings (EMPTY
+ * parts) have fixtures too. A CSV fixture lists its `expectAlso` codes in a column of that name.
  */
 async function load(dir: string): Promise<Fixture[]> {
   const out: Fixture[] = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.geojson')).sort()) {
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.geojson') || f.endsWith('.csv')).sort()) {
     const bytes = readFileSync(join(dir, name));
+    const source = (async function* () { yield bytes; })();
     const features: SourceFeature[] = [];
-    for await (const f of readGeoJson((async function* () { yield bytes; })(), { maxFeatureBytes: 1 << 24 })) features.push(f);
+    const reader = name.endsWith('.csv') ? readCsv(source, { maxFeatureBytes: 1 << 24 }) : readGeoJson(source, { maxFeatureBytes: 1 << 24 });
+    for await (const f of reader) features.push(f);
     assert.equal(features.length, 1, `${name} is one Feature`);
-    const { expectAlso } = JSON.parse(bytes.toString('utf8')) as { expectAlso?: string[] };
+    const expectAlso = name.endsWith('.csv')
+      ? String(features[0].properties.expectAlso ?? '').split(';').filter((c) => c !== '')
+      : (JSON.parse(bytes.toString('utf8')) as { expectAlso?: string[] }).expectAlso;
     out.push({ name, feature: features[0], expectAlso: expectAlso ?? [] });
   }
   return out;

@@ -352,6 +352,19 @@ describe('readGeoJson: errors', () => {
     assert.ok(Math.abs(lon - -5.15219007) < 1e-7 && Math.abs(lat - 6.80129328) < 1e-7, `${lon} ${lat}`);
     assert.equal(features[0].precision, undefined, 'text precision means nothing after reprojection');
     assert.deepEqual(layouts, [{ crs: 'EPSG:32630', reprojected: true }]);
+    // The feature itself carries the change, so the report lists it against the plot.
+    assert.deepEqual(features[0].readWarnings?.map((w) => w.code), ['CRS_REPROJECTED']);
+    assert.match(features[0].readWarnings?.[0].message ?? '', /from EPSG:32630 \(named by the file's "crs" member, which GeoJSON had until RFC 7946\)/);
+  });
+
+  it('notes the reprojection on a lone Feature with a crs member, and not on a feature without geometry', async () => {
+    const crs = '"crs":{"type":"name","properties":{"name":"EPSG:32630"}}';
+    const [lone] = await read(`{"type":"Feature",${crs},"properties":{},"geometry":{"type":"Point","coordinates":[262134.52,752311.87]}}`);
+    assert.deepEqual(lone.readWarnings?.map((w) => w.code), ['CRS_REPROJECTED']);
+    const [empty] = await read(`{${crs},"features":[{"type":"Feature","properties":{},"geometry":null}]}`);
+    assert.equal(empty.readWarnings, undefined);
+    const [plain] = await read(`{"features":[${point(1, 2)}]}`);
+    assert.equal(plain.readWarnings, undefined);
   });
 
   it('refuses an unknown crs, and a known one that comes after the features', async () => {

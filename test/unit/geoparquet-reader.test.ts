@@ -244,6 +244,8 @@ describe('readGeoParquet: coordinate systems', () => {
     // The zone's central meridian on the equator: an independent check of the inverse.
     assertClose((run.features[1].geometry as Geometry).coordinates, [-3, 0], 1e-9);
     assert.equal(run.features[0].precision, undefined);
+    // Each reprojected plot says so (CRS_REPROJECTED), not only the file's layout.
+    for (const f of run.features) assert.match(f.readWarnings?.map((w) => `${w.code}: ${w.message}`).join() ?? '', /^CRS_REPROJECTED: .*from EPSG:32630 \(named by the file's GeoParquet metadata\)/);
   });
 
   it('passes EPSG:4326 through and reads PROJJSON "ids"', async () => {
@@ -253,6 +255,7 @@ describe('readGeoParquet: coordinate systems', () => {
     assert.equal(run.layout?.crs, 'EPSG:4326');
     assert.equal(run.layout?.reprojected, false);
     assert.deepEqual(run.features[0].geometry, square(1, 2));
+    assert.equal(run.features[0].readWarnings, undefined);
   });
 
   it('reads crs: null (unknown) as longitude/latitude and says so in the layout', async () => {

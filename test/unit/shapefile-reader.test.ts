@@ -112,8 +112,13 @@ describe('readShapefileZip: layers that are read', () => {
           `feature ${i} ring ${r} point ${p}: ${lon},${lat} vs ${expected[r][p]}`);
       }));
       assert.equal(utm[i].precision, undefined, 'reprojected doubles carry no text precision');
+      // Every plot whose positions changed says so (CRS_REPROJECTED); the WGS 84 layer's do not.
+      assert.deepEqual(utm[i].readWarnings?.map((w) => w.code), ['CRS_REPROJECTED']);
+      assert.match(utm[i].readWarnings?.[0].message ?? '', /from WGS_1984_UTM_Zone_30N \(named by the layer's \.prj file\) to WGS 84/);
+      assert.equal(wgs84[i].readWarnings, undefined);
     }
     assert.equal(utm[3].geometry, null);
+    assert.equal(utm[3].readWarnings, undefined, 'no note on a record without geometry');
   });
 
   it('finds the layer in a subfolder with upper-case extensions, ignoring __MACOSX/ and dot-files', async () => {

@@ -49,7 +49,8 @@ function ringExcess(ring: Position[]): number {
     const lon2 = p[0];
     const t2 = halfTanAuthalic(p[1]);
     let dLon = lon2 - lon1;
-    // Shortest way round, so a plot crossing the antimeridian keeps its small area.
+    // A side of a checked plot spans at most 180° of longitude (rules/antimeridian.ts refuses
+    // longer ones before anything is measured); this keeps Δλ in the formula's range regardless.
     if (dLon > 180) dLon -= 360;
     else if (dLon < -180) dLon += 360;
     if (dLon !== 0) sum += 2 * Math.atan((Math.tan(dLon * HALF_DEG) * (t1 + t2)) / (1 + t1 * t2));

@@ -11,6 +11,7 @@ import { compareIssues, makeIssue } from './catalogue.js';
 import { createPolygonValidator, type PolygonValidator } from './geos-validator.js';
 import { proveRing, RingProof } from './simple-ring.js';
 import { findPlotId } from './plot-id.js';
+import { checkAntimeridian } from './rules/antimeridian.js';
 import { checkAreaMatches, checkAreaPlausible } from './rules/area-plausibility.js';
 import { checkCountryCode } from './rules/country-code.js';
 import { checkAreaIsNumber, readDeclaredArea, type DeclaredArea } from './rules/declared-area.js';
@@ -47,6 +48,8 @@ export interface FeatureChecker {
 interface GeometryOutcome {
   geometry: PlotGeometry | null;
   areaHa: number | null;
+  /** True when the geometry has no place that can be compared with a country (it crosses the antimeridian). */
+  unplaced?: boolean;
   /** The file's own text of the geometry, when it stays exactly as parsed. */
   text?: string | Uint8Array;
 }
@@ -63,6 +66,12 @@ function checkPolygonal(geometry: PlotGeometry, declared: DeclaredArea, validato
   findings.push(...rings.findings);
   if (!rings.buildable) return UNUSABLE;
   const polygons = polygonsOf(geometry);
+  // Every later rule reads sides as straight lines in longitude/latitude, which such a plot's are not.
+  const crossing = checkAntimeridian(polygons);
+  if (crossing !== null) {
+    findings.push(crossing);
+    return { geometry, areaHa: null, unplaced: true };
+  }
   add(findings, checkHoles(polygons));
   add(findings, checkDuplicateVertices(polygons));
   // The area of an invalid polygon (a bow-tie's lobes cancel) would be a wrong number: null.
@@ -113,13 +122,13 @@ function checkWith(feature: SourceFeature, validator: PolygonValidator, idColumn
   if (feature.readWarnings !== undefined) findings.push(...feature.readWarnings);
   const plotId = findPlotId(properties, feature.id, idColumn);
   const declared = readDeclaredArea(properties);
-  const { geometry, areaHa, text } = checkGeometry(feature, declared, validator, findings);
+  const { geometry, areaHa, text, unplaced } = checkGeometry(feature, declared, validator, findings);
   add(findings, checkAreaIsNumber(declared));
   findings.push(...checkPropertyNames(properties));
   add(findings, checkCountryCode(properties));
   const bbox = geometry === null ? null : bboxOf(geometry);
   // Only a usable geometry has a place to compare with ProducerCountry.
-  if (geometry !== null) findings.push(...checkDeclaredCountry(properties, geometry, bbox));
+  if (geometry !== null && unplaced !== true) findings.push(...checkDeclaredCountry(properties, geometry, bbox));
 
   const issues = findings.map((f) => makeIssue(f.code, feature.index, plotId, f.message, f.location));
   if (issues.length > 1) issues.sort(compareIssues);

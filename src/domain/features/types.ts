@@ -44,8 +44,11 @@ export interface SourceFeature {
   readWarnings?: ReadWarning[];
 }
 
-/** A reader-level warning on one feature; it becomes an issue of that code. */
-export interface ReadWarning { code: 'TEXT_ENCODING_INVALID'; message: string }
+/**
+ * A reader-level warning on one feature; it becomes an issue of that code: text that was not
+ * UTF-8, or coordinates the reader reprojected to WGS 84 (every change of form is recorded).
+ */
+export interface ReadWarning { code: 'TEXT_ENCODING_INVALID' | 'CRS_REPROJECTED'; message: string }
 
 /**
  * A GeoJSON feature a reader found but left unparsed: its bytes and where they sit in the

@@ -1,10 +1,11 @@
-import wkx from 'wkx';
 import { UnsupportedCrsError } from '../errors.js';
 import type { SourceFeature } from '../features/types.js';
 import { DEFAULT_FEATURE_LIMITS } from '../features/limits.js';
 import { countTextNumbers, EXPECTED_DECIMALS, geometryPrecision, type PrecisionCount } from './coordinate-precision.js';
 import { nestingExcess } from './json-depth.js';
 import { nestingTooDeep } from './read-problems.js';
+import { readWkb } from './wkb-geometry.js';
+import { parseWkt } from './wkt-text.js';
 
 type ReadProblem = NonNullable<SourceFeature['readProblem']>;
 export type CellResult =
@@ -44,8 +45,8 @@ export function pointPrecision(...decimals: number[]): PrecisionCount {
 const WKT_TYPES = /^(POINT|MULTIPOINT|LINESTRING|MULTILINESTRING|POLYGON|MULTIPOLYGON|GEOMETRYCOLLECTION)\b/i;
 
 /**
- * Reads a geometry cell: WKT or EWKT (the usual), a GeoJSON geometry object, or hex WKB
- * as PostGIS and QGIS export it. `where` names the row and column for messages; a GeoJSON
+ * Reads a geometry cell: WKT or EWKT (the usual; EMPTY parts read as wkt-text.ts says), a
+ * GeoJSON geometry object, or hex WKB as PostGIS and QGIS export it. `where` names the row and column for messages; a GeoJSON
  * object nested deeper than `maxDepth` is reported, not parsed.
  */
 export function parseGeometryCell(text: string, where: string, maxDepth = DEFAULT_FEATURE_LIMITS.maxNestingDepth): CellResult {
@@ -60,9 +61,9 @@ export function parseGeometryCell(text: string, where: string, maxDepth = DEFAUL
       return { geometry, precision: geometryPrecision(bytes, 0, bytes.length) };
     }
     if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 && text.length >= 18) {
-      const parsed = wkx.Geometry.parse(Buffer.from(text, 'hex'));
+      const parsed = readWkb(Buffer.from(text, 'hex'));
       assertSrid(parsed.srid, where);
-      return { geometry: parsed.toGeoJSON() }; // binary: no written digits to count
+      return { geometry: parsed.geometry }; // binary: no written digits to count
     }
     const ewkt = /^SRID=(\d+);\s*/i.exec(text);
     if (ewkt) assertSrid(Number(ewkt[1]), where);
@@ -72,7 +73,10 @@ export function parseGeometryCell(text: string, where: string, maxDepth = DEFAUL
       if (word) return { problem: { code: 'GEOMETRY_TYPE_UNSUPPORTED', message: `${where}: the geometry type ${word.toUpperCase()} is not supported; use Point, Polygon or MultiPolygon.` } };
       return malformed('is not WKT (for example "POLYGON ((lon lat, …))")');
     }
-    return { geometry: wkx.Geometry.parse(wkt).toGeoJSON(), precision: countTextNumbers(Buffer.from(wkt)) };
+    // The cell is its feature's geometry member: one level less than a feature may nest.
+    const read = parseWkt(wkt, maxDepth - 1);
+    if ('error' in read) return read.tooDeep ? { problem: nestingTooDeep(where, maxDepth) } : malformed(`could not be read as a geometry (${read.error})`);
+    return { geometry: read.geometry, precision: countTextNumbers(Buffer.from(wkt)) };
   } catch (err) {
     if (err instanceof UnsupportedCrsError) throw err;
     return malformed(`could not be read as a geometry (${err instanceof Error ? err.message : String(err)})`);
@@ -80,7 +84,7 @@ export function parseGeometryCell(text: string, where: string, maxDepth = DEFAUL
 }
 
 function assertSrid(srid: number | undefined, where: string): void {
-  // wkx reports 0 or undefined for geometries without an SRID: those are taken as WGS 84.
+  // WKB without an SRID reports 0 or undefined: those are taken as WGS 84.
   if (srid === undefined || srid === 0 || srid === 4326) return;
   throw new UnsupportedCrsError(
     `${where} declares SRID ${srid}, but Canopy reads only WGS 84 longitude/latitude (EPSG:4326); export the file in WGS 84 (EPSG:4326) and upload it again.`);

@@ -37,7 +37,7 @@ export async function* readGeoJson(source: AsyncIterable<Buffer>, options: GeoJs
       if (event.kind === 'element') {
         featuresBefore = true;
         if (event.deepAt >= 0) yield tooDeepElement(event, maxDepth);
-        else yield options.deferParse && top.crs.isWgs84 ? deferred(event) : toFeature(event, top.crs);
+        else yield options.deferParse && top.crs.isWgs84 ? deferred(event) : top.noted(toFeature(event, top.crs));
       } else {
         // Whether features came before this member, in file order (the scanner may be further on).
         top.member(event, featuresBefore || (scanner.sawFeatures && event.offset > scanner.featuresOffset));

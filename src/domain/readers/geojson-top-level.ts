@@ -1,7 +1,7 @@
 import { FileUnreadableError, PayloadTooLargeError, UnsupportedCrsError } from '../errors.js';
 import type { ReadWarning, SourceFeature } from '../features/types.js';
 import { coordinatesPrecision, geometryPrecision, type PrecisionCount } from './coordinate-precision.js';
-import { reprojectGeometry, WGS84, type CrsTransform } from './crs/resolve-crs.js';
+import { reprojectGeometry, reprojectionNote, WGS84, type CrsTransform } from './crs/resolve-crs.js';
 import { build, isUtf8Piece, parse, repairedPiece } from './geojson-piece.js';
 import type { FrameEvent } from './json-frame-scanner.js';
 import { fileSpot, nestingTooDeep, unreadFeature } from './read-problems.js';
@@ -15,6 +15,8 @@ const KEPT = new Set(['geometry', 'properties', 'id', 'coordinates', 'geometries
 export class TopLevel {
   /** The file's CRS; positions in another one are reprojected to WGS 84 (and their text precision is not counted). */
   crs: CrsTransform = WGS84;
+  /** The CRS_REPROJECTED note each feature with a geometry carries when `crs` is not WGS 84. */
+  private reprojection: Readonly<ReadWarning> | undefined;
   private type: string | undefined;
   private kept = new Map<string, unknown>();
   private keptBytes = 0;
@@ -56,6 +58,15 @@ export class TopLevel {
     }
   }
 
+  /** The feature, with the note that its positions were reprojected when they were (never silently). */
+  noted(feature: SourceFeature): SourceFeature {
+    const g = feature.geometry;
+    if (this.reprojection !== undefined && feature.readProblem === undefined && g !== null && typeof g === 'object') {
+      (feature.readWarnings ??= []).push(this.reprojection);
+    }
+    return feature;
+  }
+
   /** The lone Feature or geometry the whole object stands for, if it is not a collection. */
   finish(sawFeatures: boolean): SourceFeature | undefined {
     if (sawFeatures) return undefined;
@@ -69,7 +80,7 @@ export class TopLevel {
     }
     const feature = this.loneFeature();
     if (this.warnings.length > 0) feature.readWarnings = this.warnings;
-    return feature;
+    return this.noted(feature);
   }
 
   private loneFeature(): SourceFeature {
@@ -98,6 +109,7 @@ export class TopLevel {
       throw new UnsupportedCrsError(`The file declares the coordinate reference system ${crs.name} after its features; put the "crs" member before "features", or export the file in WGS 84 (EPSG:4326).`);
     }
     this.crs = crs;
+    this.reprojection = reprojectionNote(crs, 'the file\'s "crs" member, which GeoJSON had until RFC 7946');
     this.onLayout?.({ crs: crs.name, reprojected: true });
   }
 

@@ -2,7 +2,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parquetMetadataAsync, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { AppError, FileUnreadableError } from '../errors.js';
 import { DEFAULT_FEATURE_LIMITS, type FeatureLimits } from '../features/limits.js';
-import type { SourceFeature } from '../features/types.js';
+import type { ReadWarning, SourceFeature } from '../features/types.js';
+import { reprojectionNote } from './crs/resolve-crs.js';
 import { findGeometryColumn, topLevelColumns, type GeometryColumn } from './geoparquet/geometry-column.js';
 import { propertyValue, readGeometryCell } from './geoparquet/parquet-cells.js';
 import { DecodeFailure, type ParquetDecoding, type RowGroupDecoding, type SpoolFile } from './geoparquet/parquet-decoding.js';
@@ -86,6 +87,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
       rowGroups: metadata.row_groups.length,
     });
     const columns = [geometry.name, ...properties];
+    const note = geometry.crs.isWgs84 ? undefined : reprojectionNote(geometry.crs, 'the file\'s GeoParquet metadata');
     const maxDepth = options.limits?.maxNestingDepth ?? DEFAULT_FEATURE_LIMITS.maxNestingDepth;
     const groups = rowRanges(metadata);
     if (groups.length === 0) return;
@@ -106,7 +108,7 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
         // A whole group is in memory, so a consumer that never waits on I/O would turn it into
         // features in one run of microtasks; let the event loop (HTTP, timers) in now and then.
         if (row % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToEventLoop();
-        yield rowToFeature(row, (column) => table.value(column, row), geometry, properties, options.maxFeatureBytes, maxDepth);
+        yield rowToFeature(row, (column) => table.value(column, row), geometry, properties, options.maxFeatureBytes, maxDepth, note);
       }
     }
   } finally {
@@ -115,7 +117,10 @@ export async function* readGeoParquet(source: AsyncIterable<Buffer>, options: Ge
   }
 }
 
-function rowToFeature(index: number, cell: (column: string) => unknown, geometry: GeometryColumn, properties: string[], maxFeatureBytes: number, maxDepth: number): SourceFeature {
+function rowToFeature(
+  index: number, cell: (column: string) => unknown, geometry: GeometryColumn, properties: string[], maxFeatureBytes: number, maxDepth: number,
+  reprojected: Readonly<ReadWarning> | undefined,
+): SourceFeature {
   const values: Record<string, unknown> = {};
   for (const name of properties) {
     const value = propertyValue(cell(name));
@@ -125,6 +130,7 @@ function rowToFeature(index: number, cell: (column: string) => unknown, geometry
   const feature: SourceFeature = { index, geometry: read.problem ? null : read.geometry, properties: values };
   if (read.problem) feature.readProblem = read.problem;
   else if (read.precision) feature.precision = read.precision;
+  if (reprojected !== undefined && !read.problem) feature.readWarnings = [reprojected];
   return feature;
 }
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as shapefile from 'shapefile';
 import { AppError, FileUnreadableError, PayloadTooLargeError } from '../errors.js';
-import type { SourceFeature } from '../features/types.js';
-import { crsFromWkt, reprojectGeometry, type CrsTransform } from './crs/resolve-crs.js';
+import type { ReadWarning, SourceFeature } from '../features/types.js';
+import { crsFromWkt, reprojectGeometry, reprojectionNote, type CrsTransform } from './crs/resolve-crs.js';
 import { encodingFromCpg, encodingFromLanguageDriver } from './shapefile/dbf-encoding.js';
 import { encodingOfLabel } from './text-encoding.js';
 import { findLayer } from './shapefile/find-layer.js';
@@ -140,6 +140,7 @@ async function* readRecords(layer: OpenLayer, onLayout: ShapefileReadOptions['on
     onLayout?.({ layer: layer.name, encoding: layer.encoding, crs: found.name, ...(found.isWgs84 ? {} : { reprojected: true }) });
   if (crs) report(crs);
   let renames: Record<string, string> = {};
+  let note: Readonly<ReadWarning> | undefined;
   for (let index = 0; ; index++) {
     let next: LayerRecord;
     try {
@@ -160,11 +161,13 @@ async function* readRecords(layer: OpenLayer, onLayout: ShapefileReadOptions['on
       if (Object.keys(renames).length > 0) onLayout?.({ renamedColumns: renames });
     }
     // Precision is left to the checks: doubles carry no "decimals as written", and reprojected ones even less.
-    yield {
+    const feature: SourceFeature = {
       index,
       geometry: crs === undefined || geometry === null ? geometry : reprojectGeometry(geometry, crs),
       properties: renameKeys(properties, renames),
     };
+    if (crs !== undefined && !crs.isWgs84 && geometry !== null) feature.readWarnings = [note ??= reprojectionNote(crs, 'the layer\'s .prj file')];
+    yield feature;
   }
   if (crs === undefined) report(ASSUMED_WGS84);
 }

@@ -64,10 +64,11 @@ export function checkRings(geometry: PlotGeometry): RingResult {
   let degenerateReason = '';
   for (let p = 0; p < polygons.length; p++) {
     const rings = polygons[p];
-    if (rings.length === 0) {
+    // An empty part of a MultiPolygon: [] or rings that are all [] (WKT's EMPTY and (EMPTY)).
+    if (rings.every((ring) => ring.length === 0)) {
       if (tooFew++ === 0) {
         tooFewLabel = `polygon ${p + 1}`;
-        tooFewReason = 'has no rings; give it a boundary of at least 4 positions or remove it';
+        tooFewReason = 'is empty (no positions); remove it, or give it a boundary of at least 4 positions';
       }
       continue;
     }
@@ -76,7 +77,10 @@ export function checkRings(geometry: PlotGeometry): RingResult {
       const n = ring.length;
       if (n < 4 && tooFew++ === 0) {
         tooFewLabel = ringLabel(multi, p, r);
-        tooFewReason = `has only ${n} position${n === 1 ? '' : 's'}; TRACES needs at least 4 (3 corners plus the first repeated at the end), so add the missing corners or give the plot as a Point`;
+        // An empty ring is GeoJSON's [] or WKT's EMPTY: a part with nothing in it, not a short boundary.
+        tooFewReason = n === 0
+          ? (r === 0 ? "is empty (no positions); give it the plot's boundary of at least 4 positions" : 'is empty (no positions), so it cuts nothing out; remove it')
+          : `has only ${n} position${n === 1 ? '' : 's'}; TRACES needs at least 4 (3 corners plus the first repeated at the end), so add the missing corners or give the plot as a Point`;
       }
       if (n === 0) continue;
       const first = ring[0];

@@ -1,6 +1,6 @@
 import proj4 from 'proj4';
 import { UnsupportedCrsError } from '../../errors.js';
-import type { Position } from '../../features/types.js';
+import type { Position, ReadWarning } from '../../features/types.js';
 
 /** A source CRS and how to bring its positions to WGS 84 longitude/latitude. */
 export interface CrsTransform {
@@ -99,4 +99,16 @@ export function reprojectGeometry(geometry: unknown, crs: CrsTransform): unknown
   };
   if (Array.isArray(g.geometries)) return { ...g, geometries: g.geometries.map((m) => reprojectGeometry(m, crs)) };
   return { ...g, coordinates: walk(g.coordinates) };
+}
+
+/**
+ * The CRS_REPROJECTED note for each feature a reader reprojected: the plot's positions are
+ * no longer the file's, so the report says from what and on whose word (`source`, e.g. the
+ * file's "crs" member). One frozen object per file, shared by its features.
+ */
+export function reprojectionNote(crs: CrsTransform, source: string): Readonly<ReadWarning> {
+  return Object.freeze({
+    code: 'CRS_REPROJECTED',
+    message: `The coordinates were converted from ${crs.name} (named by ${source}) to WGS 84 longitude/latitude (EPSG:4326), the system TRACES requires; the plot was checked and is stored in the converted positions, so compare it with the original on a map before you submit it.`,
+  });
 }

@@ -1,7 +1,7 @@
-import wkx from 'wkx';
 import { PayloadTooLargeError, UnsupportedCrsError } from '../../errors.js';
 import { reprojectGeometry } from '../crs/resolve-crs.js';
 import { parseGeometryCell, type CellResult } from '../csv-cells.js';
+import { readWkb } from '../wkb-geometry.js';
 import type { GeometryColumn } from './geometry-column.js';
 
 /**
@@ -29,9 +29,9 @@ export function readGeometryCell(value: unknown, column: GeometryColumn, where: 
 }
 
 function parseWkb(bytes: Uint8Array, column: GeometryColumn, where: string): CellResult {
-  let parsed: wkx.Geometry;
+  let parsed: ReturnType<typeof readWkb>;
   try {
-    parsed = wkx.Geometry.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    parsed = readWkb(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
     const type = /GeometryType (\d+) not supported/.exec(err instanceof Error ? err.message : '')?.[1];
     if (type !== undefined) {
@@ -46,7 +46,7 @@ function parseWkb(bytes: Uint8Array, column: GeometryColumn, where: string): Cel
     throw new UnsupportedCrsError(
       `${where} declares SRID ${srid} in its WKB, but the file names no coordinate system; export the file in WGS 84 (EPSG:4326), or as GeoParquet with its CRS, and upload it again.`);
   }
-  return { geometry: parsed.toGeoJSON() };
+  return { geometry: parsed.geometry };
 }
 
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
