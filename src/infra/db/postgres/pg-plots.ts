@@ -28,6 +28,14 @@ const LINE_SQL = `'{"type":"Feature","id":' || to_json(uuid)::text || ',"geometr
 const CHUNK_CHARS = 64 * 1024;
 /** The range of the hash that picks a box scan's sample (as the embedded store's). */
 const HASH_RANGE = 2 ** 31;
+/**
+ * A row's place in the sample: a multiplicative hash of its number, which spreads file order
+ * evenly over 0..2^31. Each load has an index on it, so a sample of a crowded box reads only
+ * its own rows.
+ */
+const SAMPLE_KEY = `(((seq % ${HASH_RANGE}) * 1327217885) % ${HASH_RANGE})`;
+/** A crowded box's plot count is estimated from this share of the sample keys (1/64). */
+const ESTIMATE_SLICE = 64;
 /** Rows read past a page's last plot to know whether another page follows. */
 const LOOK_PAST = 2;
 
@@ -178,6 +186,19 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
     return (await loadOf(collectionId, loadId))?.table ?? null;
   }
 
+  /**
+   * The sample key below which a box's rows make a sample of about `sampleAbove`; HASH_RANGE
+   * (every row) when the box holds no more. The count is estimated from a slice of the keys
+   * (read through their index), and counted exactly only when it may be near the bound.
+   */
+  async function sampleBound(table: string, envelope: string, corners: number[], sampleAbove: number): Promise<number> {
+    const count = async (keysBelow: number | null) => Number((await sql.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${table} WHERE ${envelope}${keysBelow === null ? '' : ` AND ${SAMPLE_KEY} < ${keysBelow}`}`, corners)).rows[0].n);
+    let candidates = (await count(HASH_RANGE / ESTIMATE_SLICE)) * ESTIMATE_SLICE;
+    if (candidates < 2 * sampleAbove) candidates = await count(null);
+    return candidates > sampleAbove ? Math.floor((HASH_RANGE * sampleAbove) / candidates) : HASH_RANGE;
+  }
+
   return {
     async beginLoad(collectionId, taskId, owner) {
       const id = randomUUID();
@@ -235,6 +256,7 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
         await sql.query(`CREATE INDEX ON ${table} USING gist (geom)`);
         await sql.query(`CREATE INDEX ON ${table} (plotid)`);
         await sql.query(`CREATE INDEX ON ${table} (feature_index)`);
+        await sql.query(`CREATE INDEX ON ${table} (${SAMPLE_KEY})`);
         await sql.query(`ANALYZE ${table}`);
       }
       const extent = load?.extent ?? null;
@@ -319,23 +341,22 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
       if (table === null) return;
       const [west, south, east, north] = box;
       const envelope = 'geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)';
-      let below = HASH_RANGE;
-      if (options.sampleAbove !== undefined) {
-        const candidates = (await sql.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE ${envelope}`, [west, south, east, north])).rows[0].n;
-        if (candidates > options.sampleAbove) below = Math.floor((HASH_RANGE * options.sampleAbove) / candidates);
+      const corners = [west, south, east, north];
+      type BoxRow = { seq: number; uuid: string; plotid: string; status: PlotStatus; area_ha: number | null; min_lon: number; min_lat: number; max_lon: number; max_lat: number; geometry_json?: string };
+      const columns = `seq, uuid, plotid, status, area_ha, min_lon, min_lat, max_lon, max_lat${options.withGeometry ? ', geometry_json' : ''}`;
+      const toPlot = (r: BoxRow): PlotInBox => ({
+        uuid: r.uuid, plotId: r.plotid, status: r.status, areaHa: r.area_ha, bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat], geometryJson: r.geometry_json ?? null,
+      });
+      const below = options.sampleAbove === undefined ? HASH_RANGE : await sampleBound(table, envelope, corners, options.sampleAbove);
+      if (below < HASH_RANGE) {
+        // A sample is about sampleAbove rows, read through the sample key's index in one query.
+        const { rows } = await sql.query<BoxRow>(`SELECT ${columns} FROM ${table} WHERE ${envelope} AND ${SAMPLE_KEY} < ${below} ORDER BY seq`, corners);
+        for (const r of rows) if (visit(toPlot(r)) === false) return;
+        return;
       }
-      // A multiplicative hash of the row key picks the sample (as the embedded store's): the same plots every time, spread over the file.
-      const sample = below < HASH_RANGE ? ` AND ((seq % ${HASH_RANGE}) * 1327217885) % ${HASH_RANGE} < ${below}` : '';
       for (let after = 0; ;) {
-        const { rows } = await sql.query<{ seq: number; uuid: string; plotid: string; status: PlotStatus; area_ha: number | null; min_lon: number; min_lat: number; max_lon: number; max_lat: number; geometry_json?: string }>(
-          `SELECT seq, uuid, plotid, status, area_ha, min_lon, min_lat, max_lon, max_lat${options.withGeometry ? ', geometry_json' : ''}
-          FROM ${table} WHERE ${envelope}${sample} AND seq > $5 ORDER BY seq LIMIT ${READ_ROWS}`, [west, south, east, north, after]);
-        for (const r of rows) {
-          const plot: PlotInBox = {
-            uuid: r.uuid, plotId: r.plotid, status: r.status, areaHa: r.area_ha, bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat], geometryJson: r.geometry_json ?? null,
-          };
-          if (visit(plot) === false) return;
-        }
+        const { rows } = await sql.query<BoxRow>(`SELECT ${columns} FROM ${table} WHERE ${envelope} AND seq > $5 ORDER BY seq LIMIT ${READ_ROWS}`, [...corners, after]);
+        for (const r of rows) if (visit(toPlot(r)) === false) return;
         if (rows.length < READ_ROWS) return;
         after = rows[rows.length - 1].seq;
       }
