@@ -1,8 +1,8 @@
 /**
  * The plot store in PostgreSQL/PostGIS. Each load is a table of its own, `plots_<load id>`:
  * rows stream into it with COPY while it is hidden, its indexes are built once it is whole
- * (a GiST index on the plots' geometries, SRID 4326, which PostGIS makes from the stored
- * GeoJSON as each row arrives), and publishing it is one transaction that points the
+ * (a GiST index on the plots' geometries, SRID 4326, sent beside the stored GeoJSON as
+ * EWKB, geojson-ewkb.ts), and publishing it is one transaction that points the
  * collection at it. Dropping a load is dropping its table. The /fetch_plots lines are the
  * domain's (feature-line.ts): each row keeps its own fields' text as the domain writes it,
  * and for a whole page PostgreSQL splices the stored texts into lines and streams them out
@@ -17,6 +17,7 @@ import { featureLine, ownFieldsText } from '../../../domain/collections/feature-
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotPage, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
+import { geoJsonToEwkbHex } from './geojson-ewkb.js';
 import type { Sql } from './pg-database.js';
 
 /** Rows read per query while a page streams, and per query of a box scan. */
@@ -51,7 +52,7 @@ function copyText(value: string | number | null): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-const COLUMNS = 'seq, uuid, plotid, feature_index, status, area_ha, min_lon, min_lat, max_lon, max_lat, geometry_json, properties, line_own';
+const COLUMNS = 'seq, uuid, plotid, feature_index, status, area_ha, min_lon, min_lat, max_lon, max_lat, geometry_json, properties, line_own, geom';
 
 /**
  * COPY's CSV output with a delimiter and a quote that JSON text never holds (it escapes every
@@ -216,7 +217,7 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
         geometry_json text NOT NULL,
         properties text NOT NULL,
         line_own text,
-        geom geometry(Geometry, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_GeomFromGeoJSON(geometry_json), 4326)) STORED
+        geom geometry(Geometry, 4326) NOT NULL
       )`);
       return id;
     },
@@ -241,7 +242,7 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
         text += `${++load.rows}\t${copyText(row.uuid)}\t${copyText(row.plotId)}\t${row.featureIndex}\t${row.status}\t${copyText(row.areaHa)}\t`
           + `${copyText(b?.[0] ?? null)}\t${copyText(b?.[1] ?? null)}\t${copyText(b?.[2] ?? null)}\t${copyText(b?.[3] ?? null)}\t`
           + `${copyText(row.geometryJson)}\t${copyText(row.propertiesJson)}\t`
-          + `${copyText(own)}\n`;
+          + `${copyText(own)}\t${geoJsonToEwkbHex(row.geometryJson)}\n`;
       }
       await write(load, text);
     },
