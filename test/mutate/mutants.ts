@@ -76,7 +76,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: 'csv-formula-defusing',
     bug: 'report CSV cells that start with = + - @ are no longer defused',
-    file: 'src/http/routes/collection-report.ts',
+    file: 'src/domain/csv-field.ts',
     find: "if (/^[=+\\-@\\t\\r]/.test(text) && typeof value === 'string') text = `'${text}`;",
     replace: "if (/^[\\t\\r]/.test(text) && typeof value === 'string') text = `'${text}`;",
     tests: ['test/integration/bad-files.test.ts'],
