@@ -42,9 +42,9 @@ export interface TracesExport {
   stream: Readable;
 }
 
-/** A file name from the collection's name: letters, digits, dot, dash and underscore only, and its ID's start. */
+/** A file name from the collection's name (accents taken off; letters, digits, dot, dash and underscore only) and its ID's start. */
 export function exportFilename(collection: CollectionRecord): string {
-  const name = collection.name.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|_+$/g, '').slice(0, 60);
+  const name = collection.name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|_+$/g, '').slice(0, 60);
   return `traces-${name ? `${name}-` : ''}${collection.id.slice(2, 10)}.zip`;
 }
 

@@ -19,21 +19,24 @@ export interface TracesProperties {
   area: unknown;
 }
 
+/** False for what gives no value: absent, null, or blank text. */
+function hasValue(value: unknown): boolean {
+  return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+
 /** The value the plot gives for the EU property `name`: exactly named first, else the first look-alike name; undefined when none has a value. */
 export function propertyFor(properties: Record<string, unknown>, name: string): unknown {
-  const exact = properties[name];
-  if (exact !== undefined && exact !== null) return exact;
+  if (hasValue(properties[name])) return properties[name];
   for (const key in properties) {
     if (key === name || key.length < 4 || key.length > 40) continue; // cannot fold to an EU name
-    const value = properties[key];
-    if (value !== undefined && value !== null && tracesNameFor(key) === name) return value;
+    if (hasValue(properties[key]) && tracesNameFor(key) === name) return properties[key];
   }
   return undefined;
 }
 
-/** Text as TRACES takes it: a string (not blank), or a number or boolean written out; nothing for objects, arrays and blanks. */
+/** Text as TRACES takes it: a string, or a number or boolean written out; nothing for objects and arrays. */
 function asText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'string') return value;
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
   return undefined;
 }

@@ -6,7 +6,7 @@ import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
 import { BINARY, streamedResponse } from '../schemas.js';
 
 const ExportResponse = streamedResponse(
-  'The ZIP: GeoJSON files as the EU Information System takes them (one per due diligence statement), validation.csv, ' +
+  'A ZIP archive of GeoJSON files as the EU Information System takes them (one per due diligence statement), validation.csv, ' +
   'excluded.csv (screening.csv once the collection has screening results) and manifest.json, as an attachment.',
   { 'application/zip': { ...BINARY, description: 'A ZIP archive (ZIP64 when large).' } },
   {
