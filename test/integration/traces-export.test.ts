@@ -13,7 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { pipeline } from 'node:stream/promises';
 import { plotFeatures } from '../../bench/generate-plots.js';
+import { ExportService } from '../../src/domain/export/export-service.js';
+import { localScratch } from '../../src/runtime/scratch/local-scratch.js';
 import { checkTracesArchive, extractZip } from '../helpers/traces-archive.js';
 import { api, stage, startTestServer, waitForTasks, type TestServer } from '../helpers/test-server.js';
 
@@ -30,6 +33,9 @@ function collection(): string {
   // A hole (HOLES_IGNORED): TRACES reads the outer ring only, and so does the export.
   features.push({ type: 'Feature', properties: { plot_id: 'HOLE', ProducerName: 'Kofi Mensah', ProducerCountry: 'GH' },
     geometry: { type: 'Polygon', coordinates: [[[-1.7, 6.7], [-1.69, 6.7], [-1.69, 6.71], [-1.7, 6.71], [-1.7, 6.7]], [[-1.697, 6.703], [-1.697, 6.706], [-1.694, 6.706], [-1.694, 6.703], [-1.697, 6.703]]] } });
+  // A plot ID a spreadsheet would run as a formula, on a bow-tie (an error: excluded.csv lists it).
+  features.push({ type: 'Feature', properties: { plot_id: '=HYPERLINK("http://x")' },
+    geometry: { type: 'Polygon', coordinates: [[[-1.8, 6.7], [-1.79, 6.71], [-1.79, 6.7], [-1.8, 6.71], [-1.8, 6.7]]] } });
   return JSON.stringify({ type: 'FeatureCollection', features });
 }
 
@@ -88,6 +94,7 @@ describe('the TRACES export', () => {
     assert.equal(excluded[0], 'feature,plot_id,uuid,stage,code,reason');
     assert.equal(excluded.length - 1, errors.length);
     assert.ok(excluded.slice(1).every((row) => /^\d+,[^,]*,,staging,[A-Z_]+,/.test(row)), 'staging rows have no uuid');
+    assert.ok(excluded.some((row) => row.startsWith(`${PLOTS + 2},"'=HYPERLINK(""http://x"")",,staging,SELF_INTERSECTION,`)), 'a formula is defused');
     assert.deepEqual(manifest.evidence.map((e) => [e.name, e.rows]), [['validation.csv', report.trimEnd().split('\n').length - 1], ['excluded.csv', errors.length]]);
 
     // The look-alike names came out as the EU's.
@@ -95,6 +102,25 @@ describe('the TRACES export', () => {
     assert.deepEqual(all.find((f) => f.id === 'LOOKALIKE')?.properties, { ProducerName: 'Kofi Mensah', ProducerCountry: 'GH', ProductionPlace: 'Kumasi' });
     assert.equal(all.find((f) => f.id === 'HOLE')?.geometry.coordinates.length, 1);
     assert.equal(new Set(all.map((f) => f.id)).size, manifest.counts.plots_exported - 0, 'each plot once');
+  });
+
+  it('adds screening.csv, listed in the manifest, where the service is given screening results (the seam issue 17 fills in)', async () => {
+    const rows = ['plotid,risk\n', 'PLOT-1,low\n', 'PLOT-2,high\n'];
+    const service = new ExportService(server.services.stores, server.services.blobs, {
+      scratch: localScratch, scratchParent: server.services.blobs.scratchDir(), version: 'test',
+      limits: { maxFileBytes: MAX_FILE_BYTES, maxProducersPerFile: 1000 },
+      screeningCsv: async (c) => (c.id === staged.collection_id ? (async function* () { yield* rows; })() : null),
+    });
+    const owner = (await server.services.stores.users.findByEmail('exporter@example.org'))!.id;
+    const result = await service.traces(owner, staged.collection_id);
+    const zipFile = path.join(work, 'screened.zip');
+    await pipeline(result.stream, fs.createWriteStream(zipFile));
+    const folder = fs.mkdtempSync(path.join(work, 'screened-'));
+    const names = await extractZip(zipFile, folder);
+    assert.deepEqual(names.filter((n) => n.endsWith('.csv')), ['validation.csv', 'screening.csv', 'excluded.csv']);
+    assert.equal(fs.readFileSync(path.join(folder, 'screening.csv'), 'utf8'), rows.join(''));
+    const { manifest } = await checkTracesArchive(folder, names, { maxFileBytes: MAX_FILE_BYTES, maxProducersPerFile: 1000 });
+    assert.deepEqual(manifest.evidence.find((e) => e.name === 'screening.csv')?.rows, 2);
   });
 
   it('removes its scratch files once sent, and when the client goes away', async () => {

@@ -1,15 +1,19 @@
 /**
  * How a TRACES export cuts its plots into files (file-packer.ts, plot-spool.ts): small file
  * limits injected, so grouping by producer, splitting and the producer cap show with a few
- * hundred plots, through real scratch files and the real external sort.
+ * hundred plots, through real scratch files and the real external sort; and how its ZIP is
+ * streamed entry after entry (zip-entries.ts).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import yauzl from 'yauzl';
 import { COLLECTION_TEXT, FilePacker, maxFeatureBytes } from '../../src/domain/export/file-packer.js';
 import { PlotSpool } from '../../src/domain/export/plot-spool.js';
+import { zipStream } from '../../src/domain/export/zip-entries.js';
 import { localScratch } from '../../src/runtime/scratch/local-scratch.js';
 import { prng } from '../helpers/prng.js';
 
@@ -131,5 +135,35 @@ describe('PlotSpool', () => {
     const { files, producers } = run({ maxFileBytes: 5000, maxProducersPerFile: 5 }, [], 64);
     assert.deepEqual(files, []);
     assert.equal(producers, 0);
+  });
+});
+
+describe('zipStream', () => {
+  async function drain(stream: NodeJS.ReadableStream): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const chunk of stream) parts.push(chunk as Buffer);
+    return Buffer.concat(parts);
+  }
+
+  it('asks for each entry once the ones before it are written, so the last can describe them', async () => {
+    const written: string[] = [];
+    const zip = zipStream([
+      { name: 'a.txt', content: () => ['hello ', Buffer.from('world')] },
+      { name: 'b.txt', content: async function* () { yield 'x'.repeat(100_000); } },
+      { name: 'manifest.json', content: () => [JSON.stringify(written)] },
+    ], { mtime: new Date(0), onWritten: (e) => written.push(`${e.name}:${e.bytes}:${e.sha256.slice(0, 8)}`) });
+    const bytes = await drain(zip);
+    const archive = await yauzl.fromBufferPromise(bytes, { lazyEntries: true });
+    const entries = new Map<string, string>();
+    for await (const entry of archive.eachEntry()) entries.set(entry.fileName, (await drain(await archive.openReadStreamPromise(entry))).toString());
+    assert.deepEqual([...entries.keys()], ['a.txt', 'b.txt', 'manifest.json']);
+    assert.equal(entries.get('a.txt'), 'hello world');
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+    assert.deepEqual(JSON.parse(entries.get('manifest.json') ?? ''), [`a.txt:11:${sha('hello world')}`, `b.txt:100000:${sha('x'.repeat(100_000))}`]);
+  });
+
+  it('fails the stream when an entry fails', async () => {
+    const zip = zipStream([{ name: 'a.txt', content: async function* () { yield 'a'; throw new Error('disk gone'); } }], { mtime: new Date(0) });
+    await assert.rejects(drain(zip), /disk gone/);
   });
 });

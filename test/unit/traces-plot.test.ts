@@ -80,6 +80,9 @@ describe('a plot as a TRACES Feature', () => {
     assert.equal(result.kind === 'feature' && result.holesDropped, 1);
     const coordinates = feature(result).geometry.coordinates as number[][][][];
     assert.deepEqual(coordinates.map((p) => p.length), [1, 1]);
+    const polygon = convert({ type: 'Polygon', coordinates: [outer, hole] });
+    assert.equal(polygon.kind === 'feature' && polygon.holesDropped, 1);
+    assert.deepEqual(feature(polygon).geometry.coordinates, [outer]);
   });
 
   it('leaves out parts that overlap once their holes are dropped', () => {
