@@ -2,8 +2,9 @@
  * Opens a TRACES export ZIP and checks what the issue's done-when asks of it, on its own
  * terms (not by calling the code that wrote it): every entry's size and SHA-256 as the
  * manifest says, every GeoJSON file within the size and producer limits, only the EU
- * property names, at most 6 decimals, every polygon valid on GEOS as written (the cut
- * already made), and `ogrinfo` opening every file with the manifest's feature count.
+ * property names, coordinates written with 6 decimals, every polygon valid on GEOS as
+ * written (the cut already made), and `ogrinfo` opening every file with the manifest's
+ * feature count.
  * Shared by the integration test and bench/export.ts.
  */
 import assert from 'node:assert/strict';
@@ -85,6 +86,10 @@ export async function checkTracesArchive(folder: string, names: string[], limits
       const text = fs.readFileSync(path.join(folder, file.name), 'utf8');
       const bytes = Buffer.byteLength(text);
       assert.ok(bytes <= limits.maxFileBytes, `${file.name} is ${bytes} bytes, over ${limits.maxFileBytes}`);
+      // Every coordinate as TRACES keeps it: exactly 6 decimals, never an exponent.
+      for (const m of text.matchAll(/"coordinates":([^}]*)\}/g)) {
+        for (const number of m[1].match(/[^[\],]+/g) ?? []) assert.match(number, /^-?\d+\.\d{6}$/, `${file.name}: coordinate ${number}`);
+      }
       const collection = JSON.parse(text) as { type: string; features: Feature[] };
       assert.equal(collection.type, 'FeatureCollection');
       assert.equal(collection.features.length, file.plots, `${file.name}: plots as the manifest says`);
@@ -103,7 +108,6 @@ export async function checkTracesArchive(folder: string, names: string[], limits
         }
         for (const [lon, lat] of positionsOf(f.geometry)) {
           assert.ok(Math.abs(lon) <= 180 && Math.abs(lat) <= 90, `${f.id}: [${lon}, ${lat}] in range`);
-          // JSON writes a number as String() does: at most 6 decimals, and never an exponent.
           assert.ok(SIX_DECIMALS.test(String(lon)) && SIX_DECIMALS.test(String(lat)), `${f.id}: [${lon}, ${lat}] has at most 6 decimals`);
         }
         const polygons = polygonsOf(f.geometry);

@@ -63,6 +63,13 @@ describe('a plot as a TRACES Feature', () => {
     assert.deepEqual(f.geometry, { type: 'Polygon', coordinates: [[[-5.123456, 6.987654], [-5.122456, 6.987654], [-5.122456, 6.988654], [-5.123456, 6.987654]]] });
   });
 
+  it('writes every coordinate with exactly 6 decimals, the precision the EU asks for', () => {
+    const result = convert({ type: 'MultiPoint', coordinates: [[-5.5, 6], [-0.0000004, 0.1000009], [179.9999999, -89.99999999]] });
+    assert.equal(result.kind, 'feature');
+    const text = (result as { bytes: Buffer }).bytes.toString('utf8');
+    assert.match(text, /"geometry":\{"type":"MultiPoint","coordinates":\[\[-5\.500000,6\.000000\],\[0\.000000,0\.100000\],\[179\.999999,-89\.999999\]\]\}\}$/);
+  });
+
   it('writes a point\'s Area, and leaves out a point whose Area TRACES would refuse', () => {
     const point = { type: 'Point', coordinates: [-5.5, 6.5] };
     assert.deepEqual(feature(convert(point, { Area: 1.5 })).properties, { Area: 1.5 });

@@ -2,9 +2,10 @@
  * A plot's geometry as TRACES will read it, and whether that is still a plot TRACES takes.
  * TRACES cuts each coordinate to 6 decimals and reads only a polygon's outer ring
  * (shared/DOMAIN.md), so the export writes exactly that: outer rings, coordinates cut the
- * way TRACES cuts them (checks/truncate.ts). What is written is checked again with the
- * staging rules (ring structure, then the one-pass proof or GEOS), since cutting can merge
- * vertices or bring sides together, and dropping holes can make parts overlap.
+ * way TRACES cuts them (checks/truncate.ts) and written with the 6 decimals the EU asks
+ * for. What is written is checked again with the staging rules (ring structure, then the
+ * one-pass proof or GEOS), since cutting can merge vertices or bring sides together, and
+ * dropping holes can make parts overlap.
  */
 import type { PlotGeometry, Position } from '../features/types.js';
 import type { PolygonValidator } from '../checks/geos-validator.js';
@@ -76,7 +77,29 @@ export function writtenGeometryProblem(written: TracesGeometry, original: PlotGe
   };
 }
 
-/** The geometry's GeoJSON text. Cut coordinates are multiples of 1e-6, which JSON writes without an exponent. */
+/**
+ * A cut coordinate as text with exactly 6 decimals, the precision the EU asks for and TRACES
+ * keeps: toFixed(6) of the double nearest a 6-decimal number is that number's text.
+ */
+function position(p: Position): string {
+  return `[${p[0].toFixed(6)},${p[1].toFixed(6)}]`;
+}
+
+function ring(positions: Position[]): string {
+  return `[${positions.map(position).join(',')}]`;
+}
+
+function polygon(rings: Position[][]): string {
+  return `[${rings.map(ring).join(',')}]`;
+}
+
+/** The (cut) geometry's GeoJSON text, every coordinate with 6 decimals. */
 export function geometryText(geometry: PlotGeometry): string {
-  return JSON.stringify({ type: geometry.type, coordinates: geometry.coordinates });
+  const head = `{"type":"${geometry.type}","coordinates":`;
+  switch (geometry.type) {
+    case 'Point': return `${head}${position(geometry.coordinates)}}`;
+    case 'MultiPoint': return `${head}${ring(geometry.coordinates)}}`;
+    case 'Polygon': return `${head}${polygon(geometry.coordinates)}}`;
+    case 'MultiPolygon': return `${head}[${geometry.coordinates.map(polygon).join(',')}]}`;
+  }
 }
