@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     const split = [...figures.producerFiles.values()].filter((files) => files.size > 1).length;
     const rows: [string, string][] = [
       ['plots generated / uploaded / exported / left out', `${plots} / ${manifest.counts.plots_uploaded} / ${manifest.counts.plots_exported} / ${manifest.counts.plots_excluded}`],
-      ['features staging kept out (rows of excluded.csv)', String(manifest.counts.features_not_uploaded)],
+      ['features with errors staging kept out (listed in excluded.csv)', String(manifest.counts.features_not_uploaded)],
       ['producers / GeoJSON files / producers split over files', `${manifest.counts.producers} / ${figures.files} / ${split}`],
       ['largest file', `${(figures.largestFileBytes / MB).toFixed(2)} MB (limit ${LIMITS.maxFileBytes / MB} MB)`],
       ['GeoJSON written / ZIP sent', `${(figures.geojsonBytes / MB).toFixed(1)} MB / ${(zipBytes / MB).toFixed(1)} MB`],
@@ -108,8 +108,8 @@ async function main(): Promise<void> {
       '|---|---|',
       ...rows.map(([k, v]) => `| ${k} | ${v} |`),
       '',
-      'Every file ≤ 25 MB, every geometry valid (GEOS) as written after the 6-decimal cut, only the EU property names, ' +
-        'at most 6 decimals, manifest sizes and SHA-256 matching the unzipped entries, and `ogrinfo -ro -so -al` opening every file ' +
+      'Every file ≤ 25 MB and 1,000 producers, every geometry valid (GEOS) as written after the 6-decimal cut, only the EU property names, ' +
+        'every coordinate written with 6 decimals, manifest sizes and SHA-256 matching the unzipped entries, and `ogrinfo -ro -so -al` opening every file ' +
         'with the manifest\'s feature count: checked by test/helpers/traces-archive.ts.',
       '',
     ];
