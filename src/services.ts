@@ -11,6 +11,10 @@ import { StagingService } from './domain/staging/stage-collection.js';
 import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
 import { PlotMapService } from './domain/tiles/plot-map-service.js';
+import { ExportService } from './domain/export/export-service.js';
+import { TRACES_LIMITS } from './domain/export/traces-limits.js';
+import { localScratch } from './runtime/scratch/local-scratch.js';
+import { packageVersion } from './infra/package-version.js';
 import { setHeapGrowth } from './infra/heap-growth.js';
 import { PROCESS_TAG, processGone } from './infra/process-identity.js';
 import { openStorage } from './infra/storage.js';
@@ -26,6 +30,7 @@ export interface Services {
   uploads: UploadService;
   collections: CollectionService;
   maps: PlotMapService;
+  exports: ExportService;
   runner: TaskRunner;
   close(): Promise<void>;
 }
@@ -67,6 +72,10 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
     uploads: new UploadService(stores, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),
     maps: new PlotMapService(stores),
+    exports: new ExportService(stores, blobs, {
+      scratch: localScratch, scratchParent: blobs.scratchDir(), version: packageVersion(),
+      limits: { maxFileBytes: config.exportMaxFileBytes, maxProducersPerFile: TRACES_LIMITS.maxProducersPerFile },
+    }),
     async close() {
       await runner.stop();
       await checker.close();

@@ -10,6 +10,7 @@ import { multipartOptions } from './multipart-form.js';
 import { registerApiDocs } from './routes/api-docs.js';
 import { registerBatchProgress } from './routes/batch-progress.js';
 import { registerCollectionAsset } from './routes/collection-asset.js';
+import { registerCollectionExport } from './routes/collection-export.js';
 import { registerCollectionPlot } from './routes/collection-plot.js';
 import { registerCollectionReport } from './routes/collection-report.js';
 import { registerCollectionTile } from './routes/collection-tile.js';
@@ -74,6 +75,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     registerFetchPlots(scoped, services);
     registerCollectionReport(scoped, services);
     registerCollectionAsset(scoped, services);
+    registerCollectionExport(scoped, services);
     registerDeleteCollection(scoped, services);
     registerCollectionTileJson(scoped, services);
     registerCollectionTile(scoped, services);

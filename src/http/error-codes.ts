@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   COLLECTION_NAME_TAKEN: { status: 409, meaning: 'A collection of yours already has this name with other content; delete it or choose another name.' },
   NOT_UPLOADED: { status: 409, meaning: 'The collection has not been uploaded yet (or its upload has not completed).' },
   CURSOR_STALE: { status: 409, meaning: "The collection's plots were loaded again after this cursor was given; start from the first page." },
+  COLLECTION_CHANGED: { status: 409, meaning: 'The collection was loaded again or deleted while it was being exported; export it again.' },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body (or the staged file) is larger than the server accepts.' },
   FIELD_TOO_LARGE: { status: 413, meaning: 'A form field (request_data) is larger than 64 KiB.' },
   TOO_MANY_FIELDS: { status: 413, meaning: 'The form has more than 20 fields.' },

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { LoginLimits } from '../domain/auth/login-throttle.js';
 import { DEFAULT_FEATURE_LIMITS as LIMITS, MIN_NESTING_DEPTH } from '../domain/features/limits.js';
+import { TRACES_LIMITS } from '../domain/export/traces-limits.js';
 import { basemapVar, type Basemap } from './basemap-url.js';
 
 /** Everything Canopy reads from its environment, read once at start-up and passed in. */
@@ -63,6 +64,8 @@ export interface Config {
   checkWorkers: number;
   /** How many issues the stage response carries (the full report is at /collections/{id}/report). */
   stageIssueLimit: number;
+  /** The largest GeoJSON file of a TRACES export, in bytes as written (the EU's 25 MB per statement by default). */
+  exportMaxFileBytes: number;
   logLevel: string;
   /** Trust X-Forwarded-For (only behind a reverse proxy you run), for the client address. */
   /** How many reverse proxies in front of the server to believe X-Forwarded-* from (0: none). */
@@ -168,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stageHeapGrowthPercent: intVar(env, 'CANOPY_STAGE_HEAP_GROWTH_PERCENT', 60, 0, 1000),
     checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
+    // Above the EU's limit a file would be refused; below a few KB no plot fits.
+    exportMaxFileBytes: intVar(env, 'CANOPY_EXPORT_MAX_FILE_BYTES', TRACES_LIMITS.maxFileBytes, 4096, TRACES_LIMITS.maxFileBytes),
     logLevel: env.CANOPY_LOG_LEVEL?.trim() || 'info',
     trustProxy: proxyHopsVar(env.CANOPY_TRUST_PROXY),
     publicUrl: publicUrlVar(env.CANOPY_PUBLIC_URL),

@@ -190,6 +190,11 @@ describe('dashboard in Chromium', () => {
     });
     assert.deepEqual(drawn, ['CLEAN-1', 'CLEAN-11', 'CLEAN-3', 'CLEAN-5', 'CLEAN-7', 'CLEAN-9']);
     await page.getByRole('button', { name: 'Show all' }).click();
+
+    // An uploaded collection offers its TRACES export, downloaded with the token like the report.
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export for TRACES' }).click()]);
+    assert.match(zip.suggestedFilename(), new RegExp(`^traces-clean-farms-${id.slice(2, 10)}\\.zip$`));
+    assert.deepEqual([...fs.readFileSync(await zip.path()).subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04]);
   });
 
   test('flies to a flagged feature and shows the report beside the plots', async () => {

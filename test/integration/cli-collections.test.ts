@@ -14,7 +14,7 @@ import { api, ndjson, stage, startTestServer, waitForTasks, type TestServer } fr
 const run = promisify(execFile);
 type Failure = { code: number; stdout: string; stderr: string };
 
-/** The client commands (whoami, collections, report, fetch, asset, delete) run as the built CLI against a real server. */
+/** The client commands (whoami, collections, report, fetch, export, asset, delete) run as the built CLI against a real server. */
 describe('the canopy command: collections, reports, plots, assets', () => {
   let server: TestServer;
   let token: string;
@@ -138,6 +138,21 @@ describe('the canopy command: collections, reports, plots, assets', () => {
     } finally {
       await new Promise((resolve) => other.close(resolve));
     }
+  });
+
+  it('export writes the TRACES ZIP under the server\'s file name or --out; a missing collection writes nothing', async () => {
+    const { stderr } = await run(process.execPath, [CLI, 'export', 'coop farms'],
+      { cwd: dir, env: { ...process.env, CANOPY_URL: server.url, CANOPY_TOKEN: token } });
+    const name = `traces-coop_farms-${collectionId.slice(2, 10)}.zip`;
+    const zip = fs.readFileSync(path.join(dir, name));
+    assert.deepEqual([...zip.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04], 'a ZIP');
+    for (const entry of ['plots-0001.geojson', 'validation.csv', 'excluded.csv', 'manifest.json']) assert.ok(zip.includes(entry), entry);
+    assert.match(stderr, new RegExp(`^TRACES export: 40 plot\\(s\\) in 1 GeoJSON file\\(s\\), 0 uploaded plot\\(s\\) left out \\(excluded\\.csv says why\\); ${zip.length} bytes written to .*${name}$`, 'm'));
+    const out = path.join(dir, 'none.zip');
+    const missing = await failing('export', 'no such', '--out', out);
+    assert.match(missing.stderr, /404 COLLECTION_NOT_FOUND from GET http:\/\/127\.0\.0\.1:\d+\/collections\/no%20such\/export\?format=traces/);
+    assert.ok(!fs.existsSync(out));
+    assert.deepEqual(leftovers(), []);
   });
 
   it('asset writes the FlatGeobuf file; a missing collection writes nothing', async () => {

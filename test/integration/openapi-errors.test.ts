@@ -121,6 +121,12 @@ describe('the error responses of each operation', () => {
       [404, () => send('GET', '/collections/nothing/asset')],
       [409, () => send('GET', `/collections/${stagedOnly}/asset`)],
     ]);
+    add('GET /collections/{collection_id}/export', [
+      [401, () => send('GET', `/collections/${uploaded}/export?format=traces`, { token: none })],
+      [404, () => send('GET', '/collections/nothing/export?format=traces')],
+      [409, () => send('GET', `/collections/${stagedOnly}/export?format=traces`)],
+      [422, () => send('GET', `/collections/${uploaded}/export?format=kml`)],
+    ]);
     add('DELETE /collections/{collection_id}', [
       ...bodyParseCases('DELETE', '/collections/nothing'),
       [401, () => send('DELETE', '/collections/nothing', { token: none })],

@@ -76,7 +76,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: 'csv-formula-defusing',
     bug: 'report CSV cells that start with = + - @ are no longer defused',
-    file: 'src/http/routes/collection-report.ts',
+    file: 'src/domain/csv-field.ts',
     find: "if (/^[=+\\-@\\t\\r]/.test(text) && typeof value === 'string') text = `'${text}`;",
     replace: "if (/^[\\t\\r]/.test(text) && typeof value === 'string') text = `'${text}`;",
     tests: ['test/integration/bad-files.test.ts'],
@@ -192,5 +192,21 @@ export const MUTANTS: readonly Mutant[] = [
     find: 'if (this.open === null || this.inside()) return method.apply(store, args);',
     replace: 'return method.apply(store, args);',
     tests: ['test/unit/stores-sqlite.test.ts'],
+  },
+  {
+    id: 'export-rounds',
+    bug: 'the TRACES export rounds coordinates to 6 decimals instead of cutting them as TRACES does',
+    file: 'src/domain/export/traces-geometry.ts',
+    find: 'return [truncate6(p[0]), truncate6(p[1])];',
+    replace: 'return [Math.round(p[0] * 1e6) / 1e6, Math.round(p[1] * 1e6) / 1e6];',
+    tests: ['test/unit/traces-plot.test.ts'],
+  },
+  {
+    id: 'export-file-overfull',
+    bug: 'a producer that does not fit the rest of an export file is put in it all the same',
+    file: 'src/domain/export/file-packer.ts',
+    find: 'file.bytes + needed > this.limits.maxFileBytes',
+    replace: 'file.bytes > this.limits.maxFileBytes',
+    tests: ['test/unit/export-files.test.ts'],
   },
 ];

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import type { Issue } from '../../domain/features/types.js';
+import { reportCsv } from '../../domain/collections/report-csv.js';
 import type { CollectionRecord } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
@@ -27,13 +27,6 @@ const ReportResponse = streamedResponse('The report, in the format asked for.', 
   'application/geo+json': Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) },
     { description: 'The flagged features (their checked geometry, or a Point where the issue is), their issues as canopy_* properties.' }),
 });
-
-/** Quotes a CSV field when it needs it (RFC 4180), and defuses spreadsheet formulas. */
-function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** Wraps JSON lines (one value each) in `open` … `close` as a JSON array's elements, streamed. */
 async function* jsonArray(open: string, lines: AsyncIterable<string>, close: string, separator = ','): AsyncGenerator<string> {
@@ -68,15 +61,6 @@ function reportJson(collection: CollectionRecord, layout: Record<string, unknown
     total_issues: Object.values(collection.issueCounts).reduce((sum, n) => sum + n, 0), offset, limit,
   };
   return jsonArray(JSON.stringify(head).slice(0, -1) + ',"issues":[', page(lines, offset, limit), ']}');
-}
-
-async function* reportCsv(lines: AsyncIterable<string>): AsyncGenerator<string> {
-  yield 'feature,plot_id,code,severity,message,lon,lat\n';
-  for await (const line of lines) {
-    if (!line) continue;
-    const i = JSON.parse(line) as Issue;
-    yield [i.feature, i.plot_id, i.code, i.severity, i.message, i.location?.[0], i.location?.[1]].map(csvField).join(',') + '\n';
-  }
 }
 
 function flaggedGeoJson(lines: AsyncIterable<string>): AsyncGenerator<string> {

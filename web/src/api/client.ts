@@ -152,6 +152,13 @@ export class ApiClient {
     return { blob: await res.blob(), filename };
   }
 
+  /** The TRACES export of an uploaded collection (a ZIP), fetched with the token like the report. */
+  async downloadExport(collectionId: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await this.request(`/collections/${encodeURIComponent(collectionId)}/export?format=traces`);
+    const filename = attachmentName(res.headers.get('content-disposition'), `traces-${collectionId.slice(2, 10)}.zip`);
+    return { blob: await res.blob(), filename };
+  }
+
   upload(collectionId: string, skipInvalid: boolean): Promise<UploadStarted> {
     return this.postJson<UploadStarted>('/upload_plots', skipInvalid ? { filename: collectionId, skip_invalid: true } : { filename: collectionId });
   }

@@ -70,7 +70,7 @@ export function SuppliersPane({ client, collections }: { client: ApiClient; coll
                 <IssueTable issues={report.issues} offset={report.offset} total={report.total} pageSize={PAGE_SIZE}
                   loading={report.loading} onOffset={setOffset} onShow={show} />
               )}
-              <ReportDownloads client={client} collectionId={selected.collection_id} />
+              <ReportDownloads client={client} collectionId={selected.collection_id} uploaded={selected.status === 'uploaded'} />
             </>
           )}
         </section>
