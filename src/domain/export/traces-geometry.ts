@@ -67,7 +67,8 @@ export function writtenGeometryProblem(written: TracesGeometry, original: PlotGe
   if (polygons.length === 1 && proveRing(polygons[0][0]) !== RingProof.NONE) return null;
   const validity = validator.validate(polygons);
   if (validity.valid) return null;
-  const before = validityFinding(validator.validate(outerRings(polygonsOf(original))), polygons.length > 1);
+  const originalOuter = outerRings(polygonsOf(original));
+  const before = validityFinding(validator.validate(originalOuter), originalOuter);
   if (before !== null) return { ...before, message: without ? `${without}${lowerFirst(before.message)}` : before.message };
   const where = validity.location ? ` at [${validity.location[0]}, ${validity.location[1]}]` : '';
   return {
