@@ -37,8 +37,15 @@ function startServer(): Promise<{ url: string; stop(): void } | null> {
   const stop = () => {
     try { execFileSync(SCRIPT, ['stop', dir]); } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   };
-  // The cluster goes with this test process, however it ends.
+  // The cluster goes with this test process, however it ends: at exit, and on a signal
+  // (whose default action would end the process without running exit handlers).
   process.once('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      stop();
+      process.kill(process.pid, signal);
+    });
+  }
   return Promise.resolve({ url, stop });
 }
 
