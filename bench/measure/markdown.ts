@@ -15,12 +15,16 @@ function targetsTable(verdicts: TargetVerdict[]): string[] {
   ];
 }
 
+/** Each upload task's own time, where the run recorded it: " (plot_store 20.1 s, analysis_asset 18.2 s)". */
+const taskTimes = (r: SizeResult) => (r.upload.taskSeconds
+  ? ` (${Object.entries(r.upload.taskSeconds).map(([type, seconds]) => `${type} ${seconds.toFixed(1)}`).join(', ')})` : '');
+
 function phasesTable(results: SizeResult[]): string[] {
   return [
     '| plots | file MB | ogr2ogr s | ogr2ogr peak RSS MB | stage s | stage plots/s | upload s | upload plots/s | stage ÷ ogr2ogr | (stage + upload) ÷ ogr2ogr | server peak RSS MB: stage / upload / overall |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) => `| ${short(r.plots)} | ${(r.fileBytes / 1e6).toFixed(1)} | ${r.ogr2ogr ? s2(r.ogr2ogr.seconds) : '—'} | ${r.ogr2ogr ? mib(r.ogr2ogr.peakRssKb) : '—'} | ` +
-      `${s2(r.stage.seconds)} | ${perSecond(r.stage.featureCount, r.stage.seconds)} | ${s2(r.upload.seconds)} | ${perSecond(r.upload.plotsLoaded, r.upload.seconds)} | ` +
+      `${s2(r.stage.seconds)} | ${perSecond(r.stage.featureCount, r.stage.seconds)} | ${s2(r.upload.seconds)}${taskTimes(r)} | ${perSecond(r.upload.plotsLoaded, r.upload.seconds)} | ` +
       `${ratio(r, r.stage.seconds)} | ${ratio(r, r.stage.seconds + r.upload.seconds)} | ${mib(r.stage.memory.peakRssKb)} / ${mib(r.upload.memory.peakRssKb)} / ${mib(r.overallPeakRssKb)} |`),
   ];
 }

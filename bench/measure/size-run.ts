@@ -112,7 +112,9 @@ export async function benchOneSize(options: SizeOptions): Promise<SizeResult> {
     });
     const plotsLoaded = upload.value.statuses.find((s) => s.type === 'plot_store')?.plots_done ?? staged.valid_count;
     const latency = upload.value.probed.latency;
-    console.log(`  upload (both tasks COMPLETED): ${uploadSeconds.toFixed(2)} s, ${plotsLoaded} plots loaded; /upload_plots meanwhile: ${latency.calls} calls, p99 ${latency.p99Ms.toFixed(1)} ms`);
+    const taskSeconds = Object.fromEntries(upload.value.statuses.map((t) => [t.type, t.completedAfterSeconds ?? Number.NaN]));
+    console.log(`  upload (both tasks COMPLETED): ${uploadSeconds.toFixed(2)} s (${Object.entries(taskSeconds).map(([type, sec]) => `${type} ${sec.toFixed(1)} s`).join(', ')}), ` +
+      `${plotsLoaded} plots loaded; /upload_plots meanwhile: ${latency.calls} calls, p99 ${latency.p99Ms.toFixed(1)} ms`);
 
     // The small collections' tasks queued behind the big ones: let them finish before reading back.
     const probeTasks = [...upload.value.probed.tasks.entries()].filter(([name]) => name !== staged.collection_id).map(([, t]: [string, UploadTaskIds]) => t);
@@ -130,7 +132,7 @@ export async function benchOneSize(options: SizeOptions): Promise<SizeResult> {
       plots, fileBytes, generateSeconds, ogr2ogr, startupPeakRssKb, idleRssKb,
       stage: { seconds: stage.seconds, featureCount: staged.feature_count, validCount: staged.valid_count, invalidCount: staged.invalid_count, warningCount: staged.warning_count, memory: stage.memory },
       stageListingLatency: listing, stageLoopDelay,
-      upload: { seconds: uploadSeconds, plotsLoaded, memory: upload.memory },
+      upload: { seconds: uploadSeconds, plotsLoaded, memory: upload.memory, taskSeconds },
       uploadLatency: latency,
       fetchPlots: { ...fetched.value, memory: fetched.memory },
       map: { ...map.value, memory: map.memory },

@@ -86,7 +86,8 @@ export interface SizeResult {
   /** The server's event-loop delay while the file was staged. */
   stageLoopDelay: LoopDelay;
   /** From the /upload_plots call until both tasks are COMPLETED. */
-  upload: { seconds: number; plotsLoaded: number; memory: PhaseMemory };
+  /** taskSeconds: each task type's time from the request until it was seen COMPLETED (absent in older runs). */
+  upload: { seconds: number; plotsLoaded: number; memory: PhaseMemory; taskSeconds?: Record<string, number> };
   uploadLatency: UploadLatency;
   fetchPlots: FetchPlotsRun & { memory: PhaseMemory };
   map: MapDataRun & { memory: PhaseMemory };

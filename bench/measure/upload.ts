@@ -15,6 +15,8 @@ export interface TaskStatus {
   plots_done: number;
   plots_total: number;
   error?: { code: string; detail: string };
+  /** Added by waitForTasks: seconds from its call until this task was first seen COMPLETED (±1 poll). */
+  completedAfterSeconds?: number;
 }
 
 /** Throws with the server's answer when the status is not the expected one: the bench is broken, not slow. */
@@ -31,6 +33,8 @@ export async function requestUpload(server: BenchServer, filename: string): Prom
 
 /** Polls /get_task_status until every task is COMPLETED; throws when one FAILED or was CANCELLED. */
 export async function waitForTasks(server: BenchServer, taskIds: string[], pollMs = 50): Promise<TaskStatus[]> {
+  const t0 = performance.now();
+  const completed = new Map<string, number>();
   for (;;) {
     const statuses = await Promise.all(taskIds.map(async (id) => {
       const answer = await server.request<TaskStatus>('GET', `/get_task_status?task_id=${id}`);
@@ -39,7 +43,8 @@ export async function waitForTasks(server: BenchServer, taskIds: string[], pollM
     }));
     const ended = statuses.find((s) => s.state === 'FAILED' || s.state === 'CANCELLED');
     if (ended) throw new Error(`task ${ended.task_id} (${ended.type}) ended ${ended.state}: ${JSON.stringify(ended.error ?? {})}`);
-    if (statuses.every((s) => s.state === 'COMPLETED')) return statuses;
+    for (const s of statuses) if (s.state === 'COMPLETED' && !completed.has(s.task_id)) completed.set(s.task_id, (performance.now() - t0) / 1000);
+    if (statuses.every((s) => s.state === 'COMPLETED')) return statuses.map((s) => ({ ...s, completedAfterSeconds: completed.get(s.task_id) }));
     await sleep(pollMs);
   }
 }
