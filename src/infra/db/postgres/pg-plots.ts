@@ -56,9 +56,17 @@ const COLUMNS = 'seq, uuid, plotid, feature_index, status, area_ha, min_lon, min
 
 /**
  * COPY's CSV output with a delimiter and a quote that JSON text never holds (it escapes every
- * control character): no value is quoted or escaped, so each line comes out as it is.
+ * control character): no value is quoted or escaped, so each value comes out as it is.
  */
 const RAW_LINES = "(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')";
+/**
+ * Lines go out of PostgreSQL joined in runs of this many, one COPY row each (few protocol
+ * messages to take apart here), joined by a record separator, a byte JSON text never holds
+ * either and that CSV leaves unquoted; it becomes the newline here.
+ */
+const LINES_PER_ROW = 500;
+const SEPARATOR = 0x1e;
+const NEWLINE = 0x0a;
 
 /** A load being written by this process: its COPY stream, on a client of its own, and the rows so far. */
 interface Pending {
@@ -127,25 +135,19 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
     });
   }
 
-  /** Every line of the plots with after < seq <= through, at most `limit`, in seq order, as PostgreSQL writes them. */
-  async function* copiedLines(table: string, after: number, through: number, limit: number): AsyncGenerator<Buffer> {
+  /** Every line of the plots with after < seq <= through (a range with no gaps), in seq order, as PostgreSQL writes them. */
+  async function* copiedLines(table: string, after: number, through: number): AsyncGenerator<Buffer> {
     const client = await pool.connect();
     let finished = false;
     try {
-      const range = `seq > ${BigInt(after)} AND seq <= ${BigInt(through)} ORDER BY seq LIMIT ${BigInt(limit)}`;
-      const stream = client.query(copyStreams.to(`COPY (SELECT ${LINE_SQL} FROM ${table} WHERE ${range}) TO STDOUT ${RAW_LINES}`));
-      // A row arrives as one small piece: gathered into larger ones for the socket.
-      let pieces: Buffer[] = [];
-      let size = 0;
+      const lines = `SELECT seq, ${LINE_SQL} AS line FROM ${table} WHERE seq > ${BigInt(after)} AND seq <= ${BigInt(through)}`;
+      const run = `(seq - 1) / ${LINES_PER_ROW}`;
+      const stream = client.query(copyStreams.to(`COPY (SELECT string_agg(line, E'\\x1e' ORDER BY seq) FROM (${lines}) l GROUP BY ${run} ORDER BY ${run})
+        TO STDOUT ${RAW_LINES}`));
       for await (const piece of stream as AsyncIterable<Buffer>) {
-        pieces.push(piece);
-        size += piece.length;
-        if (size < CHUNK_CHARS) continue;
-        yield Buffer.concat(pieces, size);
-        pieces = [];
-        size = 0;
+        for (let at = piece.indexOf(SEPARATOR); at !== -1; at = piece.indexOf(SEPARATOR, at + 1)) piece[at] = NEWLINE;
+        yield piece;
       }
-      if (size > 0) yield Buffer.concat(pieces, size);
       finished = true;
     } finally {
       // A stream left early (the client went away) or failed leaves its COPY unfinished: that connection is not reused.
@@ -320,7 +322,7 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
       if (load.linesInSql && where.length === 0) {
         // A load's rows are numbered 1 to its count as they were copied in: a page of them is a range of numbers.
         const through = page.after + page.limit;
-        return { lines: copiedLines(table, page.after, through, page.limit), nextAfter: through < load.count ? through : null };
+        return { lines: copiedLines(table, page.after, through), nextAfter: through < load.count ? through : null };
       }
       const ends = (await sql.query<{ seq: number }>(`SELECT seq FROM ${table} WHERE ${[...where, `seq > $${params.length + 1}`].join(' AND ')}
         ORDER BY seq LIMIT ${LOOK_PAST} OFFSET $${params.length + 2}`, [...params, page.after, page.limit - 1])).rows.map((r) => r.seq);
