@@ -24,6 +24,8 @@ import { plotFootprint } from '../../src/domain/screening/plot-footprint.js';
 import { datasetFigures, zonalHistogram, type ZonalHistogram } from '../../src/domain/screening/zonal-statistics.js';
 import { createSqliteStores } from '../../src/infra/db/sqlite/sqlite-stores.js';
 import { GeoTiffTileReader, geoTiffInspector } from '../../src/infra/rasters/geotiff-tiles.js';
+import { BlockCacheReader } from '../../src/runtime/rasters/block-cache-reader.js';
+import { prng } from '../helpers/prng.js';
 import { writeGeoTiff, type RasterSpec } from '../helpers/rasters.js';
 
 const WEST = 10;
@@ -224,5 +226,44 @@ describe('screening on GeoTIFF tiles', () => {
     assert.deepEqual(Object.keys(figures.lossByYear ?? {}), ['2001', '2002', '2003', '2004', '2005', '2006']);
     assertClose(figures.lossByYear?.['2003'] as number, expected.byValue.get(3) as number, 1e-9, 'loss in 2003');
     assertClose(figures.dataHa + figures.nodataHa + figures.outsideHa, figures.totalHa, 1e-12, 'the parts add up');
+  });
+
+  it('a block cache gives the same windows as the file, decoding each block once while it is kept', async () => {
+    const rand = prng(2020_12_31);
+    const cached = new BlockCacheReader(new GeoTiffTileReader(), { maxBlocks: 6 });
+    try {
+      for (const tile of [whole.tiles[0], ...halves.tiles]) {
+        for (let i = 0; i < 40; i++) {
+          const col0 = Math.floor(rand() * tile.width);
+          const row0 = Math.floor(rand() * tile.height);
+          const window = { col0, row0, cols: 1 + Math.floor(rand() * (tile.width - col0)), rows: 1 + Math.floor(rand() * (tile.height - row0)) };
+          assert.deepEqual(Array.from(await cached.readWindow(tile, window)), Array.from(await reader.readWindow(tile, window)), JSON.stringify(window));
+        }
+      }
+      // The whole tile has 3 × 2 blocks, all kept now: screening plots decodes nothing more.
+      await cached.readWindow(whole.tiles[0], { col0: 0, row0: 0, cols: COLS, rows: ROWS });
+      const before = cached.blocksDecoded;
+      const grid = mosaicGrid(whole.tiles);
+      for (const plot of [rect(3.5, 2, 6, 5.5), rect(17.3, 4.2, 23.6, 9.9), rect(2, 2, 12, 12)]) {
+        const viaCache = await zonalHistogram([[plot]], grid, cached);
+        const direct = await zonalHistogram([[plot]], grid, reader);
+        assert.deepEqual([...viaCache.byValue], [...direct.byValue]);
+      }
+      assert.equal(cached.blocksDecoded, before);
+    } finally {
+      await cached.close();
+    }
+    const small = new BlockCacheReader(new GeoTiffTileReader(), { maxBlocks: 1 });
+    try {
+      const tile = whole.tiles[0];
+      await small.readWindow(tile, { col0: 0, row0: 0, cols: 4, rows: 4 });
+      await small.readWindow(tile, { col0: 5, row0: 5, cols: 4, rows: 4 });
+      assert.equal(small.blocksDecoded, 1, 'two windows in one block');
+      await small.readWindow(tile, { col0: 20, row0: 0, cols: 2, rows: 2 });
+      await small.readWindow(tile, { col0: 0, row0: 0, cols: 2, rows: 2 });
+      assert.equal(small.blocksDecoded, 3, 'a block pushed out is decoded again');
+    } finally {
+      await small.close();
+    }
   });
 });

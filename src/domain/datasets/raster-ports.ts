@@ -32,3 +32,23 @@ export interface RasterTileReader {
   /** Lets go of the open files. */
   close(): Promise<void>;
 }
+
+/** One block (internal tile or strip) of a tile file, decoded: the unit a file is compressed in. */
+export interface RasterBlock {
+  /** The block's pixels inside the tile (an edge block is cut to the tile), row by row. */
+  col0: number;
+  row0: number;
+  cols: number;
+  rows: number;
+  values: ArrayLike<number>;
+}
+
+/**
+ * Decodes whole blocks of registered tiles: what a block cache (runtime/rasters) reads
+ * through, so that plots processed in spatial order decode each block once.
+ */
+export interface RasterBlockSource {
+  /** Band 1 of block (blockCol, blockRow) of the tile's blockWidth × blockHeight grid. */
+  readBlock(tile: DatasetTile, blockCol: number, blockRow: number): Promise<RasterBlock>;
+  close(): Promise<void>;
+}

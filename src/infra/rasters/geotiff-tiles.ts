@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import type { DatasetTile, RasterDataType } from '../../domain/datasets/dataset-types.js';
-import type { InspectedTile, RasterTileInspector, RasterTileReader } from '../../domain/datasets/raster-ports.js';
+import type { InspectedTile, RasterBlock, RasterBlockSource, RasterTileInspector, RasterTileReader } from '../../domain/datasets/raster-ports.js';
 import type { TileHeader } from '../../domain/datasets/tile-georeference.js';
 import { RasterRefusedError } from '../../domain/errors.js';
 
@@ -76,12 +76,12 @@ export const geoTiffInspector: RasterTileInspector = {
 };
 
 /**
- * Reads windows of registered tiles, keeping each file open until close(). Each read asks
- * geotiff.js for the window alone: it reads the block offsets it needs and fetches and
- * decodes only the blocks the window touches (no cache across reads yet: a later step puts
- * a block cache behind this same port).
+ * Reads windows and whole blocks of registered tiles, keeping each file open until close().
+ * Each read asks geotiff.js for that window alone: it reads the block offsets it needs and
+ * fetches and decodes only the blocks the window touches, keeping none of them after
+ * (runtime/rasters/block-cache-reader.ts keeps decoded blocks across reads).
  */
-export class GeoTiffTileReader implements RasterTileReader {
+export class GeoTiffTileReader implements RasterTileReader, RasterBlockSource {
   private readonly open = new Map<string, Promise<GeoTIFFImage>>();
   private readonly files: Promise<GeoTIFF>[] = [];
 
@@ -102,6 +102,15 @@ export class GeoTiffTileReader implements RasterTileReader {
       window: [window.col0, window.row0, window.col0 + window.cols, window.row0 + window.rows], samples: [0], interleave: false,
     });
     return (bands as unknown as ArrayLike<number>[])[0];
+  }
+
+  async readBlock(tile: DatasetTile, blockCol: number, blockRow: number): Promise<RasterBlock> {
+    const col0 = blockCol * tile.blockWidth;
+    const row0 = blockRow * tile.blockHeight;
+    const cols = Math.min(tile.blockWidth, tile.width - col0);
+    const rows = Math.min(tile.blockHeight, tile.height - row0);
+    if (cols <= 0 || rows <= 0 || col0 < 0 || row0 < 0) throw new RangeError(`block ${blockCol},${blockRow} is outside ${path.basename(tile.path)}`);
+    return { col0, row0, cols, rows, values: await this.readWindow(tile, { col0, row0, cols, rows }) };
   }
 
   async close(): Promise<void> {
