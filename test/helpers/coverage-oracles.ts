@@ -81,8 +81,12 @@ function insideRing(xy: XY[], x: number, y: number): boolean {
 export function sampledFractions(polygons: PolygonRings[], grid: GridLattice, window: LatticeWindow, n: number): Float64Array {
   const rings = polygons.flatMap((polygon) => polygon.map((ring) => pixelRing(ring, grid, window)));
   const out = new Float64Array(window.cols * window.rows);
-  for (let row = 0; row < window.rows; row++) {
-    for (let col = 0; col < window.cols; col++) {
+  // Pixels off the rings' box have no sample inside: left at 0 without counting.
+  const us = rings.flatMap((ring) => ring.map((p) => p[0]));
+  const vs = rings.flatMap((ring) => ring.map((p) => p[1]));
+  const [u0, u1, v0, v1] = [Math.floor(Math.min(...us)), Math.ceil(Math.max(...us)), Math.floor(Math.min(...vs)), Math.ceil(Math.max(...vs))];
+  for (let row = Math.max(0, v0); row < Math.min(window.rows, v1); row++) {
+    for (let col = Math.max(0, u0); col < Math.min(window.cols, u1); col++) {
       let hits = 0;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {

@@ -22,6 +22,7 @@ import type { Position } from '../../src/domain/features/types.js';
 import type { PolygonRings } from '../../src/domain/screening/coverage-fractions.js';
 import { plotFootprint } from '../../src/domain/screening/plot-footprint.js';
 import { datasetFigures, zonalHistogram, type ZonalHistogram } from '../../src/domain/screening/zonal-statistics.js';
+import { screenPlot, screeningDataset } from '../../src/domain/screening/screen-plot.js';
 import { createSqliteStores } from '../../src/infra/db/sqlite/sqlite-stores.js';
 import { GeoTiffTileReader, geoTiffInspector } from '../../src/infra/rasters/geotiff-tiles.js';
 import { BlockCacheReader } from '../../src/runtime/rasters/block-cache-reader.js';
@@ -215,6 +216,25 @@ describe('screening on GeoTIFF tiles', () => {
     const away = await zonalHistogram([[rect(-5, -5, -2, -3)]], grid, reader);
     assert.equal(away.byValue.size, 0);
     assertClose(away.outsideHa, away.totalHa, 1e-12, 'wholly outside');
+  });
+
+  it('gives each kind its figures: forest on value 1, tree cover at least the threshold, loss per year', async () => {
+    const rings: [number, number, number, number][] = [[3.5, 2, 6, 5.5]];
+    const expected = analytic(rings);
+    const geometry = { type: 'Polygon' as const, coordinates: [rect(...rings[0])] };
+    const options = { treeCoverThresholdPct: 4 };
+    const sumOf = (keep: (value: number) => boolean) => [...expected.byValue].filter(([v]) => keep(v)).reduce((a, [, ha]) => a + ha, 0);
+    for (const [kind, forest] of [['forest_2020', sumOf((v) => v === 1)], ['tree_cover_percent', sumOf((v) => v >= 4)]] as const) {
+      const figures = await screenPlot(geometry, 4, screeningDataset({ ...whole, kind }), reader, options);
+      assertClose(figures.forestHa as number, forest, 1e-9, kind);
+      assert.equal(figures.lossByYear, undefined);
+      assertClose(figures.dataHa, expected.totalHa, 1e-9, `${kind} data`);
+    }
+    const loss = await screenPlot(geometry, 4, screeningDataset(whole), reader, options);
+    assert.equal(loss.forestHa, undefined);
+    assert.deepEqual(Object.keys(loss.lossByYear ?? {}), [...expected.byValue.keys()].filter((v) => v > 0).sort().map((v) => String(2000 + v)));
+    const point = await screenPlot({ type: 'Point', coordinates: at(12.3, 15.6) }, 4, screeningDataset(whole), reader, options);
+    assertClose(point.totalHa, 4, 0.001, 'a point with no Area: 4 ha');
   });
 
   it('leaves a hole out', async () => {
