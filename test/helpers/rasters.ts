@@ -21,6 +21,8 @@ export interface RasterSpec {
   srs?: string;
   /** Block (internal tile) size in pixels. */
   block?: number;
+  /** GDAL's data type for the pixels (default Byte). */
+  type?: 'Byte' | 'Int16' | 'Float32';
 }
 
 /** Writes the raster as a tiled GeoTIFF at dir/name (and an .asc beside it); returns its path. */
@@ -35,7 +37,7 @@ export function writeGeoTiff(dir: string, name: string, spec: RasterSpec, srcwin
   const out = path.join(dir, name);
   const block = String(spec.block ?? 16);
   execFileSync('gdal_translate', [
-    '-q', '-of', 'GTiff', '-ot', 'Byte', '-a_srs', spec.srs ?? 'EPSG:4326',
+    '-q', '-of', 'GTiff', '-ot', spec.type ?? 'Byte', '-a_srs', spec.srs ?? 'EPSG:4326',
     '-co', 'TILED=YES', '-co', `BLOCKXSIZE=${block}`, '-co', `BLOCKYSIZE=${block}`, '-co', `COMPRESS=${spec.compress ?? 'DEFLATE'}`,
     ...(srcwin ? ['-srcwin', ...srcwin.map(String)] : []), asc, out,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -237,6 +237,34 @@ describe('screening on GeoTIFF tiles', () => {
     assertClose(point.totalHa, 4, 0.001, 'a point with no Area: 4 ha');
   });
 
+  it('knows a Float32 tile\'s nodata written as the decimal -3.4e+38 from its float32 pixels', async () => {
+    const file = writeGeoTiff(dir, 'cover-float.tif', { ...SPEC, type: 'Float32', nodata: -3.4e38, value: (c, r) => (isNodata(c, r) ? -3.4e38 : 12.5 + c) });
+    // GDAL writes the float32 value in full; other writers write the decimal the user gave.
+    const bytes = fs.readFileSync(file);
+    const exact = Buffer.from('-3.39999995214436425e+38');
+    const at32 = bytes.indexOf(exact);
+    assert.ok(at32 > 0, 'the GDAL_NODATA text');
+    Buffer.from('-3.4e+38'.padEnd(exact.length, ' ')).copy(bytes, at32);
+    fs.writeFileSync(file, bytes);
+    const cover = await registerDataset({ datasets: stores.datasets, inspector: geoTiffInspector }, { name: 'cover-float', kind: 'tree_cover_percent', files: [file] });
+    assert.equal(cover.tiles[0].dataType, 'Float32');
+    const histogram = await zonalHistogram([[rect(28, 12, 32, 14)]], mosaicGrid(cover.tiles), reader);
+    const expected = analytic([[28, 12, 32, 14]]);
+    assertClose(histogram.nodataHa, expected.nodataHa, 1e-9, 'nodata');
+    assert.deepEqual([...histogram.byValue.keys()].sort(), [40.5, 41.5]);
+  });
+
+  it('gives a plot taken in strips of rows the same figures as in one window', async () => {
+    const grid = mosaicGrid(halves.tiles);
+    for (const rings of [[rect(2, 2, 12, 12), rect(5, 5.5, 8.5, 8)], [[at(17.3, 4.2), at(23.6, 5.1), at(22.9, 9.9), at(18.2, 8.7), at(17.3, 4.2)]]]) {
+      const whole1 = await zonalHistogram([rings], grid, reader);
+      const strips = await zonalHistogram([rings], grid, reader, { maxWindowPixels: 7 });
+      assert.deepEqual([...strips.byValue.keys()].sort(), [...whole1.byValue.keys()].sort());
+      for (const [value, ha] of whole1.byValue) assertClose(strips.byValue.get(value) as number, ha, 1e-12, `value ${value}`);
+      assertClose(strips.totalHa, whole1.totalHa, 1e-12, 'total');
+    }
+  });
+
   it('leaves a hole out', async () => {
     const plot: PolygonRings = [rect(2, 2, 12, 12), rect(5, 5.5, 8.5, 8)];
     const expected = analytic([[2, 2, 12, 12], [5, 5.5, 8.5, 8]]);

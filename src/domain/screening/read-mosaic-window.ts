@@ -33,13 +33,16 @@ export async function readMosaicWindow(reader: RasterTileReader, grid: MosaicGri
     if (c0 >= c1 || r0 >= r1) continue;
     const part = await reader.readWindow(tile, { col0: c0 - placed.col0, row0: r0 - placed.row0, cols: c1 - c0, rows: r1 - r0 });
     const partCols = c1 - c0;
+    // A Float32 tile's pixels are float32: its nodata (a double parsed from GDAL_NODATA text,
+    // e.g. -3.4e38) matches them only once rounded the same way.
+    const nodata = tile.nodata !== null && tile.dataType === 'Float32' ? Math.fround(tile.nodata) : tile.nodata;
     for (let r = r0; r < r1; r++) {
       let k = (r - window.row0) * window.cols + (c0 - window.col0);
       let p = (r - r0) * partCols;
       for (let c = c0; c < c1; c++, k++, p++) {
         const value = part[p];
         values[k] = value;
-        state[k] = value === tile.nodata || Number.isNaN(value) ? PIXEL_NODATA : PIXEL_VALUE;
+        state[k] = value === nodata || Number.isNaN(value) ? PIXEL_NODATA : PIXEL_VALUE;
       }
     }
   }

@@ -35,25 +35,38 @@ function rowAreasHa(grid: MosaicGrid, row0: number, rows: number): Float64Array 
   return areas;
 }
 
+/**
+ * Pixels a window is worked on at most at once: a large plot (a 1° box is 16 million Hansen
+ * pixels) is taken in strips of rows, so memory stays near 33 bytes a pixel of this.
+ */
+export const MAX_WINDOW_PIXELS = 1 << 20;
+
 /** The footprint's hectares by pixel value, nodata and outside, reading only the blocks its box touches. */
-export async function zonalHistogram(polygons: readonly PolygonRings[], grid: MosaicGrid, reader: RasterTileReader): Promise<ZonalHistogram> {
-  const window = windowOfBox(grid, footprintBox(polygons));
-  const fractions = coverageFractions(polygons, grid, window);
-  const data = await readMosaicWindow(reader, grid, window);
-  const areas = rowAreasHa(grid, window.row0, window.rows);
+export async function zonalHistogram(polygons: readonly PolygonRings[], grid: MosaicGrid, reader: RasterTileReader,
+  options: { maxWindowPixels?: number } = {}): Promise<ZonalHistogram> {
+  const box = windowOfBox(grid, footprintBox(polygons));
+  const stripRows = Math.max(1, Math.floor((options.maxWindowPixels ?? MAX_WINDOW_PIXELS) / box.cols));
   const byValue = new Map<number, number>();
   let nodataHa = 0;
   let outsideHa = 0;
   let totalHa = 0;
-  for (let r = 0, k = 0; r < window.rows; r++) {
-    for (let c = 0; c < window.cols; c++, k++) {
-      const f = fractions[k];
-      if (f === 0) continue;
-      const ha = f * areas[r];
-      totalHa += ha;
-      if (data.state[k] === PIXEL_VALUE) byValue.set(data.values[k], (byValue.get(data.values[k]) ?? 0) + ha);
-      else if (data.state[k] === PIXEL_NODATA) nodataHa += ha;
-      else outsideHa += ha;
+  for (let row0 = box.row0; row0 < box.row0 + box.rows; row0 += stripRows) {
+    // The coverage of a strip is exact on its own: the scanline integral ignores what lies outside its window.
+    const window = { col0: box.col0, row0, cols: box.cols, rows: Math.min(stripRows, box.row0 + box.rows - row0) };
+    const fractions = coverageFractions(polygons, grid, window);
+    if (!fractions.some((f) => f > 0)) continue;
+    const data = await readMosaicWindow(reader, grid, window);
+    const areas = rowAreasHa(grid, window.row0, window.rows);
+    for (let r = 0, k = 0; r < window.rows; r++) {
+      for (let c = 0; c < window.cols; c++, k++) {
+        const f = fractions[k];
+        if (f === 0) continue;
+        const ha = f * areas[r];
+        totalHa += ha;
+        if (data.state[k] === PIXEL_VALUE) byValue.set(data.values[k], (byValue.get(data.values[k]) ?? 0) + ha);
+        else if (data.state[k] === PIXEL_NODATA) nodataHa += ha;
+        else outsideHa += ha;
+      }
     }
   }
   return { byValue, nodataHa, outsideHa, totalHa };
