@@ -1,5 +1,5 @@
-import { loadConfig } from '../infra/config.js';
-import { describeStorage, openStorage } from '../infra/storage.js';
+import { type Config, loadConfig } from '../infra/config.js';
+import { describeStorage, openStorage, type Storage } from '../infra/storage.js';
 import { AccountAdmin } from '../domain/auth/account-admin.js';
 import { AuthService } from '../domain/auth/auth-service.js';
 import { CliError } from './cli-error.js';
@@ -13,6 +13,14 @@ import { note } from './print-output.js';
  * database the server never reads, and the user it added would get 401.
  */
 export async function withAccounts<T>(fn: (auth: AuthService, admin: AccountAdmin) => Promise<T>, options: { init?: boolean } = {}): Promise<T> {
+  return withStorage(({ stores, blobs }, config) => {
+    const auth = new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits });
+    return fn(auth, new AccountAdmin(stores, blobs));
+  }, options);
+}
+
+/** Runs fn against the data folder's storage, as withAccounts does (the same folder rules), closing it after. */
+export async function withStorage<T>(fn: (storage: Storage, config: Config) => Promise<T>, options: { init?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const from = process.env.CANOPY_DATA_DIR?.trim() ? 'CANOPY_DATA_DIR' : './data, as CANOPY_DATA_DIR is not set';
   const { exists, where } = describeStorage(config);
@@ -22,11 +30,10 @@ export async function withAccounts<T>(fn: (auth: AuthService, admin: AccountAdmi
   }
   note(`data folder: ${config.dataDir} (from ${from})${exists ? '' : ', a new database created'}`
     + (config.databaseUrl !== null ? `; database: ${where} (CANOPY_DATABASE_URL)` : ''));
-  const { stores, blobs } = await openStorage(config, 'admin');
+  const storage = await openStorage(config, 'admin');
   try {
-    const auth = new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits });
-    return await fn(auth, new AccountAdmin(stores, blobs));
+    return await fn(storage, config);
   } finally {
-    await stores.close();
+    await storage.stores.close();
   }
 }

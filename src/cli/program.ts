@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerCollectionCommands } from './collection-commands.js';
+import { registerDatasetCommands } from './dataset-commands.js';
 import { registerDownloadCommands } from './download-commands.js';
 import { registerExportCommand } from './export-command.js';
 import { registerStageCommands } from './stage-commands.js';
@@ -17,5 +18,6 @@ export function buildProgram(): Command {
   registerStageCommands(program);
   registerDownloadCommands(program);
   registerExportCommand(program);
+  registerDatasetCommands(program);
   return program;
 }

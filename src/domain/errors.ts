@@ -88,3 +88,17 @@ export class UnsupportedCrsError extends AppError {
     super(422, 'CRS_UNSUPPORTED', detail);
   }
 }
+
+/** A raster Canopy cannot screen with: not EPSG:4326, rotated, tiles that do not form one grid, an unreadable file. */
+export class RasterRefusedError extends AppError {
+  constructor(detail: string) {
+    super(422, 'RASTER_UNSUPPORTED', detail);
+  }
+}
+
+/** A dataset of that name is registered already. */
+export class DatasetExistsError extends AppError {
+  constructor(name: string) {
+    super(409, 'DATASET_EXISTS', `A dataset named "${name}" is registered already; remove it first (canopy datasets remove --name ${name}) or choose another name.`);
+  }
+}

@@ -4,6 +4,7 @@
  * database fits behind the same interface.
  */
 import type { Readable } from 'node:stream';
+import type { DatasetRecord } from './datasets/dataset-types.js';
 import type { BBox, PlotGeometry } from './features/types.js';
 import type { TaskState, TaskType } from './tasks/task-states.js';
 
@@ -346,6 +347,17 @@ export interface BlobStore {
   list(prefix: string): Promise<string[]>;
 }
 
+/** The registered forest maps (datasets/dataset-types.ts): shared by every user, registered by the operator. */
+export interface DatasetStore {
+  /** Adds the dataset with its tiles, in one step; throws DatasetExistsError when its name is taken. */
+  insert(dataset: DatasetRecord): Promise<void>;
+  /** Every dataset with its tiles, by name. */
+  list(): Promise<DatasetRecord[]>;
+  findByName(name: string): Promise<DatasetRecord | null>;
+  /** Removes the dataset and its tiles (never the files); false when there is none of that name. */
+  delete(name: string): Promise<boolean>;
+}
+
 export interface Stores {
   users: UserStore;
   tokens: TokenStore;
@@ -353,6 +365,7 @@ export interface Stores {
   collections: CollectionStore;
   tasks: TaskStore;
   plots: PlotStore;
+  datasets: DatasetStore;
   /**
    * Runs `work` in one transaction over these stores: every write it makes through the stores
    * it is given lands, or none does (it throws). Work does only store calls: calls from

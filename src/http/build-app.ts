@@ -21,6 +21,7 @@ import { registerDeleteApiToken } from './routes/delete-api-token.js';
 import { registerDeleteCollection } from './routes/delete-collection.js';
 import { registerFetchPlots } from './routes/fetch-plots.js';
 import { registerGetCollections } from './routes/get-collections.js';
+import { registerGetDatasets } from './routes/get-datasets.js';
 import { registerGetTaskStatus } from './routes/get-task-status.js';
 import { registerHealth } from './routes/health.js';
 import { registerListApiTokens } from './routes/list-api-tokens.js';
@@ -85,6 +86,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     registerDeleteApiToken(scoped, services);
     registerMe(scoped, services);
     registerListTasks(scoped, services);
+    registerGetDatasets(scoped, services);
   });
   // Last, outside the token scope, so it can see (and never take) the API's routes.
   await registerDashboard(app, services.config.dashboardDir, services.config.basemap);

@@ -168,6 +168,7 @@ describe('the error responses of each operation', () => {
       [401, () => send('GET', '/tasks', { token: none })],
       [422, () => send('GET', '/tasks?limit=0')],
     ]);
+    add('GET /datasets', [[401, () => send('GET', '/datasets', { token: none })]]);
   }
 
   it('gives each case the documented status, with a code the operation names for it', async () => {

@@ -98,3 +98,17 @@ export function geodesicAreaHa(geometry: PlotGeometry): number {
 export function ringAreaHa(ring: Position[]): number {
   return Math.abs(ringExcess(ring)) * R2_HA;
 }
+
+/**
+ * Geodesic area in hectares of a longitude/latitude cell on the WGS 84 ellipsoid: the band
+ * between two parallels, `widthDeg` of longitude wide. The authalic latitude maps parallels
+ * to parallels and keeps area, so the band's area is R²·Δλ·(sin β_north − sin β_south) on
+ * the authalic sphere: the same mapping plot areas use, so pixel and plot areas agree.
+ */
+export function latitudeBandAreaHa(southDeg: number, northDeg: number, widthDeg: number): number {
+  const sinBeta = (latDeg: number) => {
+    const t = halfTanAuthalic(latDeg);
+    return (2 * t) / (1 + t * t);
+  };
+  return R2_HA * widthDeg * DEG * (sinBeta(northDeg) - sinBeta(southDeg));
+}

@@ -114,4 +114,28 @@ export const PG_MIGRATIONS: readonly string[] = [
     END LOOP;
   END $$;
   `,
+  // Forest maps (issue 17): registered datasets and their GeoTIFF tiles, in the order given
+  // (domain/datasets/dataset-types.ts); the same tables as in SQLite (schema.ts).
+  `
+  CREATE TABLE datasets (
+    id text PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    kind text NOT NULL CHECK (kind IN ('forest_2020', 'tree_cover_percent', 'loss_year')),
+    version text NOT NULL,
+    created_at text NOT NULL
+  );
+  CREATE TABLE dataset_tiles (
+    dataset_id text NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    position integer NOT NULL,
+    path text NOT NULL,
+    sha256 text NOT NULL,
+    bytes bigint NOT NULL,
+    west double precision NOT NULL, south double precision NOT NULL, east double precision NOT NULL, north double precision NOT NULL,
+    pixel_width double precision NOT NULL, pixel_height double precision NOT NULL,
+    width integer NOT NULL, height integer NOT NULL, block_width integer NOT NULL, block_height integer NOT NULL,
+    nodata double precision,
+    data_type text NOT NULL,
+    PRIMARY KEY (dataset_id, position)
+  );
+  `,
 ];

@@ -6,6 +6,7 @@
 import type { Stores } from '../../../domain/ports.js';
 import { createPostgresLoginAttemptStore, createPostgresTokenStore, createPostgresUserStore } from './pg-accounts.js';
 import { createPostgresCollectionStore } from './pg-collections.js';
+import { createPostgresDatasetStore } from './pg-datasets.js';
 import { inTransaction, openPostgres, type Sql } from './pg-database.js';
 import { createPostgresPlotStore } from './pg-plots.js';
 import { createPostgresTaskStore } from './pg-tasks.js';
@@ -47,6 +48,7 @@ export async function createPostgresStores(url: string, options: { max?: number 
   const over = (sql: Sql, transaction: Transaction, open: Stores['transaction']): Stores => ({
     ...storesOver(sql, transaction, open as unknown as PostgresRecordStores['transaction']),
     plots: createPostgresPlotStore(sql, pool),
+    datasets: createPostgresDatasetStore(sql, transaction),
     transaction: open,
     close: () => pool.end(),
   });

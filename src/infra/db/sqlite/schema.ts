@@ -188,6 +188,30 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // One layout for every load (see ONE_PLOT_LAYOUT above).
   ONE_PLOT_LAYOUT,
+  // Forest maps (issue 17): registered datasets and their GeoTIFF tiles, in the order given
+  // (domain/datasets/dataset-types.ts); the same tables as in PostgreSQL (pg-schema.ts).
+  `
+  CREATE TABLE datasets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('forest_2020', 'tree_cover_percent', 'loss_year')),
+    version TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE dataset_tiles (
+    dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    west REAL NOT NULL, south REAL NOT NULL, east REAL NOT NULL, north REAL NOT NULL,
+    pixel_width REAL NOT NULL, pixel_height REAL NOT NULL,
+    width INTEGER NOT NULL, height INTEGER NOT NULL, block_width INTEGER NOT NULL, block_height INTEGER NOT NULL,
+    nodata REAL,
+    data_type TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, position)
+  );
+  `,
 ];
 
 /** What a migration's JavaScript step is given besides the database. */

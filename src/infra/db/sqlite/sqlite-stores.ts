@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Stores } from '../../../domain/ports.js';
 import { openDatabase, type OpenOptions } from './open-database.js';
 import { createSqliteCollectionStore } from './sqlite-collections.js';
+import { createSqliteDatasetStore } from './sqlite-datasets.js';
 import { createSqlitePlotStore } from './sqlite-plots.js';
 import { createSqliteTaskStore } from './sqlite-tasks.js';
 import { createSqliteLoginAttemptStore } from './sqlite-login-attempts.js';
@@ -27,6 +28,7 @@ export function createSqliteStores(dataDir: string, options: OpenOptions = {}): 
     collections: transactions.guard(createSqliteCollectionStore(db)),
     tasks: transactions.guard(createSqliteTaskStore(db)),
     plots: transactions.guard(createSqlitePlotStore(db, { scratchDir: options.scratchDir })),
+    datasets: transactions.guard(createSqliteDatasetStore(db, transactions)),
     transaction: (work) => transactions.run(() => work(stores)),
     async close() {
       // After the transaction open now, if any.
