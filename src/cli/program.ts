@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerCollectionCommands } from './collection-commands.js';
 import { registerDownloadCommands } from './download-commands.js';
+import { registerRepairCommand } from './repair-command.js';
 import { registerStageCommands } from './stage-commands.js';
 import { registerWhoamiCommand } from './whoami-command.js';
 
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
   registerCollectionCommands(program);
   registerStageCommands(program);
   registerDownloadCommands(program);
+  registerRepairCommand(program);
   return program;
 }
