@@ -5,9 +5,12 @@
  * a fix beyond the area limit is flagged and not applied; the source is never changed.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../helpers/server-process.js';
 import { api, ndjson, stage, startTestServer, waitForTasks, type TestServer } from '../helpers/test-server.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -129,6 +132,18 @@ describe('repairing a staged collection', () => {
     assert.equal(body.issue_counts.CRS_REPROJECTED, undefined);
     const fixes = (await report(body.collection_id)).repairs ?? [];
     assert.deepEqual(fixes.map((f) => [f.code, f.applied]), [['CRS_REPROJECTED', true]]);
+  });
+
+  it('canopy repair makes the repaired collection and prints its fixes per code', async () => {
+    await staged(ONE_OF_EACH, 'from the cli');
+    const env = { ...process.env, CANOPY_URL: server.url, CANOPY_TOKEN: token };
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'repair', 'from the cli', '--max-area-change-pct', '10', '--split-multipart'], { env });
+    assert.match(stdout, /^collection:\s+from the cli \(repaired\)$/m);
+    assert.match(stdout, /^fixes flagged for review:\s+0$/m);
+    // The two-part collection, and the hourglass, the hole outside its shell and the pinched neck MakeValid left in two parts.
+    assert.match(stdout, /^MULTIPART_SPLIT\s+4$/m);
+    assert.match(stdout, /^plots:\s+15$/m);
+    assert.match(stdout, /^uploadable:\s+yes$/m);
   });
 
   it('answers 404 for a collection that is not the caller\'s, and 422 for a limit out of range', async () => {
