@@ -7,6 +7,7 @@ import { CheckPool } from './runtime/checking/check-pool.js';
 import { threadedParquetDecoding } from './runtime/geoparquet/row-group-decoder.js';
 import { CollectionService } from './domain/collections/collection-service.js';
 import { sweepOrphans } from './domain/collections/remove-collection.js';
+import { RepairService } from './domain/repair/repair-service.js';
 import { StagingService } from './domain/staging/stage-collection.js';
 import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
@@ -27,6 +28,7 @@ export interface Services {
   blobs: BlobStore;
   auth: AuthService;
   staging: StagingService;
+  repairs: RepairService;
   uploads: UploadService;
   collections: CollectionService;
   maps: PlotMapService;
@@ -58,6 +60,10 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread }, {
     concurrency: config.taskConcurrency, logger, owner: PROCESS_TAG, leaseMs: config.taskLeaseMs, ownerGone: processGone,
   });
+  const staging = new StagingService(stores, blobs, checker, {
+    maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, maxRowGroupBytes: config.maxRowGroupBytes,
+    issueLimit: config.stageIssueLimit, limits, owner: PROCESS_TAG, parquet: threadedParquetDecoding,
+  });
   // A load a dead process left unpublished is garbage (its task starts a fresh one), and so is
   // whatever a delete cut short left without its collection record.
   const swept = await sweepOrphans(stores, blobs, processGone);
@@ -65,10 +71,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   return {
     config, stores, blobs, runner,
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits }),
-    staging: new StagingService(stores, blobs, checker, {
-      maxUploadBytes: config.maxUploadBytes, maxFeatureBytes: config.maxFeatureBytes, maxRowGroupBytes: config.maxRowGroupBytes,
-      issueLimit: config.stageIssueLimit, limits, owner: PROCESS_TAG, parquet: threadedParquetDecoding,
-    }),
+    staging, repairs: new RepairService(stores, blobs, staging),
     uploads: new UploadService(stores, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),
     maps: new PlotMapService(stores),

@@ -4,6 +4,7 @@ import { registerCollectionCommands } from './collection-commands.js';
 import { registerDatasetCommands } from './dataset-commands.js';
 import { registerDownloadCommands } from './download-commands.js';
 import { registerExportCommand } from './export-command.js';
+import { registerRepairCommand } from './repair-command.js';
 import { registerStageCommands } from './stage-commands.js';
 import { registerWhoamiCommand } from './whoami-command.js';
 
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
   registerDownloadCommands(program);
   registerExportCommand(program);
   registerDatasetCommands(program);
+  registerRepairCommand(program);
   return program;
 }

@@ -28,6 +28,7 @@ import { registerListApiTokens } from './routes/list-api-tokens.js';
 import { registerListTasks } from './routes/list-tasks.js';
 import { registerMe } from './routes/me.js';
 import { registerRefreshToken } from './routes/refresh-token.js';
+import { registerRepairCollection } from './routes/repair-collection.js';
 import { registerStagePlots, stageFormLimits } from './routes/stage-plots.js';
 import { registerUploadPlots } from './routes/upload-plots.js';
 
@@ -87,6 +88,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     registerMe(scoped, services);
     registerListTasks(scoped, services);
     registerGetDatasets(scoped, services);
+    registerRepairCollection(scoped, services);
   });
   // Last, outside the token scope, so it can see (and never take) the API's routes.
   await registerDashboard(app, services.config.dashboardDir, services.config.basemap);

@@ -28,6 +28,22 @@ export const IssueBody = Type.Object({
   location: Type.Optional(Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[lon, lat]' })),
 });
 
+/** One fix of a repaired collection (domain/repair/fix-entry.ts). */
+export const FixBody = Type.Object({
+  feature: Type.Integer({ description: '0-based index of the feature in the source collection.' }),
+  repaired_feature: Type.Integer({ description: 'Index of the (first) feature it became in this collection.' }),
+  plot_id: Type.Union([Type.String(), Type.Null()]),
+  code: Type.String({ description: 'The issue code fixed, or MULTIPART_SPLIT.' }),
+  action: Type.String({ description: 'What was done, in a sentence.' }),
+  applied: Type.Boolean({ description: 'False when the plot kept its original geometry (this fix, or another of the plot, was beyond the area limit).' }),
+  flagged_for_review: Type.Boolean({ description: 'True when this fix changed the area by more than the limit: not applied.' }),
+  area_before_ha: Type.Union([Type.Number(), Type.Null()]),
+  area_after_ha: Type.Union([Type.Number(), Type.Null()]),
+  area_change_ha: Type.Union([Type.Number(), Type.Null()]),
+  area_change_pct: Type.Union([Type.Number(), Type.Null()]),
+  original_geometry: Type.Unknown({ description: 'The plot\'s geometry in the source collection (GeoJSON).' }),
+});
+
 export const TaskStatusBody = Type.Object({
   task_id: Type.String(),
   type: Type.Enum(TASK_TYPES),

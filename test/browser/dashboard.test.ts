@@ -256,6 +256,20 @@ describe('dashboard in Chromium', () => {
     await assertNoMarkupRendered();
   });
 
+  test('repairs a staged collection into a new one with the Repair button', async () => {
+    await openTab(page, 'Suppliers');
+    await stageFile(page, path.join(ROOT, 'test/fixtures/repair/one-of-each-fixable.geojson'), 'to-repair');
+    await page.getByRole('button', { name: 'Repair', exact: true }).click();
+    const note = page.getByTestId('repair-note');
+    await note.waitFor();
+    assert.match(await note.innerText(), /Repaired: \d+ fixes applied, \d+ flagged for review/);
+    assert.match(await page.locator('#report-title').innerText(), /to-repair \(repaired\)/);
+    const source = await collectionNamed('to-repair');
+    const repaired = await collectionNamed('to-repair (repaired)');
+    const report = (await (await fetch(`${server.url}/collections/${repaired.collection_id}/report`, { headers: { authorization: `Bearer ${apiToken}` } })).json()) as { repaired_from: string };
+    assert.equal(report.repaired_from, source.collection_id);
+  });
+
   test('raised no page error, CSP refusal or dialog', () => {
     assert.deepEqual(watch.errors, []);
     assert.deepEqual(watch.dialogs, []);

@@ -169,6 +169,13 @@ describe('the error responses of each operation', () => {
       [422, () => send('GET', '/tasks?limit=0')],
     ]);
     add('GET /datasets', [[401, () => send('GET', '/datasets', { token: none })]]);
+    add('POST /collections/{collection_id}/repair', [
+      ...bodyParseCases('POST', '/collections/with-errors/repair'),
+      [401, () => send('POST', '/collections/with-errors/repair', { token: none, json: {} })],
+      [404, () => send('POST', '/collections/nothing/repair', { json: {} })],
+      [409, () => send('POST', '/collections/with-errors/repair', { json: { collection_name: 'uploaded' } })],
+      [422, () => send('POST', '/collections/with-errors/repair', { json: { max_area_change_pct: -1 } })],
+    ]);
   }
 
   it('gives each case the documented status, with a code the operation names for it', async () => {

@@ -209,4 +209,20 @@ export const MUTANTS: readonly Mutant[] = [
     replace: 'file.bytes > this.limits.maxFileBytes',
     tests: ['test/unit/export-files.test.ts'],
   },
+  {
+    id: 'repair-area-limit-off',
+    bug: 'a repair applies every fix, however much it changes the plot\'s area',
+    file: 'src/domain/repair/fix-entry.ts',
+    find: 'return { before, after, changeHa, pct: Math.round(pct * 100) / 100, overLimit: Math.abs(pct) > limitPct };',
+    replace: 'return { before, after, changeHa, pct: Math.round(pct * 100) / 100, overLimit: false };',
+    tests: ['test/unit/repair-feature.test.ts', 'test/integration/repair.test.ts'],
+  },
+  {
+    id: 'repair-flagged-half-applied',
+    bug: 'a plot with a fix flagged for review is written with its other fixes applied',
+    file: 'src/domain/repair/repair-feature.ts',
+    find: 'if (log.flagged) return { features: [as(original)], fixes: log.entries(false) };',
+    replace: 'if (log.flagged) return { features: [as(repaired)], fixes: log.entries(false) };',
+    tests: ['test/unit/repair-feature.test.ts'],
+  },
 ];

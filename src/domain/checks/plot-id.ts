@@ -42,3 +42,19 @@ export function findPlotId(properties: Record<string, unknown>, featureId?: stri
   }
   return best ?? asId(featureId);
 }
+
+/** The name of the property findPlotId takes the plot ID from, or null when it comes from the Feature `id` or nowhere. */
+export function plotIdProperty(properties: Record<string, unknown>, idColumn?: string): string | null {
+  if (idColumn !== undefined && idColumn !== '' && asId(properties[idColumn]) !== null) return idColumn;
+  const wanted = idColumn ? fold(idColumn) : null;
+  let best: string | null = null;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (const key in properties) {
+    const folded = fold(key);
+    const rank = folded === wanted ? -1 : CANDIDATES.indexOf(folded as (typeof CANDIDATES)[number]);
+    if ((rank < 0 && folded !== wanted) || rank >= bestRank || asId(properties[key]) === null) continue;
+    best = key;
+    bestRank = rank;
+  }
+  return best;
+}

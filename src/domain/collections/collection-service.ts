@@ -66,6 +66,11 @@ export class CollectionService {
     return this.blobs.read(collectionKeys(collection.id).report);
   }
 
+  /** A repaired collection's fixes, one JSON line each (repair/fix-entry.ts). */
+  async repairsStream(collection: CollectionRecord): Promise<Readable> {
+    return this.blobs.read(collectionKeys(collection.id).repairs);
+  }
+
   /** The flagged features (GeoJSON Feature lines with their issues as properties). */
   async flaggedStream(collection: CollectionRecord): Promise<Readable> {
     return this.blobs.read(collectionKeys(collection.id).flagged);

@@ -11,6 +11,8 @@ export function collectionKeys(collectionId: string, format = 'geojson') {
     features: `${prefix}/features.ndjson`,
     report: `${prefix}/report.ndjson`,
     flagged: `${prefix}/flagged.ndjson`,
+    /** Only a repaired collection's: its fixes, one JSON line each (repair/fix-entry.ts). */
+    repairs: `${prefix}/repairs.ndjson`,
     asset: `${prefix}/plots.fgb`,
   };
 }

@@ -1,7 +1,7 @@
 import { collectionIdFor } from '../ids.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import { AppError, ConflictError, FileUnreadableError, PayloadTooLargeError } from '../errors.js';
-import type { Issue } from '../features/types.js';
+import type { Issue, SourceFeature } from '../features/types.js';
 import type { BlobStore, BlobWriter, CollectionRecord, Stores } from '../ports.js';
 import type { OutcomeSource } from './check-outcome.js';
 import type { FeatureLimits } from '../features/limits.js';
@@ -9,6 +9,7 @@ import { asUtf8 } from '../readers/decode-text.js';
 import { detectFormat } from '../readers/detect-format.js';
 import { openReader, type FileFormat } from '../readers/open-reader.js';
 import type { ParquetDecoding } from '../readers/geoparquet/parquet-decoding.js';
+import { readStoredSource } from './read-stored-source.js';
 import { SourceTap } from './source-tap.js';
 import { checkFeatures } from './check-features.js';
 import { collectionKeys, commitMarkerKey, type CommitMarker } from './collection-keys.js';
@@ -44,7 +45,7 @@ export interface IngestedFile {
   layout: Record<string, unknown>;
   /** The features' property names (null: more than staging keeps). */
   propertyNames: string[] | null;
-  writers: { source: BlobWriter; features: BlobWriter; report: BlobWriter; flagged: BlobWriter };
+  writers: { source: BlobWriter; features: BlobWriter; report: BlobWriter; flagged: BlobWriter; repairs?: BlobWriter };
 }
 
 export interface StageResult {
@@ -155,6 +156,8 @@ export class StagingService {
       await file.writers.features.commit(keys.features);
       await file.writers.report.commit(keys.report);
       await file.writers.flagged.commit(keys.flagged);
+      // A repaired collection's fix log (repair/repair-service.ts) lands with the rest, or not at all.
+      if (file.writers.repairs) await file.writers.repairs.commit(keys.repairs);
       await this.stores.collections.insert({ ...record, layout: file.layout, propertyNames: file.propertyNames });
     } catch (err) {
       await this.discard(file);
@@ -176,6 +179,14 @@ export class StagingService {
     const marker: CommitMarker = { owner: this.options.owner, at: Date.now() };
     await writer.write(Buffer.from(JSON.stringify(marker)));
     await writer.commit(key);
+  }
+
+  /** The features of a collection's kept source file, read again as staging read them (a repair's starting point). */
+  storedSourceFeatures(collection: CollectionRecord, encoding: string | undefined): AsyncGenerator<SourceFeature> {
+    const { maxFeatureBytes, maxRowGroupBytes, limits, parquet } = this.options;
+    return readStoredSource(this.blobs.read(collection.sourceKey), collection.format as FileFormat, encoding, {
+      maxFeatureBytes, maxRowGroupBytes, limits, parquet, scratchDir: this.blobs.scratchDir(),
+    });
   }
 
   /** Drops the temporary blobs of a file that will not become a collection. */

@@ -7,7 +7,7 @@ import type { Services } from '../../services.js';
 import type { App } from '../app-type.js';
 import { currentUser } from '../authenticate.js';
 import { AUTH_ERRORS, errorResponses } from '../error-codes.js';
-import { IssueBody, streamedResponse, TEXT } from '../schemas.js';
+import { FixBody, IssueBody, streamedResponse, TEXT } from '../schemas.js';
 
 /** The JSON report as it is streamed (reportJson below); documented so a client knows its fields. */
 const ReportBody = Type.Object({
@@ -19,6 +19,8 @@ const ReportBody = Type.Object({
   offset: Type.Integer(),
   limit: Type.Union([Type.Integer(), Type.Null()]),
   issues: Type.Array(IssueBody, { description: 'All the issues, or the page offset and limit ask for.' }),
+  repaired_from: Type.Union([Type.String(), Type.Null()], { description: 'The collection this one was repaired from (POST /collections/{id}/repair), or null.' }),
+  repairs: Type.Optional(Type.Array(FixBody, { description: 'A repaired collection\'s fixes, each with its area change and the original geometry (all of them, whatever the page).' })),
 });
 
 const ReportResponse = streamedResponse('The report, in the format asked for.', {
@@ -52,15 +54,21 @@ async function* page(lines: AsyncIterable<string>, offset: number, limit: number
   }
 }
 
-function reportJson(collection: CollectionRecord, layout: Record<string, unknown>, lines: AsyncIterable<string>, offset: number, limit: number | null): AsyncGenerator<string> {
+async function* reportJson(
+  collection: CollectionRecord, layout: Record<string, unknown>, lines: AsyncIterable<string>, offset: number, limit: number | null,
+  repairs: Readable | null,
+): AsyncGenerator<string> {
+  const repairedFrom = typeof layout.repairedFrom === 'string' ? layout.repairedFrom : null;
   const head = {
     collection_id: collection.id, collection_name: collection.name, format: collection.format,
     feature_count: collection.featureCount, valid_count: collection.validCount, invalid_count: collection.invalidCount,
     warning_count: collection.warningCount, issue_counts: collection.issueCounts, layout,
     // Every issue is one line of the report, so the counts per code add up to the whole list.
-    total_issues: Object.values(collection.issueCounts).reduce((sum, n) => sum + n, 0), offset, limit,
+    total_issues: Object.values(collection.issueCounts).reduce((sum, n) => sum + n, 0), offset, limit, repaired_from: repairedFrom,
   };
-  return jsonArray(JSON.stringify(head).slice(0, -1) + ',"issues":[', page(lines, offset, limit), ']}');
+  yield* jsonArray(JSON.stringify(head).slice(0, -1) + ',"issues":[', page(lines, offset, limit), repairs === null ? ']}' : ']');
+  // Its lines are read only now: a readline interface made earlier would drop those it read before being iterated.
+  if (repairs !== null) yield* jsonArray(',"repairs":[', createInterface({ input: repairs, crlfDelay: Infinity }), ']}');
 }
 
 function flaggedGeoJson(lines: AsyncIterable<string>): AsyncGenerator<string> {
@@ -101,9 +109,13 @@ export function registerCollectionReport(app: App, services: Services): void {
     }
     reply.type('application/json; charset=utf-8');
     const { offset = 0, limit = null } = request.query;
-    const body = Readable.from(reportJson(view.collection, layout, lines, offset, limit), { objectMode: false });
+    const repairs = typeof layout.repairedFrom === 'string' ? await services.collections.repairsStream(view.collection) : null;
+    const body = Readable.from(reportJson(view.collection, layout, lines, offset, limit, repairs), { objectMode: false });
     // A page may end before the report does: let go of the blob then too.
-    body.once('close', () => stream.destroy());
+    body.once('close', () => {
+      stream.destroy();
+      repairs?.destroy();
+    });
     return reply.send(body);
   });
 }

@@ -4,7 +4,7 @@
  * sentence, so the screens can show it as is.
  */
 import type {
-  ApiToken, Collection, Me, PlotFeature, ReportPage, SignInResult, StageResult, TaskStatus, TaskSummary, TileJson, UploadStarted,
+  ApiToken, Collection, Me, PlotFeature, RepairResult, ReportPage, SignInResult, StageResult, TaskStatus, TaskSummary, TileJson, UploadStarted,
 } from './types';
 
 /** An API answer other than 2xx: `message` is the server's `detail`, a sentence for a person. */
@@ -161,6 +161,11 @@ export class ApiClient {
 
   upload(collectionId: string, skipInvalid: boolean): Promise<UploadStarted> {
     return this.postJson<UploadStarted>('/upload_plots', skipInvalid ? { filename: collectionId, skip_invalid: true } : { filename: collectionId });
+  }
+
+  /** POST /collections/{id}/repair with the default options: a new staged collection, the fixable problems fixed. */
+  repair(collectionId: string): Promise<RepairResult> {
+    return this.postJson<RepairResult>(`/collections/${encodeURIComponent(collectionId)}/repair`, {});
   }
 
   taskStatus(taskId: string): Promise<TaskStatus> {

@@ -25,6 +25,14 @@ export interface StageResult {
   issues_truncated: boolean;
 }
 
+/** POST /collections/{id}/repair: the new collection's staging answer and its fixes counted. */
+export interface RepairResult extends StageResult {
+  repaired_from: string;
+  fixes_applied: number;
+  fixes_flagged: number;
+  fix_counts: Record<string, number>;
+}
+
 export type CollectionStatus = 'staged' | 'uploading' | 'uploaded' | 'failed';
 
 export interface Collection {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ExpressionSpecification } from 'maplibre-gl';
 import type { ApiClient } from '../../api/client';
-import type { Collection, Issue } from '../../api/types';
+import type { Collection, Issue, RepairResult } from '../../api/types';
 import type { CollectionsState } from '../../api/use-collections';
 import { ErrorMessage } from '../../components/error-message';
 import { formatCount } from '../../format';
@@ -11,6 +11,7 @@ import { CollectionList, StatusBadge } from './collection-list';
 import { IssueCounts } from './issue-counts';
 import { IssueTable } from './issue-table';
 import { PlotFilters } from './plot-filters';
+import { RepairButton, RepairNote, canRepair } from './repair-button';
 import { ReportDownloads } from './report-downloads';
 import { StageForm } from './stage-form';
 import { useReport } from './use-report';
@@ -38,6 +39,7 @@ export function SuppliersPane({ client, collections }: { client: ApiClient; coll
   const [offset, setOffset] = useState(0);
   const [focus, setFocus] = useState<MapFocus | null>(null);
   const [filter, setFilter] = useState<ExpressionSpecification | null>(null);
+  const [repaired, setRepaired] = useState<RepairResult | null>(null);
   const selected = collections.list?.find((c) => c.collection_id === selectedId) ?? null;
   const report = useReport(client, selectedId, offset, PAGE_SIZE, selected?.status);
 
@@ -71,6 +73,11 @@ export function SuppliersPane({ client, collections }: { client: ApiClient; coll
                   loading={report.loading} onOffset={setOffset} onShow={show} />
               )}
               <ReportDownloads client={client} collectionId={selected.collection_id} uploaded={selected.status === 'uploaded'} />
+              {repaired?.collection_id === selected.collection_id && <RepairNote result={repaired} />}
+              {canRepair(selected) && (
+                <RepairButton client={client} collection={selected}
+                  onRepaired={(result) => { setRepaired(result); void collections.refresh().then(() => select(result.collection_id)); }} />
+              )}
             </>
           )}
         </section>
