@@ -4,6 +4,11 @@
  * the database: parsing GeoJSON was the largest share of PostgreSQL's work in a load, and
  * the database's one core per load is the bottleneck there. The storage tests compare every
  * geometry with what ST_GeomFromGeoJSON makes of the same text.
+ *
+ * Most stored geometries are the compact text JSON.stringify writes: those are read here
+ * straight into the EWKB, without building objects (a profile of a 200k-plot load had the
+ * parse and its garbage as the load thread's largest cost). Any other text goes through
+ * JSON.parse, the slow path, which the tests hold the fast one to.
  */
 
 type Position = number[];
@@ -66,6 +71,20 @@ class WkbWriter {
     this.count(list.length);
     for (const p of list) this.position(p, z);
   }
+  /** Reserves a count to be filled in later; returns its place. */
+  countSlot(): number {
+    this.room(4);
+    this.at += 4;
+    return this.at - 4;
+  }
+  fillCount(slot: number, n: number): void {
+    this.view.setUint32(slot, n, true);
+  }
+  double(value: number): void {
+    this.room(8);
+    this.view.setFloat64(this.at, value, true);
+    this.at += 8;
+  }
   hex(): string {
     return Buffer.from(this.bytes.buffer, 0, this.at).toString('hex');
   }
@@ -108,10 +127,109 @@ function write(w: WkbWriter, g: Geometry, z: boolean, srid: boolean): void {
   }
 }
 
-/** The geometry's hex EWKB with SRID 4326; throws for a type GeoJSON does not have. */
-export function geoJsonToEwkbHex(geometryJson: string): string {
+/** The geometry's hex EWKB with SRID 4326, by way of JSON.parse; throws for a type GeoJSON does not have. */
+export function parsedGeoJsonToEwkbHex(geometryJson: string): string {
   const g = JSON.parse(geometryJson) as Geometry;
   const writer = new WkbWriter(geometryJson.length + 64);
   write(writer, g, hasZ(g), true);
   return writer.hex();
+}
+
+/** The geometry's hex EWKB with SRID 4326: read straight from compact text, else parsed. */
+export function geoJsonToEwkbHex(geometryJson: string): string {
+  return scannedEwkbHex(geometryJson) ?? parsedGeoJsonToEwkbHex(geometryJson);
+}
+
+/** Nesting of `coordinates` below the positions, and the WKB type of each part of a multi-geometry. */
+const SHAPES: Record<string, { depth: number; part?: number }> = {
+  Point: { depth: 0 }, LineString: { depth: 1 }, Polygon: { depth: 2 },
+  MultiPoint: { depth: 1, part: 1 }, MultiLineString: { depth: 2, part: 2 }, MultiPolygon: { depth: 3, part: 3 },
+};
+/** Exact powers of ten: a decimal of at most 15 digits is m / 10^k, correctly rounded, as JSON.parse reads it. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const MAX_FAST_DIGITS = 15;
+
+/** Reads compact GeoJSON text; null at anything else (spaces, other members, Z, an empty point, a collection). */
+class Scanner {
+  at = 0;
+  constructor(private readonly text: string, private readonly out: WkbWriter) {}
+
+  expect(literal: string): boolean {
+    if (!this.text.startsWith(literal, this.at)) return false;
+    this.at += literal.length;
+    return true;
+  }
+
+  number(): boolean {
+    const t = this.text;
+    const start = this.at;
+    let i = start;
+    const negative = t.charCodeAt(i) === 45; // '-'
+    if (negative) i++;
+    let mantissa = 0;
+    let digits = 0;
+    let fraction = 0;
+    for (let c = t.charCodeAt(i); c >= 48 && c <= 57; c = t.charCodeAt(++i)) { mantissa = mantissa * 10 + (c - 48); digits++; }
+    if (digits === 0) return false;
+    if (t.charCodeAt(i) === 46) { // '.'
+      i++;
+      for (let c = t.charCodeAt(i); c >= 48 && c <= 57; c = t.charCodeAt(++i)) { mantissa = mantissa * 10 + (c - 48); digits++; fraction++; }
+      if (fraction === 0) return false;
+    }
+    const c = t.charCodeAt(i);
+    let value: number;
+    if (c === 101 || c === 69 || digits > MAX_FAST_DIGITS) { // an exponent, or too many digits for the exact division
+      if (c === 101 || c === 69) {
+        i++;
+        if (t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45) i++;
+        const from = i;
+        while (t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+        if (i === from) return false;
+      }
+      value = Number(t.slice(start, i));
+    } else {
+      value = mantissa / POW10[fraction];
+      if (negative) value = -value;
+    }
+    this.out.double(value);
+    this.at = i;
+    return true;
+  }
+
+  /** A position of exactly two numbers. */
+  position(): boolean {
+    return this.expect('[') && this.number() && this.expect(',') && this.number() && this.expect(']');
+  }
+
+  /** An array `depth` levels above the positions, its count first; each element headed as a `part` where given. */
+  level(depth: number, part?: number): boolean {
+    if (depth === 0) return this.position();
+    if (!this.expect('[')) return false;
+    const slot = this.out.countSlot();
+    let n = 0;
+    if (!this.expect(']')) {
+      do {
+        if (part !== undefined) this.out.header(part, false, false);
+        if (!this.level(depth - 1)) return false;
+        n++;
+      } while (this.expect(','));
+      if (!this.expect(']')) return false;
+    }
+    this.out.fillCount(slot, n);
+    return true;
+  }
+}
+
+function scannedEwkbHex(text: string): string | null {
+  if (!text.startsWith('{"type":"')) return null;
+  const end = text.indexOf('"', 9);
+  const shape = SHAPES[text.slice(9, end)];
+  if (shape === undefined) return null;
+  const out = new WkbWriter(text.length + 64);
+  const scan = new Scanner(text, out);
+  scan.at = end + 1;
+  if (!scan.expect(',"coordinates":')) return null;
+  out.header(WKB_TYPES[text.slice(9, end)], false, true);
+  const ok = shape.part === undefined ? scan.level(shape.depth) : scan.level(shape.depth, shape.part);
+  return ok && scan.expect('}') && scan.at === text.length ? out.hex() : null;
 }
