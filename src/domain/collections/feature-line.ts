@@ -39,13 +39,10 @@ export function featureLine(row: LinePlot): string {
 
 /**
  * The part of a line between the geometry and the file's own properties,
- * `,"properties":{"uuid":…,"area_ha":…` (and status where given), for a store that splices
- * its stored texts into lines itself; null when the properties may name one of Canopy's own
- * fields, whose line only featureLine writes. A line is then `{"type":"Feature","id":<uuid
- * as JSON>,"geometry":` + geometry + this + the properties without their opening brace
- * after a comma (or `}` for none) + `}`.
+ * `,"properties":{"uuid":…,"area_ha":…` (and status where given); null when the properties
+ * may name one of Canopy's own fields (the line is then written by merging the objects).
  */
-export function ownFieldsText(row: Omit<LinePlot, 'geometry'>): string | null {
+function ownFieldsText(row: Omit<LinePlot, 'geometry'>): string | null {
   if (OWN_NAME.test(row.properties)) return null;
   return `,"properties":{"uuid":${JSON.stringify(row.uuid)},"plotid":${JSON.stringify(row.plotid)},"collection_id":${JSON.stringify(row.collection_id)},` +
     `"area_ha":${row.area_ha !== null && Number.isFinite(row.area_ha) ? String(row.area_ha) : 'null'}${row.status ? `,"status":"${row.status}"` : ''}`;

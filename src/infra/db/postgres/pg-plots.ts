@@ -4,16 +4,15 @@
  * (a GiST index on the plots' geometries, SRID 4326, sent beside the stored GeoJSON as
  * EWKB, geojson-ewkb.ts), and publishing it is one transaction that points the
  * collection at it. Dropping a load is dropping its table. The /fetch_plots lines are the
- * domain's (feature-line.ts): each row keeps its own fields' text as the domain writes it,
- * and for a whole page PostgreSQL splices the stored texts into lines and streams them out
- * with COPY, bytes that go to the client as they are (the storage contract checks them line
- * by line against the domain's). Filtered pages, and loads with a plot whose properties name
- * one of Canopy's fields, are built here row by row.
+ * domain's (feature-line.ts), built from the rows as they are read. (Lines written by
+ * PostgreSQL itself were tried and measured slower: string_agg per query, and COPY TO,
+ * which pg-copy-streams 7.0.0 can corrupt by dropping bytes where a message ends exactly at
+ * the end of one of several buffered socket reads.)
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { featureLine, ownFieldsText } from '../../../domain/collections/feature-line.js';
+import { featureLine } from '../../../domain/collections/feature-line.js';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotPage, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
@@ -22,9 +21,6 @@ import type { Sql } from './pg-database.js';
 
 /** Rows read per query while a page streams, and per query of a box scan. */
 const READ_ROWS = 2000;
-/** A row's line as PostgreSQL writes it from the stored texts (feature-line.ts, ownFieldsText, says how they fit). */
-const LINE_SQL = `'{"type":"Feature","id":' || to_json(uuid)::text || ',"geometry":' || geometry_json || line_own
-  || CASE WHEN properties = '{}' THEN '}' ELSE ',' || substr(properties, 2) END || '}'`;
 /** Lines are handed on in pieces of about this many characters. */
 const CHUNK_CHARS = 64 * 1024;
 /** The range of the hash that picks a box scan's sample (as the embedded store's). */
@@ -52,21 +48,8 @@ function copyText(value: string | number | null): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-const COLUMNS = 'seq, uuid, plotid, feature_index, status, area_ha, min_lon, min_lat, max_lon, max_lat, geometry_json, properties, line_own, geom';
+const COLUMNS = 'seq, uuid, plotid, feature_index, status, area_ha, min_lon, min_lat, max_lon, max_lat, geometry_json, properties, geom';
 
-/**
- * COPY's CSV output with a delimiter and a quote that JSON text never holds (it escapes every
- * control character): no value is quoted or escaped, so each value comes out as it is.
- */
-const RAW_LINES = "(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')";
-/**
- * Lines go out of PostgreSQL joined in runs of this many, one COPY row each (few protocol
- * messages to take apart here), joined by a record separator, a byte JSON text never holds
- * either and that CSV leaves unquoted; it becomes the newline here.
- */
-const LINES_PER_ROW = 500;
-const SEPARATOR = 0x1e;
-const NEWLINE = 0x0a;
 
 /** A load being written by this process: its COPY stream, on a client of its own, and the rows so far. */
 interface Pending {
@@ -75,8 +58,6 @@ interface Pending {
   done: Promise<void>;
   rows: number;
   extent: BBox | null;
-  /** False once a row had no own-fields text (its properties may clash): its lines are then built here. */
-  linesInSql: boolean;
 }
 
 interface LineRow { seq: number; uuid: string; plotid: string; area_ha: number | null; geometry_json: string; properties: string; status: PlotStatus }
@@ -135,26 +116,6 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
     });
   }
 
-  /** Every line of the plots with after < seq <= through (a range with no gaps), in seq order, as PostgreSQL writes them. */
-  async function* copiedLines(table: string, after: number, through: number): AsyncGenerator<Buffer> {
-    const client = await pool.connect();
-    let finished = false;
-    try {
-      const lines = `SELECT seq, ${LINE_SQL} AS line FROM ${table} WHERE seq > ${BigInt(after)} AND seq <= ${BigInt(through)}`;
-      const run = `(seq - 1) / ${LINES_PER_ROW}`;
-      const stream = client.query(copyStreams.to(`COPY (SELECT string_agg(line, E'\\x1e' ORDER BY seq) FROM (${lines}) l GROUP BY ${run} ORDER BY ${run})
-        TO STDOUT ${RAW_LINES}`));
-      for await (const piece of stream as AsyncIterable<Buffer>) {
-        for (let at = piece.indexOf(SEPARATOR); at !== -1; at = piece.indexOf(SEPARATOR, at + 1)) piece[at] = NEWLINE;
-        yield piece;
-      }
-      finished = true;
-    } finally {
-      // A stream left early (the client went away) or failed leaves its COPY unfinished: that connection is not reused.
-      client.release(!finished);
-    }
-  }
-
   /** The lines of the plots with after < seq <= through matching `where`, in seq order, built here from the rows. */
   async function* lines(collectionId: string, table: string, where: string[], params: unknown[], after: number, through: number, limit: number): AsyncGenerator<Buffer> {
     let left = limit;
@@ -178,11 +139,11 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
   }
 
   /** The load's table when it is a load of this collection, and whether PostgreSQL writes its lines; null otherwise. */
-  async function loadOf(collectionId: string, loadId: string): Promise<{ table: string; linesInSql: boolean; count: number } | null> {
+  async function loadOf(collectionId: string, loadId: string): Promise<{ table: string; numbered: boolean; count: number } | null> {
     const table = tableOf(loadId);
     if (table === null) return null;
-    const { rows } = await sql.query<{ lines_in_sql: boolean | null; plot_count: string | null }>('SELECT lines_in_sql, plot_count FROM plot_loads WHERE id = $1 AND collection_id = $2', [loadId, collectionId]);
-    return rows.length === 1 && (await exists(table)) ? { table, linesInSql: rows[0].lines_in_sql === true, count: Number(rows[0].plot_count ?? 0) } : null;
+    const { rows } = await sql.query<{ seq_numbered: boolean | null; plot_count: string | null }>('SELECT seq_numbered, plot_count FROM plot_loads WHERE id = $1 AND collection_id = $2', [loadId, collectionId]);
+    return rows.length === 1 && (await exists(table)) ? { table, numbered: rows[0].seq_numbered === true, count: Number(rows[0].plot_count ?? 0) } : null;
   }
 
   async function tableOfCollection(collectionId: string, loadId: string): Promise<string | null> {
@@ -218,12 +179,11 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
         min_lon double precision, min_lat double precision, max_lon double precision, max_lat double precision,
         geometry_json text NOT NULL,
         properties text NOT NULL,
-        line_own text,
         geom geometry(Geometry, 4326) NOT NULL
       )`);
       return id;
     },
-    async insertBatch(loadId, collectionId, rows: PlotRow[]) {
+    async insertBatch(loadId, _collectionId, rows: PlotRow[]) {
       let load = pending.get(loadId);
       if (load === undefined) {
         const table = tableOf(loadId);
@@ -232,19 +192,17 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
         const copy = client.query(copyStreams.from(`COPY ${table} (${COLUMNS}) FROM STDIN`));
         const done = new Promise<void>((resolve, reject) => { copy.once('finish', resolve); copy.once('error', reject); });
         done.catch(() => undefined);
-        load = { client, copy, done, rows: 0, extent: null, linesInSql: true };
+        load = { client, copy, done, rows: 0, extent: null };
         pending.set(loadId, load);
       }
       let text = '';
       for (const row of rows) {
-        const own = ownFieldsText({ uuid: row.uuid, plotid: row.plotId, collection_id: collectionId, area_ha: row.areaHa, properties: row.propertiesJson });
-        if (own === null) load.linesInSql = false;
         const b = row.bbox;
         if (b) load.extent = load.extent ? [Math.min(load.extent[0], b[0]), Math.min(load.extent[1], b[1]), Math.max(load.extent[2], b[2]), Math.max(load.extent[3], b[3])] : [...b];
         text += `${++load.rows}\t${copyText(row.uuid)}\t${copyText(row.plotId)}\t${row.featureIndex}\t${row.status}\t${copyText(row.areaHa)}\t`
           + `${copyText(b?.[0] ?? null)}\t${copyText(b?.[1] ?? null)}\t${copyText(b?.[2] ?? null)}\t${copyText(b?.[3] ?? null)}\t`
           + `${copyText(row.geometryJson)}\t${copyText(row.propertiesJson)}\t`
-          + `${copyText(own)}\t${geoJsonToEwkbHex(row.geometryJson)}\n`;
+          + `${geoJsonToEwkbHex(row.geometryJson)}\n`;
       }
       await write(load, text);
     },
@@ -264,7 +222,6 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
       }
       const extent = load?.extent ?? null;
       const count = load?.rows ?? (await sql.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n;
-      const linesInSql = load?.linesInSql ?? (await sql.query(`SELECT 1 FROM ${table} WHERE line_own IS NULL LIMIT 1`)).rowCount === 0;
       const client = await pool.connect();
       let previous: string | null = null;
       try {
@@ -277,8 +234,9 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
           return false;
         }
         previous = (await client.query<{ live_load_id: string | null }>('SELECT live_load_id FROM collections WHERE id = $1 FOR UPDATE', [collectionId])).rows[0]?.live_load_id ?? null;
-        await client.query(`UPDATE plot_loads SET state = 'live', plot_count = $2, min_lon = $3, min_lat = $4, max_lon = $5, max_lat = $6, lines_in_sql = $7 WHERE id = $1`,
-          [loadId, count, extent?.[0] ?? null, extent?.[1] ?? null, extent?.[2] ?? null, extent?.[3] ?? null, linesInSql]);
+        // Rows are numbered 1 to count as they were copied in (insertBatch), so a page is a range of numbers.
+        await client.query(`UPDATE plot_loads SET state = 'live', plot_count = $2, min_lon = $3, min_lat = $4, max_lon = $5, max_lat = $6, seq_numbered = true WHERE id = $1`,
+          [loadId, count, extent?.[0] ?? null, extent?.[1] ?? null, extent?.[2] ?? null, extent?.[3] ?? null]);
         await client.query('UPDATE collections SET live_load_id = $1 WHERE id = $2', [loadId, collectionId]);
         if (previous && previous !== loadId) await client.query("UPDATE plot_loads SET state = 'retired' WHERE id = $1", [previous]);
         await client.query('COMMIT');
@@ -319,10 +277,10 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
       const params: unknown[] = [];
       // Every plot of the load is the collection's: a collection_id filter keeps them all or none.
       const where = Object.entries(filter.equals).map(([name, value]) => (name === 'collection_id' ? (value === collectionId ? 'true' : 'false') : filterCondition(name, value, params)));
-      if (load.linesInSql && where.length === 0) {
+      if (load.numbered && where.length === 0) {
         // A load's rows are numbered 1 to its count as they were copied in: a page of them is a range of numbers.
         const through = page.after + page.limit;
-        return { lines: copiedLines(table, page.after, through), nextAfter: through < load.count ? through : null };
+        return { lines: lines(collectionId, table, [], [], page.after, through, page.limit), nextAfter: through < load.count ? through : null };
       }
       const ends = (await sql.query<{ seq: number }>(`SELECT seq FROM ${table} WHERE ${[...where, `seq > $${params.length + 1}`].join(' AND ')}
         ORDER BY seq LIMIT ${LOOK_PAST} OFFSET $${params.length + 2}`, [...params, page.after, page.limit - 1])).rows.map((r) => r.seq);

@@ -96,10 +96,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX plot_loads_collection ON plot_loads (collection_id);
   `,
-  // Whether PostgreSQL writes every /fetch_plots line of a load itself (pg-plots.ts), decided
-  // when it is published; NULL for loads published before, whose lines are built row by row.
+  // Whether a load's rows are numbered 1 to its plot count (pg-plots.ts), so an unfiltered
+  // /fetch_plots page is a range of numbers; NULL for loads published before, paged by a scan.
   `
-  ALTER TABLE plot_loads ADD COLUMN lines_in_sql boolean;
+  ALTER TABLE plot_loads ADD COLUMN seq_numbered boolean;
   `,
   // Each load's index on its sample key (pg-plots.ts, SAMPLE_KEY), so the map's crowded tiles
   // read a sample through it instead of every plot in the box; made here for loads before.
