@@ -22,30 +22,14 @@ function asId(value: unknown): string | null {
 
 /** The plot ID of a feature as a string, or null when it has none. */
 export function findPlotId(properties: Record<string, unknown>, featureId?: string | number, idColumn?: string): string | null {
-  if (idColumn !== undefined && idColumn !== '') {
-    const exact = asId(properties[idColumn]);
-    if (exact !== null) return exact;
-  }
-  // One pass over the keys; the best-ranked match wins (explicit column first, then CANDIDATES).
-  const wanted = idColumn ? fold(idColumn) : null;
-  let best: string | null = null;
-  let bestRank = Number.POSITIVE_INFINITY;
-  for (const key in properties) {
-    const folded = fold(key);
-    const rank = folded === wanted ? -1 : CANDIDATES.indexOf(folded as (typeof CANDIDATES)[number]);
-    if (rank < 0 && folded !== wanted) continue;
-    if (rank >= bestRank) continue;
-    const id = asId(properties[key]);
-    if (id === null) continue;
-    best = id;
-    bestRank = rank;
-  }
-  return best ?? asId(featureId);
+  const key = plotIdProperty(properties, idColumn);
+  return key === null ? asId(featureId) : asId(properties[key]);
 }
 
 /** The name of the property findPlotId takes the plot ID from, or null when it comes from the Feature `id` or nowhere. */
 export function plotIdProperty(properties: Record<string, unknown>, idColumn?: string): string | null {
   if (idColumn !== undefined && idColumn !== '' && asId(properties[idColumn]) !== null) return idColumn;
+  // One pass over the keys; the best-ranked match wins (explicit column first, then CANDIDATES).
   const wanted = idColumn ? fold(idColumn) : null;
   let best: string | null = null;
   let bestRank = Number.POSITIVE_INFINITY;
