@@ -3,51 +3,16 @@
  * side by side; the forest map DEFLATE with a nodata corner, the loss map LZW): plots half a
  * pixel off the grid, across the tiles' seam, points as circles, nodata, and every risk with
  * its reason, read back through /fetch_deforestation_check as NDJSON, CSV and GeoJSON.
- *
- * The maps: pixels of 0.001° from lon 10, lat 5.032 down, 64 × 32, the seam at column 32.
- * Forest (1) from column 16 east; in rows 12–19 only east of the seam; 255 (nodata) in the
- * south-east corner (rows ≥ 24, columns ≥ 48). Loss: 2022 in columns 20–27 × rows 4–11,
- * 2015 in columns 28–29 × rows 4–11, and 2021 in the one pixel (45, 19).
+ * The maps and plots are test/helpers/check-maps.ts's.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { CLI } from '../helpers/server-process.js';
+import { CHECK_PLOTS as PLOTS, checkPlotsGeoJson, registerCheckMaps, writeCheckMaps } from '../helpers/check-maps.js';
 import { decodeMvt } from '../helpers/mvt-decode.js';
-import { writeGeoTiff } from '../helpers/rasters.js';
 import { api, ndjson, stage, startTestServer, type TestServer, waitForTasks } from '../helpers/test-server.js';
-
-const run = promisify(execFile);
-const WEST = 10;
-const NORTH = 5.032;
-const PX = 0.001;
-
-const forest = (c: number, r: number) => (r >= 24 && c >= 48 ? 255 : r >= 12 && r < 20 ? (c >= 32 ? 1 : 0) : c >= 16 ? 1 : 0);
-const loss = (c: number, r: number) => (r >= 4 && r < 12 && c >= 20 && c < 28 ? 22 : r >= 4 && r < 12 && c >= 28 && c < 30 ? 15 : c === 45 && r === 19 ? 21 : 0);
-
-/** A rectangle plot in pixel coordinates (columns c0–c1, rows r0–r1), as lon/lat. */
-function box(c0: number, r0: number, c1: number, r1: number): number[][][] {
-  const lon = (c: number) => Number((WEST + c * PX).toFixed(7));
-  const lat = (r: number) => Number((NORTH - r * PX).toFixed(7));
-  return [[[lon(c0), lat(r0)], [lon(c0), lat(r1)], [lon(c1), lat(r1)], [lon(c1), lat(r0)], [lon(c0), lat(r0)]]];
-}
-const point = (c: number, r: number) => [Number((WEST + c * PX).toFixed(7)), Number((NORTH - r * PX).toFixed(7))];
-
-const PLOTS = [
-  { id: 'no-forest', geometry: { type: 'Polygon', coordinates: box(2, 2, 10, 10) } },
-  { id: 'lost-2022', geometry: { type: 'Polygon', coordinates: box(19.5, 3.5, 28.5, 11.5) } },
-  { id: 'kept-forest', geometry: { type: 'Polygon', coordinates: box(40.5, 2.5, 46.5, 8.5) } },
-  { id: 'seam', geometry: { type: 'Polygon', coordinates: box(30.5, 14.5, 33.5, 17.5) } },
-  { id: 'nodata', geometry: { type: 'Polygon', coordinates: box(50.5, 22.5, 56.5, 28.5) } },
-  { id: 'small-loss', geometry: { type: 'Polygon', coordinates: box(36, 12, 48, 22) } },
-  { id: 'point-edge', geometry: { type: 'Point', coordinates: point(16, 5.5) }, Area: 1 },
-  { id: 'point-4ha', geometry: { type: 'Point', coordinates: point(60, 8) } },
-  { id: 'off-map', geometry: { type: 'Polygon', coordinates: box(60, 26, 68, 30) } },
-];
 
 interface CheckFeature { properties: Record<string, unknown> & { plotid: string; risk: string; risk_reason: string; forest_2020_pct: number; forest_2020_ha: number;
   loss_after_cutoff_pct: number; loss_by_year: Record<string, number>; no_data_pct: number; area_ha: number } }
@@ -57,19 +22,14 @@ describe('deforestation check: maps drawn by the test, plots with every risk', (
   let maps: string;
   let token: string;
   let collectionId: string;
-  const canopy = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: { ...process.env, CANOPY_DATA_DIR: server.dataDir } });
+  let files: { forest: string[]; loss: string[] };
 
   before(async () => {
     server = await startTestServer();
     token = await server.userToken('analyst@example.org');
     maps = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-check-maps-'));
-    const grid = { west: WEST, north: NORTH, size: PX, cols: 64, rows: 32 };
-    writeGeoTiff(maps, 'forest-w.tif', { ...grid, value: forest, nodata: 255 }, [0, 0, 32, 32]);
-    writeGeoTiff(maps, 'forest-e.tif', { ...grid, value: forest, nodata: 255 }, [32, 0, 32, 32]);
-    writeGeoTiff(maps, 'loss-w.tif', { ...grid, value: loss, compress: 'LZW' }, [0, 0, 32, 32]);
-    writeGeoTiff(maps, 'loss-e.tif', { ...grid, value: loss, compress: 'LZW' }, [32, 0, 32, 32]);
-    const features = PLOTS.map(({ id, geometry, ...rest }) => ({ type: 'Feature', properties: { plot_id: id, ProducerCountry: 'CI', ...rest }, geometry }));
-    const staged = await stage(server.url, token, JSON.stringify({ type: 'FeatureCollection', features }), { name: 'screened farms' });
+    files = writeCheckMaps(maps);
+    const staged = await stage(server.url, token, checkPlotsGeoJson(), { name: 'screened farms' });
     assert.equal(staged.status, 200, await staged.clone().text());
     collectionId = ((await staged.json()) as { collection_id: string }).collection_id;
   });
@@ -93,8 +53,7 @@ describe('deforestation check: maps drawn by the test, plots with every risk', (
   });
 
   it('screens every plot: exact fractions, the seam counted once, points as circles, nodata, and each risk with its reason', async () => {
-    await canopy('datasets', 'add', '--name', 'gfc-test', '--kind', 'forest_2020', '--version', 'T1', '--file', path.join(maps, 'forest-w.tif'), '--file', path.join(maps, 'forest-e.tif'));
-    await canopy('datasets', 'add', '--name', 'loss-test', '--kind', 'loss_year', '--file', path.join(maps, 'loss-w.tif'), '--file', path.join(maps, 'loss-e.tif'));
+    await registerCheckMaps(server.dataDir, files);
     const unknown = await api(server.url, token, 'POST', '/batch_deforestation_check', { filename: collectionId, datasets: ['gfc-test', 'nope'] });
     assert.equal(unknown.status, 422);
     assert.equal(((await unknown.json()) as { code: string }).code, 'DATASET_NOT_FOUND');
