@@ -276,6 +276,39 @@ describe('screening on GeoTIFF tiles', () => {
     assertClose(figures.dataHa + figures.nodataHa + figures.outsideHa, figures.totalHa, 1e-12, 'the parts add up');
   });
 
+  it("reads whole blocks as stored, the same values as geotiff.js's own reading (its oracle): types, predictors, strips and edge blocks", async () => {
+    const deps = { datasets: stores.datasets, inspector: geoTiffInspector };
+    const signed = (c: number, r: number) => ((c * 37 - r * 101) % 3000) - 1500;
+    const variants: Array<[string, Partial<RasterSpec>]> = [
+      ['int16-lzw-predictor', { type: 'Int16', compress: 'LZW', predictor: 2, value: signed }],
+      ['float32-deflate-predictor', { type: 'Float32', predictor: 3, value: (c, r) => c / 7 + r * 1.5 - 20 }],
+      ['byte-strips', { tiled: false, block: 7 }],
+      ['int16-strips', { tiled: false, block: 4, type: 'Int16', compress: 'LZW', value: signed }],
+    ];
+    const tiles = [whole.tiles[0]];
+    for (const [name, spec] of variants) {
+      const file = writeGeoTiff(dir, `${name}.tif`, { ...SPEC, ...spec } as RasterSpec);
+      tiles.push((await registerDataset(deps, { name, kind: 'loss_year', files: [file] })).tiles[0]);
+    }
+    const blocks = new GeoTiffTileReader();
+    try {
+      for (const tile of tiles) {
+        let checked = 0;
+        for (let blockRow = 0; blockRow * tile.blockHeight < tile.height; blockRow++) {
+          for (let blockCol = 0; blockCol * tile.blockWidth < tile.width; blockCol++) {
+            const block = await blocks.readBlock(tile, blockCol, blockRow);
+            const oracle = await reader.readWindow(tile, { col0: block.col0, row0: block.row0, cols: block.cols, rows: block.rows });
+            assert.deepEqual(Array.from(block.values), Array.from(oracle), `${path.basename(tile.path)} block ${blockCol},${blockRow}`);
+            checked++;
+          }
+        }
+        assert.ok(checked >= 2, `${path.basename(tile.path)}: ${checked} blocks`);
+      }
+    } finally {
+      await blocks.close();
+    }
+  });
+
   it('a block cache gives the same windows as the file, decoding each block once while it is kept', async () => {
     const rand = prng(2020_12_31);
     const cached = new BlockCacheReader(new GeoTiffTileReader(), { maxBlocks: 6 });
