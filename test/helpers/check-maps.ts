@@ -58,9 +58,12 @@ export function writeCheckMaps(dir: string): { forest: string[]; loss: string[] 
   return { forest: ['forest-w.tif', 'forest-e.tif'].map((f) => path.join(dir, f)), loss: ['loss-w.tif', 'loss-e.tif'].map((f) => path.join(dir, f)) };
 }
 
-/** Registers the maps (as `gfc-test`, version T1, and `loss-test`) with the CLI on a server's data folder. */
-export async function registerCheckMaps(dataDir: string, maps: { forest: string[]; loss: string[] }): Promise<void> {
-  const env = { ...process.env, CANOPY_DATA_DIR: dataDir };
+/**
+ * Registers the maps (as `gfc-test`, version T1, and `loss-test`) with the CLI on a server's
+ * data folder, or the database `databaseUrl` names.
+ */
+export async function registerCheckMaps(dataDir: string, maps: { forest: string[]; loss: string[] }, databaseUrl?: string): Promise<void> {
+  const env = { ...process.env, CANOPY_DATA_DIR: dataDir, ...(databaseUrl ? { CANOPY_DATABASE_URL: databaseUrl } : {}) };
   const files = (paths: string[]) => paths.flatMap((p) => ['--file', p]);
   await run(process.execPath, [CLI, 'datasets', 'add', '--name', 'gfc-test', '--kind', 'forest_2020', '--version', 'T1', ...files(maps.forest)], { env });
   await run(process.execPath, [CLI, 'datasets', 'add', '--name', 'loss-test', '--kind', 'loss_year', ...files(maps.loss)], { env });

@@ -12,20 +12,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHECK_PLOTS as PLOTS, checkPlotsGeoJson, registerCheckMaps, writeCheckMaps } from '../helpers/check-maps.js';
 import { decodeMvt } from '../helpers/mvt-decode.js';
+import { testPostgres } from '../helpers/postgres.js';
 import { api, ndjson, stage, startTestServer, type TestServer, waitForTasks } from '../helpers/test-server.js';
 
 interface CheckFeature { properties: Record<string, unknown> & { plotid: string; risk: string; risk_reason: string; forest_2020_pct: number; forest_2020_ha: number;
   loss_after_cutoff_pct: number; loss_by_year: Record<string, number>; no_data_pct: number; area_ha: number } }
 
-describe('deforestation check: maps drawn by the test, plots with every risk', () => {
+const postgres = await testPostgres();
+const engines: Array<{ name: string; databaseUrl: () => Promise<string | undefined> }> = [
+  { name: 'SQLite', databaseUrl: async () => undefined },
+  ...(postgres ? [{ name: 'PostgreSQL', databaseUrl: () => postgres.createDatabase() }] : []),
+];
+
+for (const engine of engines) describe(`deforestation check on ${engine.name}: maps drawn by the test, plots with every risk`, () => {
   let server: TestServer;
   let maps: string;
   let token: string;
   let collectionId: string;
   let files: { forest: string[]; loss: string[] };
+  let databaseUrl: string | undefined;
 
   before(async () => {
-    server = await startTestServer();
+    databaseUrl = await engine.databaseUrl();
+    server = await startTestServer(databaseUrl ? { CANOPY_DATABASE_URL: databaseUrl } : {});
     token = await server.userToken('analyst@example.org');
     maps = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-check-maps-'));
     files = writeCheckMaps(maps);
@@ -53,7 +62,7 @@ describe('deforestation check: maps drawn by the test, plots with every risk', (
   });
 
   it('screens every plot: exact fractions, the seam counted once, points as circles, nodata, and each risk with its reason', async () => {
-    await registerCheckMaps(server.dataDir, files);
+    await registerCheckMaps(server.dataDir, files, databaseUrl);
     const unknown = await api(server.url, token, 'POST', '/batch_deforestation_check', { filename: collectionId, datasets: ['gfc-test', 'nope'] });
     assert.equal(unknown.status, 422);
     assert.equal(((await unknown.json()) as { code: string }).code, 'DATASET_NOT_FOUND');
