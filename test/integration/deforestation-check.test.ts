@@ -7,20 +7,26 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { CHECK_PLOTS as PLOTS, checkPlotsGeoJson, registerCheckMaps, writeCheckMaps } from '../helpers/check-maps.js';
 import { decodeMvt } from '../helpers/mvt-decode.js';
 import { testPostgres } from '../helpers/postgres.js';
+import { CLI } from '../helpers/server-process.js';
 import { api, ndjson, stage, startTestServer, type TestServer, waitForTasks } from '../helpers/test-server.js';
 
 interface CheckFeature { properties: Record<string, unknown> & { plotid: string; risk: string; risk_reason: string; forest_2020_pct: number; forest_2020_ha: number;
   loss_after_cutoff_pct: number; loss_by_year: Record<string, number>; no_data_pct: number; area_ha: number } }
 
+const run = promisify(execFile);
 const postgres = await testPostgres();
-const engines: Array<{ name: string; databaseUrl: () => Promise<string | undefined> }> = [
+// Screening runs on a pool of threads by default; the inline screener (on the task's thread) must give the same results.
+const engines: Array<{ name: string; databaseUrl: () => Promise<string | undefined>; env?: Record<string, string> }> = [
   { name: 'SQLite', databaseUrl: async () => undefined },
+  { name: 'SQLite, screening on the task thread', databaseUrl: async () => undefined, env: { CANOPY_SCREENING_THREADS: '0' } },
   ...(postgres ? [{ name: 'PostgreSQL', databaseUrl: () => postgres.createDatabase() }] : []),
 ];
 
@@ -34,7 +40,7 @@ for (const engine of engines) describe(`deforestation check on ${engine.name}: m
 
   before(async () => {
     databaseUrl = await engine.databaseUrl();
-    server = await startTestServer(databaseUrl ? { CANOPY_DATABASE_URL: databaseUrl } : {});
+    server = await startTestServer({ ...engine.env, ...(databaseUrl ? { CANOPY_DATABASE_URL: databaseUrl } : {}) });
     token = await server.userToken('analyst@example.org');
     maps = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-check-maps-'));
     files = writeCheckMaps(maps);
@@ -146,6 +152,15 @@ for (const engine of engines) describe(`deforestation check on ${engine.name}: m
     // The tile holds the east part of the map (the west plots are in its neighbour).
     assert.ok(features.length >= 6, `${features.length} plots in the tile`);
     for (const f of features) assert.equal(f.properties.risk, expected[f.properties.plotid as string], String(f.properties.plotid));
+  });
+
+  it('canopy check: the same check from the command line, its counts, and its results written as CSV', async () => {
+    const out = path.join(maps, 'risk.csv');
+    const { stdout } = await run(process.execPath, [CLI, 'check', 'screened farms', '--url', server.url, '--token', token, '--out', out]);
+    assert.match(stdout, /^check task:\s+[A-Z2-7]{24}\ncut-off:\s+2020-12-31\nmaps:\s+gfc-test \(forest_2020, T1\), loss-test \(loss_year, sha256:[0-9a-f]{16}\)\nlow:\s+6\nhigh:\s+1\nmore info needed:\s+2\n/);
+    const rows = fs.readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(rows.length, 1 + PLOTS.length);
+    assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), PLOTS.map((p) => p.id));
   });
 
   it('filters by risk, and serves CSV and GeoJSON with the same results', async () => {
