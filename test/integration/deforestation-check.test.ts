@@ -178,4 +178,21 @@ for (const engine of engines) describe(`deforestation check on ${engine.name}: m
     const unknown = await api(server.url, token, 'GET', `/fetch_deforestation_check?filename=${collectionId}&colour=red`);
     assert.equal(unknown.status, 422);
   });
+
+  it("fails a check whose map file went away with the file's name, not the server's folder", async () => {
+    const moved = `${files.loss[1]}.away`;
+    fs.renameSync(files.loss[1], moved);
+    try {
+      const asked = (await (await api(server.url, token, 'POST', '/batch_deforestation_check', { filename: collectionId, cutoff_date: '2021-06-30' })).json()) as { task_id: string };
+      const [status] = await waitForTasks(server.url, token, [asked.task_id]);
+      assert.equal(status.state, 'FAILED');
+      assert.equal(status.error?.code, 'DATASET_UNREADABLE');
+      assert.match(status.error?.detail ?? '', /^The map file loss-e\.tif cannot be read \(ENOENT\)/);
+      assert.ok(!(status.error?.detail ?? '').includes(maps), 'no server folder in the detail');
+      const results = await api(server.url, token, 'GET', `/fetch_deforestation_check?filename=${collectionId}&task_id=${asked.task_id}`);
+      assert.equal(results.status, 409);
+    } finally {
+      fs.renameSync(moved, files.loss[1]);
+    }
+  });
 });

@@ -11,7 +11,7 @@ import { fromFile, type GeoTIFF, type GeoTIFFImage, getDecoder } from 'geotiff';
 import type { DatasetTile, RasterDataType } from '../../domain/datasets/dataset-types.js';
 import type { InspectedTile, RasterBlock, RasterBlockSource, RasterTileInspector, RasterTileReader } from '../../domain/datasets/raster-ports.js';
 import type { TileHeader } from '../../domain/datasets/tile-georeference.js';
-import { RasterRefusedError } from '../../domain/errors.js';
+import { ConflictError, RasterRefusedError } from '../../domain/errors.js';
 
 /** GDAL's name for a TIFF sample format (1 unsigned, 2 signed, 3 float) and width; null for one Canopy does not read. */
 function dataTypeOf(format: number, bits: number): RasterDataType | null {
@@ -123,7 +123,12 @@ export class GeoTiffTileReader implements RasterTileReader, RasterBlockSource {
   private opened(tile: DatasetTile): Promise<OpenImage> {
     let opened = this.open.get(tile.path);
     if (opened === undefined) {
-      const file = fromFile(tile.path);
+      const file = fromFile(tile.path).catch((err: Error) => {
+        // The operator's folders are not the user's to see: the file's name, not its path.
+        throw new ConflictError(`The map file ${path.basename(tile.path)} cannot be read (${(err as { code?: string }).code ?? err.message}): ` +
+          'every process that screens must see the files where they were registered; the operator can check them with `canopy datasets list --json`.',
+          'DATASET_UNREADABLE');
+      });
       this.files.push(file);
       opened = file.then(async (tiff) => {
         const image = await tiff.getImage(0);
