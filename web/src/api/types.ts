@@ -134,6 +134,8 @@ export interface DeforestationCheck {
   datasets: DatasetEvidence[];
   /** Plots per risk, once the check has COMPLETED. */
   counts: Record<Risk, number> | null;
+  /** Why it FAILED or was CANCELLED. */
+  error?: { code: string; detail: string };
   created_at: string;
 }
 

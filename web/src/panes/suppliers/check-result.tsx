@@ -102,7 +102,7 @@ export function CheckResult({ client, collectionId, check, task }: {
       </div>
     );
   }
-  const detail = task?.task_id === check.task_id ? task.error?.detail : undefined;
+  const detail = check.error?.detail ?? (task?.task_id === check.task_id ? task.error?.detail : undefined);
   return (
     <div className="error" role="alert" data-testid="check-failure">
       <p>
