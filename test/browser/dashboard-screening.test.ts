@@ -3,7 +3,7 @@
  * real forest maps: two small GeoTIFFs made by gdal_translate and registered with
  * `canopy datasets add` on the server's data folder. Five plots lie where the maps say
  * forest without loss, loss in 2022, nodata, no forest, and loss in 2015, so every risk
- * occurs. Screenshot: screening.png.
+ * occurs; then a check whose loss map has gone says why it failed. Screenshot: screening.png.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -17,6 +17,7 @@ import { writeGeoTiff } from '../helpers/rasters.js';
 import { CLI } from '../helpers/server-process.js';
 import { screenshot } from './chromium.js';
 import { clickMapAt, openTab, selectCollection, waitForMapIdle, waitForPlots } from './dashboard-actions.js';
+import { api } from '../helpers/test-server.js';
 import { featureCollection, openDashboard, squarePlot, stageByApi, uploadAndWait, type DashboardSession } from './dashboard-session.js';
 
 const run = promisify(execFile);
@@ -144,7 +145,7 @@ describe('a deforestation check from the Suppliers pane', () => {
     const figures = page.getByTestId('screening-popup');
     await figures.waitFor();
     const text = await figures.innerText();
-    assert.match(text, /High risk/);
+    assert.match(text, /High risk/i);
     assert.match(text, /Forest in 2020\s+[\d.]+ ha \(100 %\)/);
     assert.match(text, /Loss after 2020-12-31\s+[\d.]+ ha \(100 %\)/);
     assert.match(text, /No data\s+0 %/);
@@ -156,7 +157,7 @@ describe('a deforestation check from the Suppliers pane', () => {
     // The nodata plot says why it needs more information.
     await clickMapAt(page, centre(2));
     await page.getByTestId('plot-popup').getByText('Plot NO-MAP').waitFor();
-    assert.match(await page.getByTestId('screening-popup').innerText(), /More information needed[\s\S]*No data\s+100 %/);
+    assert.match(await page.getByTestId('screening-popup').innerText(), /More information needed[\s\S]*No data\s+100 %/i);
     await page.keyboard.press('Escape');
     assert.deepEqual(session.watch.errors, []);
   });
@@ -182,5 +183,30 @@ describe('a deforestation check from the Suppliers pane', () => {
     assert.equal(collection.type, 'FeatureCollection');
     assert.deepEqual(collection.features.map((f) => [f.properties.plotid, f.properties.risk]), BANDS.map((b) => [b.plotid, b.risk]));
     assert.deepEqual(session.watch.errors, []);
+  });
+
+  test('says why a check failed, and keeps the map coloured by the last completed one', async () => {
+    // A map file gone from where it was registered: the check cannot read it.
+    fs.renameSync(path.join(maps, 'loss.tif'), path.join(maps, 'loss-moved.tif'));
+    try {
+      const card = page.getByTestId('deforestation-check');
+      await card.getByLabel('Cut-off date').fill('2019-12-31');
+      await card.getByRole('button', { name: 'Check for deforestation' }).click();
+      const failure = card.getByTestId('check-failure');
+      await failure.waitFor({ timeout: 60_000 });
+      const res = await api(session.server.url, session.token, 'GET', `/batch_progress?tracking_id=${collectionId}`);
+      const { deforestation_check: check } = (await res.json()) as { deforestation_check: { state: string; cutoff_date: string; error?: { detail: string } } };
+      assert.deepEqual([check.state, check.cutoff_date], ['FAILED', '2019-12-31']);
+      assert.ok(check.error?.detail, 'the API says why');
+      const text = await failure.innerText();
+      assert.ok(text.includes(`The check failed: ${check.error.detail}`), text);
+      assert.match(text, /The map still shows the risks of the last completed check\./);
+      assert.equal(await card.getByTestId('risk-counts').count(), 0, 'no counts for a failed check');
+      assert.equal(await page.getByTestId('map-legend').locator('[data-risk]').count(), 3, 'the legend still names the risks');
+      assert.equal((await renderedRisks(page))['LOST-2022']?.risk, 'high');
+      assert.deepEqual(session.watch.errors, []);
+    } finally {
+      fs.renameSync(path.join(maps, 'loss-moved.tif'), path.join(maps, 'loss.tif'));
+    }
   });
 });

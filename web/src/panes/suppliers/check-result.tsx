@@ -76,11 +76,13 @@ function ResultDownloads({ client, collectionId, taskId }: { client: ApiClient; 
 }
 
 /** The latest check of a collection: its progress, then its counts and evidence, or why it did not finish. */
-export function CheckResult({ client, collectionId, check, task }: {
+export function CheckResult({ client, collectionId, check, task, mapCheck }: {
   client: ApiClient;
   collectionId: string;
   check: DeforestationCheck;
   task: TaskStatus | null;
+  /** The completed check the map is coloured by, when it is an earlier one. */
+  mapCheck: string | null;
 }) {
   if (check.state === 'READY' || check.state === 'RUNNING') {
     const plots = task && task.task_id === check.task_id && task.plots_total > 0
@@ -109,7 +111,7 @@ export function CheckResult({ client, collectionId, check, task }: {
         The check {check.state === 'CANCELLED' ? 'was cancelled' : 'failed'}
         {detail ? <>: <VisibleText text={detail} /></> : '.'}
       </p>
-      <p>Start it again to run a fresh check.</p>
+      <p>Start it again to run a fresh check.{mapCheck && mapCheck !== check.task_id ? ' The map still shows the risks of the last completed check.' : ''}</p>
     </div>
   );
 }

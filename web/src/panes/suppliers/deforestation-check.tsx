@@ -40,7 +40,7 @@ export function DeforestationCheckCard({ client, collectionId, screening }: { cl
         <CheckForm key={`${collectionId} ${datasets.map((d) => d.name).join(' ')}`} datasets={datasets} running={running} onStart={screening.start} />
       )}
       <ErrorMessage error={screening.error} />
-      {check && <CheckResult client={client} collectionId={collectionId} check={check} task={task} />}
+      {check && <CheckResult client={client} collectionId={collectionId} check={check} task={task} mapCheck={screening.completedTaskId} />}
     </section>
   );
 }
