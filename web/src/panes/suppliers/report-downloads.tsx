@@ -3,7 +3,7 @@ import type { ApiClient } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
 
 /** Saves a blob under `filename` through a temporary object URL. */
-function save(blob: Blob, filename: string): void {
+export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -29,7 +29,7 @@ export function ReportDownloads({ client, collectionId, uploaded }: { client: Ap
     setError(null);
     try {
       const { blob, filename } = what === 'traces' ? await client.downloadExport(collectionId) : await client.downloadReport(collectionId, what);
-      save(blob, filename);
+      saveBlob(blob, filename);
     } catch (err) {
       setError(err);
     } finally {
