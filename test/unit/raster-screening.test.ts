@@ -21,7 +21,7 @@ import type { Stores } from '../../src/domain/ports.js';
 import type { Position } from '../../src/domain/features/types.js';
 import type { PolygonRings } from '../../src/domain/screening/coverage-fractions.js';
 import { plotFootprint } from '../../src/domain/screening/plot-footprint.js';
-import { datasetFigures, zonalHistogram, type ZonalHistogram } from '../../src/domain/screening/zonal-statistics.js';
+import { datasetFigures, zonalHistogram, zonalHistograms, type ZonalHistogram } from '../../src/domain/screening/zonal-statistics.js';
 import { screenPlot, screeningDataset } from '../../src/domain/screening/screen-plot.js';
 import { createSqliteStores } from '../../src/infra/db/sqlite/sqlite-stores.js';
 import { GeoTiffTileReader, geoTiffInspector } from '../../src/infra/rasters/geotiff-tiles.js';
@@ -274,6 +274,17 @@ describe('screening on GeoTIFF tiles', () => {
     assert.deepEqual(Object.keys(figures.lossByYear ?? {}), ['2001', '2002', '2003', '2004', '2005', '2006']);
     assertClose(figures.lossByYear?.['2003'] as number, expected.byValue.get(3) as number, 1e-9, 'loss in 2003');
     assertClose(figures.dataHa + figures.nodataHa + figures.outsideHa, figures.totalHa, 1e-12, 'the parts add up');
+  });
+
+  it('measures datasets on one lattice together exactly as one by one (their oracle), and others apart', async () => {
+    const deps = { datasets: stores.datasets, inspector: geoTiffInspector };
+    const coarse = await registerDataset(deps, { name: 'coarse-alone', kind: 'loss_year', files: [files.coarse] });
+    const grids = [mosaicGrid(whole.tiles), mosaicGrid(coarse.tiles), mosaicGrid(halves.tiles)];
+    for (const plot of [rect(3.5, 2, 6, 5.5), rect(17.3, 4.2, 23.6, 9.9), rect(2, 2, 12, 12), rect(35, 3, 52, 14.5)]) {
+      const together = await zonalHistograms([[plot]], grids, reader);
+      const apart = await Promise.all(grids.map((grid) => zonalHistogram([[plot]], grid, reader)));
+      assert.deepEqual(together.map((h) => [[...h.byValue], h.nodataHa, h.outsideHa, h.totalHa]), apart.map((h) => [[...h.byValue], h.nodataHa, h.outsideHa, h.totalHa]));
+    }
   });
 
   it("reads whole blocks as stored, the same values as geotiff.js's own reading (its oracle): types, predictors, strips and edge blocks", async () => {
