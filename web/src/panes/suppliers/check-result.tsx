@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { ApiClient } from '../../api/client';
 import type { DeforestationCheck, TaskStatus } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
@@ -6,7 +5,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { VisibleText } from '../../components/visible-text';
 import { formatCount, formatTime } from '../../format';
 import { RISKS } from '../../risk';
-import { saveBlob } from './report-downloads';
+import { useDownload } from './use-download';
 
 /** Plots per risk, each with its map colour. */
 function RiskCounts({ counts }: { counts: Record<string, number> }) {
@@ -50,21 +49,8 @@ function Evidence({ check }: { check: DeforestationCheck }) {
 
 /** The results as CSV or GeoJSON, fetched with the token (fetch → blob → object URL) like the report. */
 function ResultDownloads({ client, collectionId, taskId }: { client: ApiClient; collectionId: string; taskId: string }) {
-  const [busy, setBusy] = useState<'csv' | 'geojson' | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  async function download(format: 'csv' | 'geojson') {
-    setBusy(format);
-    setError(null);
-    try {
-      const { blob, filename } = await client.downloadDeforestationCheck(collectionId, taskId, format);
-      saveBlob(blob, filename);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  }
+  const { busy, error, download: fetchAndSave } = useDownload<'csv' | 'geojson'>();
+  const download = (format: 'csv' | 'geojson') => fetchAndSave(format, () => client.downloadDeforestationCheck(collectionId, taskId, format));
 
   return (
     <div className="row">
