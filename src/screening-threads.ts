@@ -5,8 +5,9 @@
  * of the map. The results are the inline screener's: the same code runs in each thread.
  */
 import type { Worker } from 'node:worker_threads';
-import type { PlotJob, PlotScreener } from './domain/screening/plot-screener.js';
-import type { CheckPlan, PlotScreening } from './domain/screening/screen-check-plot.js';
+import type { PlotJob, PlotScreener, ScreenedBatch } from './domain/screening/plot-screener.js';
+import type { CheckPlan } from './domain/screening/screen-check-plot.js';
+import { packJobs, type PackedJobs } from './screening-jobs.js';
 import { BLOCK_CACHE_BYTES } from './check-rasters.js';
 import { startWorker } from './runtime/threads/start-worker.js';
 import { fromWireError, type WireError } from './runtime/threads/wire-error.js';
@@ -17,11 +18,11 @@ export interface ScreeningThreadData {
   cacheBytes: number;
 }
 
-export type ScreeningReply = { results: PlotScreening[] } | { error: WireError };
+export type ScreeningReply = { batch: ScreenedBatch } | { error: WireError };
 
 interface Pending {
-  jobs: PlotJob[];
-  resolve(results: PlotScreening[]): void;
+  jobs: PackedJobs;
+  resolve(batch: ScreenedBatch): void;
   reject(err: Error): void;
 }
 
@@ -40,7 +41,7 @@ export function threadedScreener(plan: CheckPlan, threads: number): PlotScreener
       const worker = idle.pop() as Worker;
       const job = queue.shift() as Pending;
       busy.set(worker, job);
-      worker.postMessage(job.jobs);
+      worker.postMessage(job.jobs, [job.jobs.shape.buffer, job.jobs.coords.buffer, job.jobs.pointAreas.buffer] as ArrayBuffer[]);
     }
   };
   const workers = Array.from({ length: threads }, () => {
@@ -49,7 +50,7 @@ export function threadedScreener(plan: CheckPlan, threads: number): PlotScreener
       const job = busy.get(worker);
       busy.delete(worker);
       idle.push(worker);
-      if ('results' in reply) job?.resolve(reply.results);
+      if ('batch' in reply) job?.resolve(reply.batch);
       else job?.reject(fromWireError(reply.error, 'A screening thread'));
       next();
     });
@@ -70,10 +71,11 @@ export function threadedScreener(plan: CheckPlan, threads: number): PlotScreener
   return {
     // One batch queued per thread, so a thread finds its next batch waiting.
     parallelism: 2 * threads,
-    screen(jobs) {
+    screen(jobs: PlotJob[]) {
       if (idle.length + busy.size === 0) return Promise.reject(failure ?? new Error('The screening threads have stopped.'));
+      const packed = packJobs(jobs);
       return new Promise((resolve, reject) => {
-        queue.push({ jobs, resolve, reject });
+        queue.push({ jobs: packed, resolve, reject });
         next();
       });
     },

@@ -14,7 +14,7 @@ import type { ScratchSpace } from '../scratch-space.js';
 import { IndexOrderedSpool } from '../sorting/index-ordered-spool.js';
 import { collectionKeys } from '../staging/collection-keys.js';
 import type { TaskContext } from '../tasks/task-runner.js';
-import { checkKeys, RISK_CODES } from './check-keys.js';
+import { checkKeys, RISK_CODES, riskOfCode } from './check-keys.js';
 import type { CheckRecord, Risk, RiskCounts } from './check-types.js';
 import type { PlotJob, PlotScreener } from './plot-screener.js';
 import type { CheckPlan } from './screen-check-plot.js';
@@ -74,12 +74,14 @@ export async function runCheck(deps: CheckTaskDeps, ctx: TaskContext): Promise<v
   // Batches being screened, at most the screener's parallelism; each result goes to the spool as it comes.
   const inFlight = new Set<Promise<void>>();
   const send = (indexes: number[], jobs: PlotJob[]): Promise<void> => {
-    const work = screener.screen(jobs).then(async (results) => {
-      for (let k = 0; k < results.length; k++) {
-        counts[results[k].risk]++;
-        spool.add(indexes[k], Buffer.from(JSON.stringify({ feature_index: indexes[k], ...results[k] })));
+    const work = screener.screen(jobs).then(async ({ json, risks }) => {
+      const lines = json.split('\n');
+      for (let k = 0; k < lines.length; k++) {
+        counts[riskOfCode(risks[k]) as Risk]++;
+        // The stored line is the result with its feature index first (check-keys.ts).
+        spool.add(indexes[k], Buffer.from(`{"feature_index":${indexes[k]},${lines[k].slice(1)}`));
       }
-      done += results.length;
+      done += lines.length;
       await ctx.progress(done, total);
     });
     const tracked = work.finally(() => inFlight.delete(tracked));
