@@ -8,6 +8,8 @@ import { threadedParquetDecoding } from './runtime/geoparquet/row-group-decoder.
 import { CollectionService } from './domain/collections/collection-service.js';
 import { sweepOrphans } from './domain/collections/remove-collection.js';
 import { RepairService } from './domain/repair/repair-service.js';
+import { CheckRisks } from './domain/screening/check-risks.js';
+import { CheckService } from './domain/screening/check-service.js';
 import { StagingService } from './domain/staging/stage-collection.js';
 import { TaskRunner, type TaskLogger } from './domain/tasks/task-runner.js';
 import { UploadService } from './domain/upload/upload-service.js';
@@ -30,6 +32,7 @@ export interface Services {
   staging: StagingService;
   repairs: RepairService;
   uploads: UploadService;
+  checks: CheckService;
   collections: CollectionService;
   maps: PlotMapService;
   exports: ExportService;
@@ -57,7 +60,7 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
   });
   // Each upload task runs in a thread of its own with its own connection (task-thread.ts).
   const inThread = threadedTask(config);
-  const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread }, {
+  const runner = new TaskRunner(stores, { plot_store: inThread, analysis_asset: inThread, deforestation_check: inThread }, {
     concurrency: config.taskConcurrency, logger, owner: PROCESS_TAG, leaseMs: config.taskLeaseMs, ownerGone: processGone,
   });
   const staging = new StagingService(stores, blobs, checker, {
@@ -73,8 +76,9 @@ export async function createServices(config: Config, logger: TaskLogger): Promis
     auth: new AuthService(stores, { accessTokenTtlSeconds: config.accessTokenTtlSeconds, loginLimits: config.loginLimits }),
     staging, repairs: new RepairService(stores, blobs, staging),
     uploads: new UploadService(stores, () => runner.notify()),
+    checks: new CheckService(stores, blobs, () => runner.notify()),
     collections: new CollectionService(stores, blobs, runner),
-    maps: new PlotMapService(stores),
+    maps: new PlotMapService(stores, new CheckRisks(stores, blobs)),
     exports: new ExportService(stores, blobs, {
       scratch: localScratch, scratchParent: blobs.scratchDir(), version: packageVersion(),
       limits: { maxFileBytes: config.exportMaxFileBytes, maxProducersPerFile: TRACES_LIMITS.maxProducersPerFile },

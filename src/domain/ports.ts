@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { DatasetRecord } from './datasets/dataset-types.js';
+import type { CheckRecord, RiskCounts } from './screening/check-types.js';
 import type { BBox, PlotGeometry } from './features/types.js';
 import type { TaskState, TaskType } from './tasks/task-states.js';
 
@@ -358,6 +359,16 @@ export interface DatasetStore {
   delete(name: string): Promise<boolean>;
 }
 
+/** Deforestation checks (screening/check-types.ts); a collection's go with it. */
+export interface CheckStore {
+  insert(check: CheckRecord): Promise<void>;
+  findByTask(taskId: string): Promise<CheckRecord | null>;
+  /** The collection's checks, newest first. */
+  listByCollection(collectionId: string): Promise<CheckRecord[]>;
+  /** Records the counts of a check that completed. */
+  setCounts(taskId: string, counts: RiskCounts): Promise<void>;
+}
+
 export interface Stores {
   users: UserStore;
   tokens: TokenStore;
@@ -366,6 +377,7 @@ export interface Stores {
   tasks: TaskStore;
   plots: PlotStore;
   datasets: DatasetStore;
+  checks: CheckStore;
   /**
    * Runs `work` in one transaction over these stores: every write it makes through the stores
    * it is given lands, or none does (it throws). Work does only store calls: calls from
@@ -394,3 +406,6 @@ export interface AssetWriter {
 }
 
 export type AssetWriterFactory = (options: { name: string; description?: string }) => AssetWriter;
+
+/** Reads an analysis asset back, feature by feature, in the order the file holds them: spatial (the Hilbert order of its index). */
+export type AssetFeatureReader = (stream: Readable) => AsyncIterable<AssetFeature>;

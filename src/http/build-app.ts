@@ -22,6 +22,8 @@ import { registerDeleteCollection } from './routes/delete-collection.js';
 import { registerFetchPlots } from './routes/fetch-plots.js';
 import { registerGetCollections } from './routes/get-collections.js';
 import { registerGetDatasets } from './routes/get-datasets.js';
+import { registerBatchDeforestationCheck } from './routes/batch-deforestation-check.js';
+import { registerFetchDeforestationCheck } from './routes/fetch-deforestation-check.js';
 import { registerGetTaskStatus } from './routes/get-task-status.js';
 import { registerHealth } from './routes/health.js';
 import { registerListApiTokens } from './routes/list-api-tokens.js';
@@ -88,6 +90,8 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     registerMe(scoped, services);
     registerListTasks(scoped, services);
     registerGetDatasets(scoped, services);
+    registerBatchDeforestationCheck(scoped, services);
+    registerFetchDeforestationCheck(scoped, services);
     registerRepairCollection(scoped, services);
   });
   // Last, outside the token scope, so it can see (and never take) the API's routes.

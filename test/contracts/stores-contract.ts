@@ -6,6 +6,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CollectionDetails, CollectionRecord, PlotFilter, PlotInBox, PlotRow, Stores, TaskRecord } from '../../src/domain/ports.js';
 import { featureLine } from '../../src/domain/collections/feature-line.js';
+import { describeCheckStoreContract } from './check-store-contract.js';
 import { describeDatasetStoreContract } from './dataset-store-contract.js';
 import { describeRecordStoresContract } from './record-stores-contract.js';
 import { beginLeasedLoad, TEST_OWNER } from '../helpers/leased-load.js';
@@ -81,6 +82,7 @@ async function collect(ndjson: AsyncIterable<Uint8Array>): Promise<{ properties:
 export function describeStoresContract(name: string, factory: StoresFactory): void {
   describeRecordStoresContract(name, factory);
   describeDatasetStoreContract(name, factory);
+  describeCheckStoreContract(name, factory);
   describe(`stores contract: ${name}`, () => {
     let stores: Stores;
     let alice: string;

@@ -73,7 +73,7 @@ describe('dashboard API', () => {
     assert.equal(doc.maxzoom, 16);
     assert.equal(doc.plot_count, 41);
     assert.deepEqual(doc.vector_layers[0].id, 'plots');
-    assert.deepEqual(doc.vector_layers[0].fields, { uuid: 'String', plotid: 'String', status: 'String', area_ha: 'Number' });
+    assert.deepEqual(doc.vector_layers[0].fields, { uuid: 'String', plotid: 'String', status: 'String', area_ha: 'Number', risk: 'String' });
     const [w, s, e, n] = doc.bounds;
     assert.ok(w <= -5.5009 && s <= 6.3 && e >= -5.298 && n >= 6.5209, JSON.stringify(doc.bounds));
     assert.ok(w > -5.51 && e < -5.29, 'the bow-tie was not loaded, nothing else widens the bounds');

@@ -169,6 +169,22 @@ describe('the error responses of each operation', () => {
       [422, () => send('GET', '/tasks?limit=0')],
     ]);
     add('GET /datasets', [[401, () => send('GET', '/datasets', { token: none })]]);
+    add('POST /batch_deforestation_check', [
+      ...bodyParseCases('POST', '/batch_deforestation_check'),
+      [401, () => send('POST', '/batch_deforestation_check', { token: none, json: { filename: 'uploaded' } })],
+      [404, () => send('POST', '/batch_deforestation_check', { json: { filename: 'nothing' } })],
+      [409, () => send('POST', '/batch_deforestation_check', { json: { filename: 'staged-only' } })],
+      // No dataset is registered on this server.
+      [422, () => send('POST', '/batch_deforestation_check', { json: { filename: 'uploaded' } })],
+      [422, () => send('POST', '/batch_deforestation_check', { json: { filename: 'uploaded', cutoff_date: '2020-13-45' } })],
+    ]);
+    add('GET /fetch_deforestation_check', [
+      [401, () => send('GET', '/fetch_deforestation_check?filename=uploaded', { token: none })],
+      [404, () => send('GET', '/fetch_deforestation_check?filename=nothing')],
+      [409, () => send('GET', '/fetch_deforestation_check?filename=uploaded')],
+      [422, () => send('GET', '/fetch_deforestation_check?filename=uploaded&format=xlsx')],
+      [422, () => send('GET', '/fetch_deforestation_check?filename=uploaded&risk=high&risk=low')],
+    ]);
     add('POST /collections/{collection_id}/repair', [
       ...bodyParseCases('POST', '/collections/with-errors/repair'),
       [401, () => send('POST', '/collections/with-errors/repair', { token: none, json: {} })],

@@ -29,11 +29,16 @@ function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
-/** The version a dataset gets when none is given: its tiles' digests, digested (the same files give the same version). */
-export function derivedVersion(tiles: readonly DatasetTile[]): string {
+/** A dataset's checksum, the evidence a check names: its tiles' SHA-256 digests in order, digested (hex). */
+export function datasetChecksum(tiles: readonly DatasetTile[]): string {
   const digest = createHash('sha256');
   for (const tile of tiles) digest.update(tile.sha256);
-  return `sha256:${digest.digest('hex').slice(0, 16)}`;
+  return digest.digest('hex');
+}
+
+/** The version a dataset gets when none is given: the start of its checksum (the same files give the same version). */
+export function derivedVersion(tiles: readonly DatasetTile[]): string {
+  return `sha256:${datasetChecksum(tiles).slice(0, 16)}`;
 }
 
 /** Checks the input, reads every tile, and stores the dataset; returns it. */

@@ -8,7 +8,8 @@ export type TaskState = (typeof TASK_STATES)[number];
 
 export const FINISHED_STATES: ReadonlySet<TaskState> = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
-export const TASK_TYPES = Object.freeze(['plot_store', 'analysis_asset'] as const);
+/** The upload's two tasks, then a collection's screening against forest maps (screening/run-check.ts). */
+export const TASK_TYPES = Object.freeze(['plot_store', 'analysis_asset', 'deforestation_check'] as const);
 export type TaskType = (typeof TASK_TYPES)[number];
 
 /** How many times a task interrupted by a dying process is started again before it fails. */

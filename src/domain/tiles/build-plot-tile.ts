@@ -6,7 +6,8 @@ import { tileBBox, tileProjector, type TileAddress } from './web-mercator.js';
 
 /** The one layer of a plot tile, and its fields (TileJSON's vector_layers says the same). */
 export const PLOTS_LAYER = 'plots';
-export const PLOT_FIELDS = { uuid: 'String', plotid: 'String', status: 'String', area_ha: 'Number' } as const;
+/** `risk` only once the collection's current upload has a completed deforestation check. */
+export const PLOT_FIELDS = { uuid: 'String', plotid: 'String', status: 'String', area_ha: 'Number', risk: 'String' } as const;
 export const TILE_EXTENT = 4096;
 /** Tile units drawn beyond each edge, so shapes and point symbols join across tiles without seams. */
 export const TILE_BUFFER = 64;
@@ -26,12 +27,16 @@ export const THINNING_GRID = 128;
  */
 export const POINT_CANDIDATES = THINNING_GRID * THINNING_GRID;
 
-function properties(plot: PlotInBox): MvtFeature['properties'] {
-  return { uuid: plot.uuid, plotid: plot.plotId, status: plot.status, area_ha: plot.areaHa };
+/** A plot's risk from the latest check (by its uuid); null when it was not screened. */
+export type RiskLookup = (uuid: string) => string | null;
+
+function properties(plot: PlotInBox, riskOf?: RiskLookup): MvtFeature['properties'] {
+  const risk = riskOf?.(plot.uuid) ?? null;
+  return { uuid: plot.uuid, plotid: plot.plotId, status: plot.status, area_ha: plot.areaHa, ...(risk === null ? {} : { risk }) };
 }
 
 /** Every plot as the point at its bbox centre, at most one per grid cell. */
-async function pointFeatures(plots: PlotStore, collectionId: string, loadId: string, tile: TileAddress, frame: TileFrame): Promise<MvtFeature[]> {
+async function pointFeatures(plots: PlotStore, collectionId: string, loadId: string, tile: TileAddress, frame: TileFrame, riskOf?: RiskLookup): Promise<MvtFeature[]> {
   const features: MvtFeature[] = [];
   const span = frame.extent + 2 * frame.buffer;
   const cell = span / THINNING_GRID;
@@ -41,7 +46,7 @@ async function pointFeatures(plots: PlotStore, collectionId: string, loadId: str
     const gx = Math.floor((x + frame.buffer) / cell), gy = Math.floor((y + frame.buffer) / cell);
     if (gx < 0 || gy < 0 || gx >= THINNING_GRID || gy >= THINNING_GRID || taken[gy * THINNING_GRID + gx]) return;
     taken[gy * THINNING_GRID + gx] = 1;
-    features.push({ type: 'Point', rings: [[[Math.round(x), Math.round(y)]]], properties: properties(plot) });
+    features.push({ type: 'Point', rings: [[[Math.round(x), Math.round(y)]]], properties: properties(plot, riskOf) });
   });
   return features;
 }
@@ -54,7 +59,7 @@ function isSpeck(plot: PlotInBox, frame: TileFrame): boolean {
 }
 
 /** Plots as their clipped shapes; null when the tile holds more than MAX_POLYGON_PLOTS. */
-async function shapeFeatures(plots: PlotStore, collectionId: string, loadId: string, tile: TileAddress, frame: TileFrame): Promise<MvtFeature[] | null> {
+async function shapeFeatures(plots: PlotStore, collectionId: string, loadId: string, tile: TileAddress, frame: TileFrame, riskOf?: RiskLookup): Promise<MvtFeature[] | null> {
   const found: PlotInBox[] = [];
   let crowded = false;
   await plots.scanBox(collectionId, loadId, tileBBox(tile, frame.extent, frame.buffer), { withGeometry: true }, (plot) => {
@@ -69,12 +74,12 @@ async function shapeFeatures(plots: PlotStore, collectionId: string, loadId: str
   for (const plot of found) {
     const shape = plotToTile(JSON.parse(plot.geometryJson as string) as PlotGeometry, frame);
     if (shape) {
-      features.push({ ...shape, properties: properties(plot) });
+      features.push({ ...shape, properties: properties(plot, riskOf) });
     } else if (isSpeck(plot, frame)) {
       // Still show where it is, rather than let a tiny plot vanish from the map.
       const [x, y] = frame.project((plot.bbox[0] + plot.bbox[2]) / 2, (plot.bbox[1] + plot.bbox[3]) / 2);
       const min = -frame.buffer, max = frame.extent + frame.buffer;
-      if (x >= min && x <= max && y >= min && y <= max) features.push({ type: 'Point', rings: [[[Math.round(x), Math.round(y)]]], properties: properties(plot) });
+      if (x >= min && x <= max && y >= min && y <= max) features.push({ type: 'Point', rings: [[[Math.round(x), Math.round(y)]]], properties: properties(plot, riskOf) });
     }
   }
   return features;
@@ -84,10 +89,10 @@ async function shapeFeatures(plots: PlotStore, collectionId: string, loadId: str
  * One vector tile (MVT 2.1, layer "plots") of a load's plots: points at low zoom or in
  * crowded tiles, clipped polygons (and point plots) otherwise. Null when the tile is empty.
  */
-export async function buildPlotTile(plots: PlotStore, collectionId: string, loadId: string, tile: TileAddress): Promise<Uint8Array | null> {
+export async function buildPlotTile(plots: PlotStore, collectionId: string, loadId: string, tile: TileAddress, riskOf?: RiskLookup): Promise<Uint8Array | null> {
   const frame: TileFrame = { project: tileProjector(tile, TILE_EXTENT), extent: TILE_EXTENT, buffer: TILE_BUFFER };
-  const features = (tile.z >= POINT_ZOOM_BELOW ? await shapeFeatures(plots, collectionId, loadId, tile, frame) : null)
-    ?? await pointFeatures(plots, collectionId, loadId, tile, frame);
+  const features = (tile.z >= POINT_ZOOM_BELOW ? await shapeFeatures(plots, collectionId, loadId, tile, frame, riskOf) : null)
+    ?? await pointFeatures(plots, collectionId, loadId, tile, frame, riskOf);
   if (features.length === 0) return null;
   return encodeMvt([{ name: PLOTS_LAYER, extent: TILE_EXTENT, features }]);
 }

@@ -1,6 +1,7 @@
 import { findCollection, requireLiveLoad } from '../collections/find-collection.js';
 import type { BBox } from '../features/types.js';
 import type { Stores } from '../ports.js';
+import type { CheckRisks } from '../screening/check-risks.js';
 import { buildPlotTile } from './build-plot-tile.js';
 import { plotTileJson, type TileJson } from './tilejson.js';
 import { assertTileAddress, type TileAddress } from './web-mercator.js';
@@ -24,7 +25,8 @@ export class PlotMapService {
   // A published load never changes, so its extent (a scan of every plot) is computed once.
   private readonly extents = new Map<string, { bbox: BBox | null; count: number }>();
 
-  constructor(private readonly stores: Stores) {}
+  /** `risks`, when given, adds each plot's risk from the latest deforestation check to the tiles. */
+  constructor(private readonly stores: Stores, private readonly risks?: CheckRisks) {}
 
   private async extentOf(collectionId: string, loadId: string): Promise<{ bbox: BBox | null; count: number }> {
     let extent = this.extents.get(loadId);
@@ -54,8 +56,10 @@ export class PlotMapService {
     assertTileAddress(address);
     const collection = await findCollection(this.stores, ownerId, idOrName);
     const loadId = requireLiveLoad(collection);
-    const version = `${TILE_FORMAT_VERSION}-${loadId}-${address.z}-${address.x}-${address.y}`;
+    const risks = (await this.risks?.forLoad(collection, loadId)) ?? null;
+    // A completed check changes the tile (its risks), so its task is part of the version.
+    const version = `${TILE_FORMAT_VERSION}-${loadId}${risks ? `-${risks.taskId}` : ''}-${address.z}-${address.x}-${address.y}`;
     if (knownVersions.includes(version)) return { version, unchanged: true, bytes: null };
-    return { version, unchanged: false, bytes: await buildPlotTile(this.stores.plots, collection.id, loadId, address) };
+    return { version, unchanged: false, bytes: await buildPlotTile(this.stores.plots, collection.id, loadId, address, risks?.riskOf) };
   }
 }

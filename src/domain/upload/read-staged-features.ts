@@ -15,7 +15,7 @@ export async function* readStagedFeatures(blobs: BlobStore, key: string, signal:
  * lines are decoded in one go and split there (a newline byte never occurs inside a UTF-8
  * sequence), which costs far less than a string and an event per line (node:readline).
  */
-async function* wholeLines(stream: Readable): AsyncGenerator<string[]> {
+export async function* wholeLines(stream: Readable): AsyncGenerator<string[]> {
   // The unfinished line's bytes, joined only once its end arrives (a long line stays linear).
   let carry: Buffer[] = [];
   try {

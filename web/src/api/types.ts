@@ -55,7 +55,7 @@ export interface Collection {
 }
 
 export type TaskState = 'READY' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
-export type TaskType = 'plot_store' | 'analysis_asset';
+export type TaskType = 'plot_store' | 'analysis_asset' | 'deforestation_check';
 
 export interface TaskStatus {
   task_id: string;

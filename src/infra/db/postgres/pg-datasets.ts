@@ -8,8 +8,8 @@ function numbered(text: string): string {
   return text.replace(/\?/g, () => `$${++n}`);
 }
 
-/** The dataset store (dataset-records.ts) in PostgreSQL. */
-export function createPostgresDatasetStore(sql: Sql, transaction: <T>(work: (tx: Sql) => Promise<T>) => Promise<T>): DatasetStore {
+/** PostgreSQL as the stores written once for both engines run their SQL on it (dataset-records.ts RecordSql). */
+export function postgresRecordSql(sql: Sql, transaction: <T>(work: (tx: Sql) => Promise<T>) => Promise<T>): RecordSql {
   const over = (on: Sql): RecordSql => ({
     async rows<R>(text: string, params: unknown[]) {
       return (await on.query(numbered(text), params)).rows as R[];
@@ -20,5 +20,10 @@ export function createPostgresDatasetStore(sql: Sql, transaction: <T>(work: (tx:
     transaction: (work) => transaction((tx) => work(over(tx))),
     isUniqueViolation: (err) => (err as { code?: string }).code === '23505',
   });
-  return createDatasetStore(over(sql));
+  return over(sql);
+}
+
+/** The dataset store (dataset-records.ts) in PostgreSQL. */
+export function createPostgresDatasetStore(sql: Sql, transaction: <T>(work: (tx: Sql) => Promise<T>) => Promise<T>): DatasetStore {
+  return createDatasetStore(postgresRecordSql(sql, transaction));
 }

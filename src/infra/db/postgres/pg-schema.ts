@@ -138,4 +138,22 @@ export const PG_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (dataset_id, position)
   );
   `,
+  // Deforestation checks (issue 17): a third task type, and the checks' records (as in SQLite, schema.ts).
+  `
+  ALTER TABLE tasks DROP CONSTRAINT tasks_type_check;
+  ALTER TABLE tasks ADD CONSTRAINT tasks_type_check CHECK (type IN ('plot_store', 'analysis_asset', 'deforestation_check'));
+  CREATE TABLE checks (
+    task_id text PRIMARY KEY,
+    collection_id text NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    owner_id text NOT NULL,
+    load_id text NOT NULL,
+    cutoff_date text NOT NULL,
+    forest_threshold_pct double precision NOT NULL,
+    datasets text NOT NULL,
+    params_key text NOT NULL,
+    created_at text NOT NULL,
+    counts text
+  );
+  CREATE INDEX checks_collection ON checks (collection_id, created_at);
+  `,
 ];

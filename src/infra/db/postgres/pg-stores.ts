@@ -6,7 +6,8 @@
 import type { Stores } from '../../../domain/ports.js';
 import { createPostgresLoginAttemptStore, createPostgresTokenStore, createPostgresUserStore } from './pg-accounts.js';
 import { createPostgresCollectionStore } from './pg-collections.js';
-import { createPostgresDatasetStore } from './pg-datasets.js';
+import { createCheckStore } from '../check-records.js';
+import { createPostgresDatasetStore, postgresRecordSql } from './pg-datasets.js';
 import { inTransaction, openPostgres, type Sql } from './pg-database.js';
 import { createPostgresPlotStore } from './pg-plots.js';
 import { createPostgresTaskStore } from './pg-tasks.js';
@@ -49,6 +50,7 @@ export async function createPostgresStores(url: string, options: { max?: number 
     ...storesOver(sql, transaction, open as unknown as PostgresRecordStores['transaction']),
     plots: createPostgresPlotStore(sql, pool),
     datasets: createPostgresDatasetStore(sql, transaction),
+    checks: createCheckStore(postgresRecordSql(sql, transaction)),
     transaction: open,
     close: () => pool.end(),
   });

@@ -212,6 +212,51 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (dataset_id, position)
   );
   `,
+  // Deforestation checks (issue 17): a third task type, and the checks' records. SQLite cannot
+  // change a CHECK constraint in place, so the tasks table is rebuilt with its rows and indexes.
+  `
+  CREATE TABLE tasks_rebuilt (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL,
+    collection_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('plot_store', 'analysis_asset', 'deforestation_check')),
+    state TEXT NOT NULL CHECK (state IN ('READY', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED')),
+    plots_done INTEGER NOT NULL DEFAULT 0,
+    plots_total INTEGER NOT NULL DEFAULT 0,
+    skip_invalid INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error_detail TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    lease_owner TEXT,
+    lease_expires_at INTEGER
+  );
+  INSERT INTO tasks_rebuilt (id, owner_id, collection_id, type, state, plots_done, plots_total, skip_invalid, attempts,
+      error_code, error_detail, created_at, started_at, finished_at, lease_owner, lease_expires_at)
+    SELECT id, owner_id, collection_id, type, state, plots_done, plots_total, skip_invalid, attempts,
+      error_code, error_detail, created_at, started_at, finished_at, lease_owner, lease_expires_at FROM tasks;
+  DROP TABLE tasks;
+  ALTER TABLE tasks_rebuilt RENAME TO tasks;
+  CREATE INDEX tasks_collection ON tasks (collection_id);
+  CREATE INDEX tasks_ready ON tasks (state, created_at);
+  CREATE INDEX tasks_owner_created ON tasks (owner_id, created_at);
+  CREATE INDEX tasks_leased ON tasks (lease_owner) WHERE lease_owner IS NOT NULL;
+  CREATE TABLE checks (
+    task_id TEXT PRIMARY KEY,
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    owner_id TEXT NOT NULL,
+    load_id TEXT NOT NULL,
+    cutoff_date TEXT NOT NULL,
+    forest_threshold_pct REAL NOT NULL,
+    datasets TEXT NOT NULL,
+    params_key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    counts TEXT
+  );
+  CREATE INDEX checks_collection ON checks (collection_id, created_at);
+  `,
 ];
 
 /** What a migration's JavaScript step is given besides the database. */

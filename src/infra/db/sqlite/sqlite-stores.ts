@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Stores } from '../../../domain/ports.js';
 import { openDatabase, type OpenOptions } from './open-database.js';
 import { createSqliteCollectionStore } from './sqlite-collections.js';
-import { createSqliteDatasetStore } from './sqlite-datasets.js';
+import { createCheckStore } from '../check-records.js';
+import { createSqliteDatasetStore, sqliteRecordSql } from './sqlite-datasets.js';
 import { createSqlitePlotStore } from './sqlite-plots.js';
 import { createSqliteTaskStore } from './sqlite-tasks.js';
 import { createSqliteLoginAttemptStore } from './sqlite-login-attempts.js';
@@ -29,6 +30,7 @@ export function createSqliteStores(dataDir: string, options: OpenOptions = {}): 
     tasks: transactions.guard(createSqliteTaskStore(db)),
     plots: transactions.guard(createSqlitePlotStore(db, { scratchDir: options.scratchDir })),
     datasets: transactions.guard(createSqliteDatasetStore(db, transactions)),
+    checks: transactions.guard(createCheckStore(sqliteRecordSql(db, transactions))),
     transaction: (work) => transactions.run(() => work(stores)),
     async close() {
       // After the transaction open now, if any.

@@ -1,0 +1,133 @@
+/**
+ * The `deforestation_check` task: every plot of the collection's analysis asset (read in its
+ * Hilbert order, so neighbours follow each other and each raster block is decoded about
+ * once) screened on the check's forest and loss maps, its result kept on scratch, then
+ * stored in file order as NDJSON (what /fetch_deforestation_check serves) with one risk
+ * byte per feature (what map tiles colour by). Memory is the block cache and the spool's
+ * run, whatever the number of plots. Nothing is visible until the counts are recorded.
+ */
+import { readDeclaredArea } from '../checks/rules/declared-area.js';
+import { POINT_MAX_HA, pointAreaHa } from '../checks/rules/point-area.js';
+import { AppError, ConflictError } from '../errors.js';
+import type { AssetFeature, AssetFeatureReader, BlobStore, Stores } from '../ports.js';
+import type { RasterTileReader } from '../datasets/raster-ports.js';
+import type { ScratchSpace } from '../scratch-space.js';
+import { IndexOrderedSpool } from '../sorting/index-ordered-spool.js';
+import { collectionKeys } from '../staging/collection-keys.js';
+import type { TaskContext } from '../tasks/task-runner.js';
+import { checkKeys, RISK_CODES } from './check-keys.js';
+import type { CheckRecord, Risk, RiskCounts } from './check-types.js';
+import { type CheckPlan, screenCheckPlot } from './screen-check-plot.js';
+import { screeningDataset } from './screen-plot.js';
+
+export interface CheckTaskDeps {
+  stores: Stores;
+  blobs: BlobStore;
+  readAsset: AssetFeatureReader;
+  /** A reader over the datasets' tiles that keeps decoded blocks (runtime/rasters). */
+  openRasters(plan: CheckPlan): RasterTileReader;
+  scratch: ScratchSpace;
+  scratchParent: string;
+}
+
+const PROGRESS_EVERY = 2000;
+/** Bytes of results written to the blob store at a time. */
+const WRITE_BYTES = 256 * 1024;
+
+/** The check's maps, as registered now; a map removed or changed since the check was asked for fails it (its evidence would be wrong). */
+export async function checkPlan(stores: Stores, check: CheckRecord): Promise<CheckPlan> {
+  const registered = await stores.datasets.list();
+  const pick = (role: 'forest' | 'loss') => {
+    const wanted = check.datasets.find((d) => d.role === role);
+    const now = registered.find((d) => d.id === wanted?.id);
+    if (!wanted || !now) throw new ConflictError(`The ${role} map "${wanted?.name}" of this check is no longer registered; ask for a new check.`, 'DATASET_CHANGED');
+    return screeningDataset(now);
+  };
+  return { cutoffDate: check.cutoffDate, forestThresholdPct: check.forestThresholdPct, forest: pick('forest'), loss: pick('loss') };
+}
+
+/** The area a point plot stands for (its Area, 4 ha when absent); polygons do not need it. */
+function pointArea(feature: AssetFeature): number {
+  if (feature.geometry.type !== 'Point' && feature.geometry.type !== 'MultiPoint') return 0;
+  return pointAreaHa(readDeclaredArea(JSON.parse(feature.propertiesJson) as Record<string, unknown>)) ?? POINT_MAX_HA;
+}
+
+export async function runCheck(deps: CheckTaskDeps, ctx: TaskContext): Promise<void> {
+  const { stores, blobs } = deps;
+  const { task, collection, signal } = ctx;
+  const check = await stores.checks.findByTask(task.id);
+  if (!check) throw new AppError(500, 'CHECK_MISSING', `Task ${task.id} has no check record.`);
+  if (collection.liveLoadId !== check.loadId) {
+    throw new ConflictError(`Collection "${collection.name}" was uploaded again after this check was asked for; ask for a new check.`, 'CHECK_STALE');
+  }
+  const plan = await checkPlan(stores, check);
+  const reader = deps.openRasters(plan);
+  const folder = deps.scratch.folder('check-', deps.scratchParent);
+  const spool = new IndexOrderedSpool(folder, 'results');
+  const counts: RiskCounts = { low: 0, high: 0, more_info_needed: 0 };
+  try {
+    const total = task.plotsTotal;
+    let done = 0;
+    await ctx.progress(0, total);
+    for await (const feature of deps.readAsset(blobs.read(collectionKeys(collection.id).asset))) {
+      const result = await screenCheckPlot(feature.geometry, pointArea(feature), plan, reader);
+      counts[result.risk]++;
+      spool.add(feature.featureIndex, Buffer.from(JSON.stringify({ feature_index: feature.featureIndex, ...result })));
+      if (++done % PROGRESS_EVERY === 0) {
+        signal.throwIfAborted();
+        await ctx.progress(done, total);
+      }
+    }
+    signal.throwIfAborted();
+    await storeResults(deps.blobs, spool, checkKeys(collection.id, task.id), collection.featureCount, signal);
+    await stores.checks.setCounts(task.id, counts);
+    await ctx.progress(done, total);
+  } finally {
+    spool.close();
+    folder.remove();
+    await reader.close();
+  }
+}
+
+/** Writes the results in file order (one NDJSON line per plot) and the risk byte of each feature index. */
+async function storeResults(blobs: BlobStore, spool: IndexOrderedSpool, keys: ReturnType<typeof checkKeys>, featureCount: number, signal: AbortSignal): Promise<void> {
+  const risks = new Uint8Array(featureCount);
+  const results = await blobs.createWriter();
+  try {
+    const pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for (const { index, bytes } of spool.inOrder()) {
+      pending.push(Buffer.from(bytes), NEWLINE);
+      pendingBytes += bytes.length + 1;
+      risks[index] = RISK_CODES[riskOf(bytes)];
+      if (pendingBytes >= WRITE_BYTES) {
+        signal.throwIfAborted();
+        await results.write(Buffer.concat(pending));
+        pending.length = 0;
+        pendingBytes = 0;
+      }
+    }
+    if (pending.length > 0) await results.write(Buffer.concat(pending));
+    await results.commit(keys.results);
+  } catch (err) {
+    await results.abort();
+    throw err;
+  }
+  const riskBlob = await blobs.createWriter();
+  try {
+    await riskBlob.write(Buffer.from(risks.buffer, risks.byteOffset, risks.byteLength));
+    await riskBlob.commit(keys.risks);
+  } catch (err) {
+    await riskBlob.abort();
+    throw err;
+  }
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The risk a result line names (its `"risk":"…"` field; risk_reason comes after it and is longer). */
+function riskOf(line: Buffer): Risk {
+  const text = line.toString('latin1');
+  const at = text.indexOf('"risk":"') + 8;
+  return text.slice(at, text.indexOf('"', at)) as Risk;
+}
