@@ -62,10 +62,10 @@ export function screeningMarkdown(run: ScreeningRun): string {
     ['reference: sample', `${n(summary.plots)} plots (runs of 50 consecutive plots, file order) in ${summary.loop_seconds.toFixed(2)} s: ${((summary.loop_seconds / summary.plots) * 1000).toFixed(3)} ms a plot; rasters opened in ${(summary.open_seconds * 1000).toFixed(0)} ms`],
     ['**reference: projected to all plots**', `**${projected.toFixed(0)} s** (${(projected / 60).toFixed(1)} min)`],
     ['**speed-up** (projected reference / Canopy check)', `**${speedup.toFixed(1)} ×** (${(speedup / machine.cores).toFixed(1)} × against the reference run as ${machine.cores} processes, if it scaled perfectly)`],
-    ['**agreement: forest % on sampled plots over 1 ha**', `**${(within * 100).toFixed(1)} %** of ${n(a.compared)} within 1 point of rasterio's; mean |Δ| ${a.meanAbs.toFixed(2)}, max ${a.maxAbs.toFixed(1)} points`],
-    ['agreement with the sub-pixel reference', `against rasterio's mask on a ${summary.supersample}× finer grid (coverage to 1/${summary.supersample ** 2} pixel): mean |Δ| ${a.fineMeanAbs.toFixed(3)}, max ${a.fineMaxAbs.toFixed(2)} points; ` +
+    ['**agreement: forest % on sampled plots over 1 ha**', `**${(within * 100).toFixed(1)} %** of ${n(a.compared)} within 1 point of rasterio's; mean abs. Δ ${a.meanAbs.toFixed(2)}, max ${a.maxAbs.toFixed(1)} points`],
+    ['agreement with the sub-pixel reference', `against rasterio's mask on a ${summary.supersample}× finer grid (coverage to 1/${summary.supersample ** 2} pixel): mean abs. Δ ${a.fineMeanAbs.toFixed(3)}, max ${a.fineMaxAbs.toFixed(2)} points; ` +
       `${((a.fineWithin01 / a.compared) * 100).toFixed(1)} % within 0.1 point`],
-    ['agreement: loss after 2020 (% of plot), plots over 1 ha', `mean |Δ| ${a.lossMeanAbs.toFixed(2)}, max ${a.lossMaxAbs.toFixed(1)} points`],
+    ['agreement: loss after 2020 (% of plot), plots over 1 ha', `mean abs. Δ ${a.lossMeanAbs.toFixed(2)}, max ${a.lossMaxAbs.toFixed(1)} points`],
   ];
   if (a.missing > 0) rows.push(['sampled plots missing from Canopy\'s results', String(a.missing)]);
   const worst = a.worst.map((d) => `| ${d.plot_id}${d.point ? ' (point)' : ''} | ${d.area_ha.toFixed(2)} | ${d.canopy.toFixed(2)} | ${d.reference.toFixed(2)} | ${d.fine === null ? '–' : d.fine.toFixed(2)} |`);
@@ -84,7 +84,7 @@ export function screeningMarkdown(run: ScreeningRun): string {
     '| target | measured | verdict |',
     '|---|---|---|',
     `| Canopy ≥ ${TARGET_SPEEDUP} × faster than the rasterio script | ${speedup.toFixed(1)} × | ${pass(speedup >= TARGET_SPEEDUP)} |`,
-    `| equal results: forest % within 1 point of rasterio's on plots over 1 ha (read as ≥ ${TARGET_WITHIN_1_SHARE * 100} % of them, mean |Δ| ≤ 1) | ${(within * 100).toFixed(1)} %, mean ${a.meanAbs.toFixed(2)} | ${pass(equal)} |`,
+    `| equal results: forest % within 1 point of rasterio's on plots over 1 ha (read as ≥ ${TARGET_WITHIN_1_SHARE * 100} % of them, mean abs. Δ ≤ 1) | ${(within * 100).toFixed(1)} %, mean ${a.meanAbs.toFixed(2)} | ${pass(equal)} |`,
     `| server peak RSS ≤ ${TARGET_PEAK_RSS_MB} MB | ${Math.round(peakMb)} MB | ${pass(peakMb <= TARGET_PEAK_RSS_MB)} |`,
     '',
     'Rasterio counts a pixel when its centre is inside the plot; Canopy counts each pixel by the exact fraction inside. The two differ on',
