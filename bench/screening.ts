@@ -57,10 +57,16 @@ async function main(): Promise<void> {
     console.log(`${plots.plots} plots written in ${plots.seconds.toFixed(1)} s (${(plots.bytes / 1e6).toFixed(0)} MB), ${plots.sampled} sampled`);
     const sampleIds = new Set(fs.readFileSync(sampleFile, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { plot_id: string }).plot_id));
 
+    // The reference runs before and after Canopy's check, so a burst of other work on the machine
+    // during one of them shows; the projection takes the faster of the two (the harder bar for Canopy).
+    const before = await runReference(rasters.forest, rasters.loss, sampleFile, path.join(work, 'reference-before.ndjson'));
+    console.log(`rasterio reference (before): ${plots.sampled} plots in ${before.summary.loop_seconds.toFixed(2)} s`);
     const canopy = await runCanopyCheck(ROOT, path.join(work, 'data'), plotsFile, path.join(work, 'results.ndjson'), rasters, sampleIds);
-    console.log(`fetch: ${canopy.fetchedFeatures} features in ${canopy.fetchSeconds.toFixed(1)} s; running the rasterio reference on ${plots.sampled} plots …`);
-    const reference = await runReference(rasters.forest, rasters.loss, sampleFile, path.join(work, 'reference.ndjson'));
-    const agreement = compare(reference.plots, canopy.sample);
+    console.log(`fetch: ${canopy.fetchedFeatures} features in ${canopy.fetchSeconds.toFixed(1)} s`);
+    const after = await runReference(rasters.forest, rasters.loss, sampleFile, path.join(work, 'reference-after.ndjson'));
+    console.log(`rasterio reference (after): ${plots.sampled} plots in ${after.summary.loop_seconds.toFixed(2)} s`);
+    const reference = { runs: [before, after], best: before.summary.loop_seconds <= after.summary.loop_seconds ? before : after };
+    const agreement = compare(reference.best.plots, canopy.sample);
     machine.loadAverage.end = os.loadavg()[0];
 
     const date = new Date().toISOString().slice(0, 10);

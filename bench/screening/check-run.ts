@@ -3,14 +3,16 @@
  * upload the plots, register the two maps with `canopy datasets add` on the same data folder,
  * restart the server (so its peak RSS counts only the check), then time
  * POST /batch_deforestation_check until /get_task_status says COMPLETED, and
- * /fetch_deforestation_check written to disk; finally read the results file.
+ * /fetch_deforestation_check written to disk; finally read the results file. `checkServer`
+ * starts the second server with options of its own (e.g. --cpu-prof, to profile a check).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BenchServer, procKb } from '../formats/server.js';
+import { BenchServer, type BenchServerOptions, procKb } from '../formats/server.js';
 import { measurePhase } from '../measure/phase.js';
 import { expectStatus, requestUpload, waitForTasks } from '../measure/upload.js';
 import type { PhaseMemory } from '../measure/types.js';
@@ -24,6 +26,8 @@ export interface CheckRun {
   /** Server RSS after the restart, before the check (kB). */
   idleRssKb: number;
   checkSeconds: number;
+  /** The 1-minute load average as the check began (the bench's own processes are idle then). */
+  loadAtCheck: number;
   /** CPU seconds the server process (all its threads) spent during the check. */
   checkCpuSeconds: number;
   checkMemory: PhaseMemory;
@@ -45,7 +49,7 @@ function cpuSeconds(pid: number): number {
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 export async function runCanopyCheck(root: string, dataDir: string, plotsFile: string, resultsFile: string,
-  maps: { forest: string; loss: string }, sampleIds: Set<string>): Promise<CheckRun> {
+  maps: { forest: string; loss: string }, sampleIds: Set<string>, checkServer: BenchServerOptions = {}): Promise<CheckRun> {
   let server = await BenchServer.start(root, dataDir);
   let collectionId: string;
   let stageSeconds: number;
@@ -69,9 +73,10 @@ export async function runCanopyCheck(root: string, dataDir: string, plotsFile: s
   await server.cli(['datasets', 'add', '--name', 'bench-forest-2020', '--kind', 'forest_2020', '--file', maps.forest]);
   await server.cli(['datasets', 'add', '--name', 'bench-loss-year', '--kind', 'loss_year', '--file', maps.loss]);
 
-  server = await BenchServer.start(root, dataDir);
+  server = await BenchServer.start(root, dataDir, checkServer);
   try {
     const idleRssKb = procKb(server.pid, 'VmRSS');
+    const loadAtCheck = os.loadavg()[0];
     const cpu0 = cpuSeconds(server.pid);
     let plotsChecked = 0;
     const check = await measurePhase(server.pid, async () => {
@@ -91,7 +96,7 @@ export async function runCanopyCheck(root: string, dataDir: string, plotsFile: s
     });
     const { features, risks, sample } = await readResults(resultsFile, sampleIds);
     return {
-      collectionId, stageSeconds, uploadSeconds, uploaded, idleRssKb, checkSeconds: check.seconds, checkCpuSeconds, checkMemory: check.memory, plotsChecked,
+      collectionId, stageSeconds, uploadSeconds, uploaded, idleRssKb, checkSeconds: check.seconds, loadAtCheck, checkCpuSeconds, checkMemory: check.memory, plotsChecked,
       fetchSeconds: fetched.seconds, fetchBytes: fs.statSync(resultsFile).size, fetchedFeatures: features, risks, sample,
     };
   } finally {

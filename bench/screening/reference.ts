@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SYSTEM_PYTHON } from './rasters.js';
@@ -25,17 +26,20 @@ export interface ReferenceRun {
   summary: { plots: number; open_seconds: number; loop_seconds: number; rasterio: string; gdal: string; numpy: string; python: string; supersample: number };
   /** The wall time of the whole script (with its untimed finer pass and Python's start). */
   wallSeconds: number;
+  /** The 1-minute load average as it started. */
+  loadAtStart: number;
 }
 
 const SCRIPT = path.join(import.meta.dirname, 'rasterio_zonal.py');
 
 export async function runReference(forest: string, loss: string, sampleFile: string, outFile: string): Promise<ReferenceRun> {
+  const loadAtStart = os.loadavg()[0];
   const t0 = performance.now();
   await promisify(execFile)(SYSTEM_PYTHON, [SCRIPT, forest, loss, sampleFile, outFile], { maxBuffer: 1 << 20 });
   const wallSeconds = (performance.now() - t0) / 1000;
   const lines = fs.readFileSync(outFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   const { summary } = lines.pop() as { summary: ReferenceRun['summary'] };
-  return { plots: lines as ReferencePlot[], summary, wallSeconds };
+  return { plots: lines as ReferencePlot[], summary, wallSeconds, loadAtStart };
 }
 
 /** Canopy's figures of one plot (from /fetch_deforestation_check). */
