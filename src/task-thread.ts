@@ -14,9 +14,9 @@ import type { Config } from './infra/config.js';
 export type TaskThreadMessage = { progress: [done: number, total: number] } | { done: true } | { error: WireError };
 
 /** A task handler that runs the task of that type in a fresh worker thread. */
-export function threadedTask(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'blobUrl' | 'loadBatchSize'>): TaskHandler {
+export function threadedTask(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'blobUrl' | 'loadBatchSize' | 'screeningThreads'>): TaskHandler {
   return (ctx) => new Promise<void>((resolve, reject) => {
-    const workerData: TaskThreadData = { config: { dataDir: config.dataDir, databaseUrl: config.databaseUrl, blobUrl: config.blobUrl, loadBatchSize: config.loadBatchSize }, task: ctx.task, collection: ctx.collection, owner: ctx.owner };
+    const workerData: TaskThreadData = { config: { dataDir: config.dataDir, databaseUrl: config.databaseUrl, blobUrl: config.blobUrl, loadBatchSize: config.loadBatchSize, screeningThreads: config.screeningThreads }, task: ctx.task, collection: ctx.collection, owner: ctx.owner };
     // Young generation capped: a task's garbage is short-lived, and V8's default lets it grow far more than it needs
     // (8 MB: the upload phase's peak RSS at 1M plots 291 -> 282 MB against 16 MB, in the same time).
     const worker = startWorker(import.meta.url, 'task-worker', { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024 } });

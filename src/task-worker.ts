@@ -13,7 +13,7 @@ import { taskHandlers } from './task-handlers.js';
 import type { TaskThreadMessage } from './task-thread.js';
 
 export interface TaskThreadData {
-  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'blobUrl' | 'loadBatchSize'>;
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'blobUrl' | 'loadBatchSize' | 'screeningThreads'>;
   task: TaskRecord;
   collection: CollectionRecord;
   /** The lease's owner (the process). */

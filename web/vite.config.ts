@@ -26,7 +26,8 @@ export default defineConfig({
     // `vite --config web/vite.config.ts` in development: the API on its usual port.
     proxy: Object.fromEntries(
       ['/refresh_token', '/me', '/api_tokens', '/stage_plots', '/upload_plots', '/get_task_status', '/batch_progress',
-        '/get_collections', '/fetch_plots', '/collections', '/tasks', '/health', '/dashboard.json'].map((p) => [p, 'http://127.0.0.1:8080']),
+        '/get_collections', '/fetch_plots', '/collections', '/tasks', '/health', '/dashboard.json', '/datasets', '/batch_deforestation_check',
+        '/fetch_deforestation_check'].map((p) => [p, 'http://127.0.0.1:8080']),
     ),
   },
 });

@@ -9,7 +9,7 @@ import { registerUserCommands } from './user-commands.js';
 export function registerAdminCommands(program: Command): void {
   program.command('serve')
     .description('start the Canopy server (PORT, CANOPY_DATA_DIR, CANOPY_ADMIN_EMAIL/PASSWORD; see README)')
-    .option('--no-tasks', 'answer HTTP only: uploads are run by `canopy worker` processes sharing the database and blob store')
+    .option('--no-tasks', 'answer HTTP only: uploads and checks are run by `canopy worker` processes sharing the database and blob store')
     .action(async (options: { tasks: boolean }) => {
       const config = loadConfig();
       const server = await startServer(config, { tasks: options.tasks });
@@ -18,7 +18,7 @@ export function registerAdminCommands(program: Command): void {
       stopOnSignal(() => server.close());
     });
   program.command('worker')
-    .description('run upload tasks only, no HTTP listener, beside servers started with `serve --no-tasks` on the same database and blob store (SIGTERM hands the running tasks back)')
+    .description('run tasks only (uploads and deforestation checks), no HTTP listener, beside servers started with `serve --no-tasks` on the same database and blob store (SIGTERM hands the running tasks back)')
     .action(async () => {
       const config = loadConfig();
       const worker = await startTaskWorker(config);

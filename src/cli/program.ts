@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerCheckCommand } from './check-command.js';
 import { registerCollectionCommands } from './collection-commands.js';
 import { registerDatasetCommands } from './dataset-commands.js';
 import { registerDownloadCommands } from './download-commands.js';
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerDatasetCommands(program);
   registerRepairCommand(program);
+  registerCheckCommand(program);
   return program;
 }

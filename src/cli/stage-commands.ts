@@ -1,45 +1,15 @@
 import type { Command } from 'commander';
-import { ApiError, type ApiClient } from './api-client.js';
+import { ApiError } from './api-client.js';
 import { clientFrom, type ClientOptions, withClientOptions, withJsonOption } from './client-options.js';
 import { printFields, printJson } from './print-output.js';
 import { printRows } from './print-table.js';
 import { formatBytes, ProgressBar } from './progress-bar.js';
-
-interface TaskStatus {
-  task_id: string; type: string; state: string; progress: number; plots_done: number; plots_total: number;
-  error?: { code: string; detail: string };
-}
+import { printTasks, taskStatus, waitForTasks } from './task-wait.js';
 
 interface StageResult {
   collection_id: string; collection_name: string; format: string; feature_count: number; valid_count: number;
   invalid_count: number; warning_count: number; uploadable: boolean; issues_truncated: boolean;
   issues: { feature: number; plot_id: string | null; code: string; severity: string; message: string }[];
-}
-
-const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-
-const taskStatus = (client: ApiClient, id: string) => client.json<TaskStatus>('GET', `/get_task_status?task_id=${encodeURIComponent(id)}`);
-
-/** Polls tasks until all are finished, drawing one progress bar over them. */
-async function waitForTasks(client: ApiClient, taskIds: string[], intervalMs = 500): Promise<TaskStatus[]> {
-  const bar = new ProgressBar('tasks');
-  for (;;) {
-    const statuses = await Promise.all(taskIds.map((id) => taskStatus(client, id)));
-    const done = statuses.reduce((n, s) => n + s.progress, 0) / statuses.length;
-    bar.update(done, 100, statuses.map((s) => `${s.type}:${s.state}`).join(' '));
-    if (statuses.every((s) => FINISHED.has(s.state))) {
-      bar.done();
-      return statuses;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-function printTasks(statuses: TaskStatus[]): void {
-  printRows(statuses.map((s) => ({
-    task: s.task_id, type: s.type, state: s.state, progress: `${s.progress}%`, plots: `${s.plots_done}/${s.plots_total}`,
-    error: s.error ? `${s.error.code}: ${s.error.detail}` : null,
-  })), ['task', 'type', 'state', 'progress', 'plots', 'error'], false);
 }
 
 function printStaged(result: StageResult): void {

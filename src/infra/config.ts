@@ -62,6 +62,8 @@ export interface Config {
    * which checks a batch itself whenever they are all busy (0: every check on the main thread).
    */
   checkWorkers: number;
+  /** Worker threads a deforestation check screens its plots on (0: on the task's own thread). */
+  screeningThreads: number;
   /** How many issues the stage response carries (the full report is at /collections/{id}/report). */
   stageIssueLimit: number;
   /** The largest GeoJSON file of a TRACES export, in bytes as written (the EU's 25 MB per statement by default). */
@@ -170,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heapGrowthPercent: intVar(env, 'CANOPY_HEAP_GROWTH_PERCENT', 30, 0, 1000),
     stageHeapGrowthPercent: intVar(env, 'CANOPY_STAGE_HEAP_GROWTH_PERCENT', 60, 0, 1000),
     checkWorkers: intVar(env, 'CANOPY_CHECK_WORKERS', Math.min(4, availableParallelism() - 1), 0, 64),
+    screeningThreads: intVar(env, 'CANOPY_SCREENING_THREADS', Math.min(8, availableParallelism()), 0, 64),
     stageIssueLimit: intVar(env, 'CANOPY_STAGE_ISSUE_LIMIT', 100, 0, 100_000),
     // Above the EU's limit a file would be refused; below a few KB no plot fits.
     exportMaxFileBytes: intVar(env, 'CANOPY_EXPORT_MAX_FILE_BYTES', TRACES_LIMITS.maxFileBytes, 4096, TRACES_LIMITS.maxFileBytes),

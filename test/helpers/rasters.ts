@@ -23,6 +23,10 @@ export interface RasterSpec {
   block?: number;
   /** GDAL's data type for the pixels (default Byte). */
   type?: 'Byte' | 'Int16' | 'Float32';
+  /** false: strips of `block` rows instead of tiles. */
+  tiled?: boolean;
+  /** TIFF predictor: 2 horizontal differencing, 3 floating point. */
+  predictor?: 2 | 3;
 }
 
 /** Writes the raster as a tiled GeoTIFF at dir/name (and an .asc beside it); returns its path. */
@@ -38,7 +42,8 @@ export function writeGeoTiff(dir: string, name: string, spec: RasterSpec, srcwin
   const block = String(spec.block ?? 16);
   execFileSync('gdal_translate', [
     '-q', '-of', 'GTiff', '-ot', spec.type ?? 'Byte', '-a_srs', spec.srs ?? 'EPSG:4326',
-    '-co', 'TILED=YES', '-co', `BLOCKXSIZE=${block}`, '-co', `BLOCKYSIZE=${block}`, '-co', `COMPRESS=${spec.compress ?? 'DEFLATE'}`,
+    ...(spec.tiled === false ? ['-co', `BLOCKYSIZE=${block}`] : ['-co', 'TILED=YES', '-co', `BLOCKXSIZE=${block}`, '-co', `BLOCKYSIZE=${block}`]),
+    '-co', `COMPRESS=${spec.compress ?? 'DEFLATE'}`, ...(spec.predictor ? ['-co', `PREDICTOR=${spec.predictor}`] : []),
     ...(srcwin ? ['-srcwin', ...srcwin.map(String)] : []), asc, out,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   return out;

@@ -3,11 +3,7 @@
  * side by side; the forest map DEFLATE with a nodata corner, the loss map LZW): plots half a
  * pixel off the grid, across the tiles' seam, points as circles, nodata, and every risk with
  * its reason, read back through /fetch_deforestation_check as NDJSON, CSV and GeoJSON.
- *
- * The maps: pixels of 0.001° from lon 10, lat 5.032 down, 64 × 32, the seam at column 32.
- * Forest (1) from column 16 east; in rows 12–19 only east of the seam; 255 (nodata) in the
- * south-east corner (rows ≥ 24, columns ≥ 48). Loss: 2022 in columns 20–27 × rows 4–11,
- * 2015 in columns 28–29 × rows 4–11, and 2021 in the one pixel (45, 19).
+ * The maps and plots are test/helpers/check-maps.ts's.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,60 +12,39 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLI } from '../helpers/server-process.js';
+import { CHECK_PLOTS as PLOTS, checkPlotsGeoJson, registerCheckMaps, writeCheckMaps } from '../helpers/check-maps.js';
 import { decodeMvt } from '../helpers/mvt-decode.js';
-import { writeGeoTiff } from '../helpers/rasters.js';
+import { testPostgres } from '../helpers/postgres.js';
+import { CLI } from '../helpers/server-process.js';
 import { api, ndjson, stage, startTestServer, type TestServer, waitForTasks } from '../helpers/test-server.js';
-
-const run = promisify(execFile);
-const WEST = 10;
-const NORTH = 5.032;
-const PX = 0.001;
-
-const forest = (c: number, r: number) => (r >= 24 && c >= 48 ? 255 : r >= 12 && r < 20 ? (c >= 32 ? 1 : 0) : c >= 16 ? 1 : 0);
-const loss = (c: number, r: number) => (r >= 4 && r < 12 && c >= 20 && c < 28 ? 22 : r >= 4 && r < 12 && c >= 28 && c < 30 ? 15 : c === 45 && r === 19 ? 21 : 0);
-
-/** A rectangle plot in pixel coordinates (columns c0–c1, rows r0–r1), as lon/lat. */
-function box(c0: number, r0: number, c1: number, r1: number): number[][][] {
-  const lon = (c: number) => Number((WEST + c * PX).toFixed(7));
-  const lat = (r: number) => Number((NORTH - r * PX).toFixed(7));
-  return [[[lon(c0), lat(r0)], [lon(c0), lat(r1)], [lon(c1), lat(r1)], [lon(c1), lat(r0)], [lon(c0), lat(r0)]]];
-}
-const point = (c: number, r: number) => [Number((WEST + c * PX).toFixed(7)), Number((NORTH - r * PX).toFixed(7))];
-
-const PLOTS = [
-  { id: 'no-forest', geometry: { type: 'Polygon', coordinates: box(2, 2, 10, 10) } },
-  { id: 'lost-2022', geometry: { type: 'Polygon', coordinates: box(19.5, 3.5, 28.5, 11.5) } },
-  { id: 'kept-forest', geometry: { type: 'Polygon', coordinates: box(40.5, 2.5, 46.5, 8.5) } },
-  { id: 'seam', geometry: { type: 'Polygon', coordinates: box(30.5, 14.5, 33.5, 17.5) } },
-  { id: 'nodata', geometry: { type: 'Polygon', coordinates: box(50.5, 22.5, 56.5, 28.5) } },
-  { id: 'small-loss', geometry: { type: 'Polygon', coordinates: box(36, 12, 48, 22) } },
-  { id: 'point-edge', geometry: { type: 'Point', coordinates: point(16, 5.5) }, Area: 1 },
-  { id: 'point-4ha', geometry: { type: 'Point', coordinates: point(60, 8) } },
-  { id: 'off-map', geometry: { type: 'Polygon', coordinates: box(60, 26, 68, 30) } },
-];
 
 interface CheckFeature { properties: Record<string, unknown> & { plotid: string; risk: string; risk_reason: string; forest_2020_pct: number; forest_2020_ha: number;
   loss_after_cutoff_pct: number; loss_by_year: Record<string, number>; no_data_pct: number; area_ha: number } }
 
-describe('deforestation check: maps drawn by the test, plots with every risk', () => {
+const run = promisify(execFile);
+const postgres = await testPostgres();
+// Screening runs on a pool of threads by default; the inline screener (on the task's thread) must give the same results.
+const engines: Array<{ name: string; databaseUrl: () => Promise<string | undefined>; env?: Record<string, string> }> = [
+  { name: 'SQLite', databaseUrl: async () => undefined },
+  { name: 'SQLite, screening on the task thread', databaseUrl: async () => undefined, env: { CANOPY_SCREENING_THREADS: '0' } },
+  ...(postgres ? [{ name: 'PostgreSQL', databaseUrl: () => postgres.createDatabase() }] : []),
+];
+
+for (const engine of engines) describe(`deforestation check on ${engine.name}: maps drawn by the test, plots with every risk`, () => {
   let server: TestServer;
   let maps: string;
   let token: string;
   let collectionId: string;
-  const canopy = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: { ...process.env, CANOPY_DATA_DIR: server.dataDir } });
+  let files: { forest: string[]; loss: string[] };
+  let databaseUrl: string | undefined;
 
   before(async () => {
-    server = await startTestServer();
+    databaseUrl = await engine.databaseUrl();
+    server = await startTestServer({ ...engine.env, ...(databaseUrl ? { CANOPY_DATABASE_URL: databaseUrl } : {}) });
     token = await server.userToken('analyst@example.org');
     maps = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-check-maps-'));
-    const grid = { west: WEST, north: NORTH, size: PX, cols: 64, rows: 32 };
-    writeGeoTiff(maps, 'forest-w.tif', { ...grid, value: forest, nodata: 255 }, [0, 0, 32, 32]);
-    writeGeoTiff(maps, 'forest-e.tif', { ...grid, value: forest, nodata: 255 }, [32, 0, 32, 32]);
-    writeGeoTiff(maps, 'loss-w.tif', { ...grid, value: loss, compress: 'LZW' }, [0, 0, 32, 32]);
-    writeGeoTiff(maps, 'loss-e.tif', { ...grid, value: loss, compress: 'LZW' }, [32, 0, 32, 32]);
-    const features = PLOTS.map(({ id, geometry, ...rest }) => ({ type: 'Feature', properties: { plot_id: id, ProducerCountry: 'CI', ...rest }, geometry }));
-    const staged = await stage(server.url, token, JSON.stringify({ type: 'FeatureCollection', features }), { name: 'screened farms' });
+    files = writeCheckMaps(maps);
+    const staged = await stage(server.url, token, checkPlotsGeoJson(), { name: 'screened farms' });
     assert.equal(staged.status, 200, await staged.clone().text());
     collectionId = ((await staged.json()) as { collection_id: string }).collection_id;
   });
@@ -93,8 +68,7 @@ describe('deforestation check: maps drawn by the test, plots with every risk', (
   });
 
   it('screens every plot: exact fractions, the seam counted once, points as circles, nodata, and each risk with its reason', async () => {
-    await canopy('datasets', 'add', '--name', 'gfc-test', '--kind', 'forest_2020', '--version', 'T1', '--file', path.join(maps, 'forest-w.tif'), '--file', path.join(maps, 'forest-e.tif'));
-    await canopy('datasets', 'add', '--name', 'loss-test', '--kind', 'loss_year', '--file', path.join(maps, 'loss-w.tif'), '--file', path.join(maps, 'loss-e.tif'));
+    await registerCheckMaps(server.dataDir, files, databaseUrl);
     const unknown = await api(server.url, token, 'POST', '/batch_deforestation_check', { filename: collectionId, datasets: ['gfc-test', 'nope'] });
     assert.equal(unknown.status, 422);
     assert.equal(((await unknown.json()) as { code: string }).code, 'DATASET_NOT_FOUND');
@@ -180,6 +154,15 @@ describe('deforestation check: maps drawn by the test, plots with every risk', (
     for (const f of features) assert.equal(f.properties.risk, expected[f.properties.plotid as string], String(f.properties.plotid));
   });
 
+  it('canopy check: the same check from the command line, its counts, and its results written as CSV', async () => {
+    const out = path.join(maps, 'risk.csv');
+    const { stdout } = await run(process.execPath, [CLI, 'check', 'screened farms', '--url', server.url, '--token', token, '--out', out]);
+    assert.match(stdout, /^check task:\s+[A-Z2-7]{24}\ncut-off:\s+2020-12-31\nmaps:\s+gfc-test \(forest_2020, T1\), loss-test \(loss_year, sha256:[0-9a-f]{16}\)\nlow:\s+6\nhigh:\s+1\nmore info needed:\s+2\n/);
+    const rows = fs.readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(rows.length, 1 + PLOTS.length);
+    assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), PLOTS.map((p) => p.id));
+  });
+
   it('filters by risk, and serves CSV and GeoJSON with the same results', async () => {
     const high = await ndjson<CheckFeature>(await api(server.url, token, 'GET', `/fetch_deforestation_check?filename=${collectionId}&risk=high`));
     assert.deepEqual(high.map((f) => f.properties.plotid), ['lost-2022']);
@@ -194,5 +177,22 @@ describe('deforestation check: maps drawn by the test, plots with every risk', (
     assert.equal(collection.features.length, PLOTS.length);
     const unknown = await api(server.url, token, 'GET', `/fetch_deforestation_check?filename=${collectionId}&colour=red`);
     assert.equal(unknown.status, 422);
+  });
+
+  it("fails a check whose map file went away with the file's name, not the server's folder", async () => {
+    const moved = `${files.loss[1]}.away`;
+    fs.renameSync(files.loss[1], moved);
+    try {
+      const asked = (await (await api(server.url, token, 'POST', '/batch_deforestation_check', { filename: collectionId, cutoff_date: '2021-06-30' })).json()) as { task_id: string };
+      const [status] = await waitForTasks(server.url, token, [asked.task_id]);
+      assert.equal(status.state, 'FAILED');
+      assert.equal(status.error?.code, 'DATASET_UNREADABLE');
+      assert.match(status.error?.detail ?? '', /^The map file loss-e\.tif cannot be read \(ENOENT\)/);
+      assert.ok(!(status.error?.detail ?? '').includes(maps), 'no server folder in the detail');
+      const results = await api(server.url, token, 'GET', `/fetch_deforestation_check?filename=${collectionId}&task_id=${asked.task_id}`);
+      assert.equal(results.status, 409);
+    } finally {
+      fs.renameSync(moved, files.loss[1]);
+    }
   });
 });

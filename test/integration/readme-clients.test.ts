@@ -1,44 +1,21 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { api, stage, startTestServer, waitForTasks, type TestServer } from '../helpers/test-server.js';
 import { featureCollection, validPlots } from '../helpers/plots.js';
+import { example, localise, python, ROOT } from '../helpers/readme-examples.js';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const TASK_IDS = /['"]?bq_task_id['"]?: '([A-Z2-7]{24})',?\s*['"]?ee_task_id['"]?: '([A-Z2-7]{24})'|"bq_task_id":\s*"([A-Z2-7]{24})",\s*"ee_task_id":\s*"([A-Z2-7]{24})"/;
-
-/** The code block that follows `<!-- example:NAME -->` in the README, exactly as written there. */
-function example(name: string): string {
-  const match = new RegExp(`<!-- example:${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(README);
-  assert.ok(match, `README has no example ${name}`);
-  return match[1];
-}
-
-/** Points an example at the test server and fills in its placeholders. */
-function localise(code: string, url: string, token: string, collectionId = ''): string {
-  return code.replaceAll('http://localhost:8080', url).replaceAll('<authorization_token>', token)
-    .replaceAll('<collection_id_or_collection_name_from_stage_plots>', collectionId)
-    .replaceAll('<collection_id_from_stage_plots>', collectionId);
-}
 
 function taskIds(output: string): [string, string] {
   const m = TASK_IDS.exec(output);
   assert.ok(m, `no task IDs in: ${output}`);
   return [m[1] ?? m[3], m[2] ?? m[4]];
-}
-
-/** A python3 that has requests (pyenv's or Debian's; .ci/run makes sure one does). */
-function python(): string {
-  for (const candidate of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(candidate, ['-c', 'import requests']).status === 0) return candidate;
-  }
-  throw new Error('no python3 with requests: install python3-requests');
 }
 
 describe('the README\'s client examples, run as written against a real server', () => {

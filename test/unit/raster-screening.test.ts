@@ -21,7 +21,7 @@ import type { Stores } from '../../src/domain/ports.js';
 import type { Position } from '../../src/domain/features/types.js';
 import type { PolygonRings } from '../../src/domain/screening/coverage-fractions.js';
 import { plotFootprint } from '../../src/domain/screening/plot-footprint.js';
-import { datasetFigures, zonalHistogram, type ZonalHistogram } from '../../src/domain/screening/zonal-statistics.js';
+import { datasetFigures, zonalHistogram, zonalHistograms, type ZonalHistogram } from '../../src/domain/screening/zonal-statistics.js';
 import { screenPlot, screeningDataset } from '../../src/domain/screening/screen-plot.js';
 import { createSqliteStores } from '../../src/infra/db/sqlite/sqlite-stores.js';
 import { GeoTiffTileReader, geoTiffInspector } from '../../src/infra/rasters/geotiff-tiles.js';
@@ -274,6 +274,50 @@ describe('screening on GeoTIFF tiles', () => {
     assert.deepEqual(Object.keys(figures.lossByYear ?? {}), ['2001', '2002', '2003', '2004', '2005', '2006']);
     assertClose(figures.lossByYear?.['2003'] as number, expected.byValue.get(3) as number, 1e-9, 'loss in 2003');
     assertClose(figures.dataHa + figures.nodataHa + figures.outsideHa, figures.totalHa, 1e-12, 'the parts add up');
+  });
+
+  it('measures datasets on one lattice together exactly as one by one (their oracle), and others apart', async () => {
+    const deps = { datasets: stores.datasets, inspector: geoTiffInspector };
+    const coarse = await registerDataset(deps, { name: 'coarse-alone', kind: 'loss_year', files: [files.coarse] });
+    const grids = [mosaicGrid(whole.tiles), mosaicGrid(coarse.tiles), mosaicGrid(halves.tiles)];
+    for (const plot of [rect(3.5, 2, 6, 5.5), rect(17.3, 4.2, 23.6, 9.9), rect(2, 2, 12, 12), rect(35, 3, 52, 14.5)]) {
+      const together = await zonalHistograms([[plot]], grids, reader);
+      const apart = await Promise.all(grids.map((grid) => zonalHistogram([[plot]], grid, reader)));
+      assert.deepEqual(together.map((h) => [[...h.byValue], h.nodataHa, h.outsideHa, h.totalHa]), apart.map((h) => [[...h.byValue], h.nodataHa, h.outsideHa, h.totalHa]));
+    }
+  });
+
+  it("reads whole blocks as stored, the same values as geotiff.js's own reading (its oracle): types, predictors, strips and edge blocks", async () => {
+    const deps = { datasets: stores.datasets, inspector: geoTiffInspector };
+    const signed = (c: number, r: number) => ((c * 37 - r * 101) % 3000) - 1500;
+    const variants: Array<[string, Partial<RasterSpec>]> = [
+      ['int16-lzw-predictor', { type: 'Int16', compress: 'LZW', predictor: 2, value: signed }],
+      ['float32-deflate-predictor', { type: 'Float32', predictor: 3, value: (c, r) => c / 7 + r * 1.5 - 20 }],
+      ['byte-strips', { tiled: false, block: 7 }],
+      ['int16-strips', { tiled: false, block: 4, type: 'Int16', compress: 'LZW', value: signed }],
+    ];
+    const tiles = [whole.tiles[0]];
+    for (const [name, spec] of variants) {
+      const file = writeGeoTiff(dir, `${name}.tif`, { ...SPEC, ...spec } as RasterSpec);
+      tiles.push((await registerDataset(deps, { name, kind: 'loss_year', files: [file] })).tiles[0]);
+    }
+    const blocks = new GeoTiffTileReader();
+    try {
+      for (const tile of tiles) {
+        let checked = 0;
+        for (let blockRow = 0; blockRow * tile.blockHeight < tile.height; blockRow++) {
+          for (let blockCol = 0; blockCol * tile.blockWidth < tile.width; blockCol++) {
+            const block = await blocks.readBlock(tile, blockCol, blockRow);
+            const oracle = await reader.readWindow(tile, { col0: block.col0, row0: block.row0, cols: block.cols, rows: block.rows });
+            assert.deepEqual(Array.from(block.values), Array.from(oracle), `${path.basename(tile.path)} block ${blockCol},${blockRow}`);
+            checked++;
+          }
+        }
+        assert.ok(checked >= 2, `${path.basename(tile.path)}: ${checked} blocks`);
+      }
+    } finally {
+      await blocks.close();
+    }
   });
 
   it('a block cache gives the same windows as the file, decoding each block once while it is kept', async () => {

@@ -31,4 +31,4 @@ export function propertyText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const TASK_LABELS: Record<string, string> = { plot_store: 'Plot store', analysis_asset: 'Analysis asset' };
+export const TASK_LABELS: Record<string, string> = { plot_store: 'Plot store', analysis_asset: 'Analysis asset', deforestation_check: 'Deforestation check' };

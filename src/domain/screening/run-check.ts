@@ -10,27 +10,31 @@ import { readDeclaredArea } from '../checks/rules/declared-area.js';
 import { POINT_MAX_HA, pointAreaHa } from '../checks/rules/point-area.js';
 import { AppError, ConflictError } from '../errors.js';
 import type { AssetFeature, AssetFeatureReader, BlobStore, Stores } from '../ports.js';
-import type { RasterTileReader } from '../datasets/raster-ports.js';
 import type { ScratchSpace } from '../scratch-space.js';
 import { IndexOrderedSpool } from '../sorting/index-ordered-spool.js';
 import { collectionKeys } from '../staging/collection-keys.js';
 import type { TaskContext } from '../tasks/task-runner.js';
 import { checkKeys, RISK_CODES } from './check-keys.js';
 import type { CheckRecord, Risk, RiskCounts } from './check-types.js';
-import { type CheckPlan, screenCheckPlot } from './screen-check-plot.js';
+import type { PlotJob, PlotScreener } from './plot-screener.js';
+import type { CheckPlan } from './screen-check-plot.js';
 import { screeningDataset } from './screen-plot.js';
 
 export interface CheckTaskDeps {
   stores: Stores;
   blobs: BlobStore;
   readAsset: AssetFeatureReader;
-  /** A reader over the datasets' tiles that keeps decoded blocks (runtime/rasters). */
-  openRasters(plan: CheckPlan): RasterTileReader;
+  /** What screens the plots (plot-screener.ts): inline over a block cache, or a pool of threads. */
+  openScreener(plan: CheckPlan, check: CheckRecord): PlotScreener;
   scratch: ScratchSpace;
   scratchParent: string;
 }
 
-const PROGRESS_EVERY = 2000;
+/**
+ * Plots handed to the screener at a time: consecutive in Hilbert order, so a batch covers a
+ * compact area and two threads rarely decode the same block.
+ */
+const BATCH_PLOTS = 2000;
 /** Bytes of results written to the blob store at a time. */
 const WRITE_BYTES = 256 * 1024;
 
@@ -61,31 +65,54 @@ export async function runCheck(deps: CheckTaskDeps, ctx: TaskContext): Promise<v
     throw new ConflictError(`Collection "${collection.name}" was uploaded again after this check was asked for; ask for a new check.`, 'CHECK_STALE');
   }
   const plan = await checkPlan(stores, check);
-  const reader = deps.openRasters(plan);
+  const screener = deps.openScreener(plan, check);
   const folder = deps.scratch.folder('check-', deps.scratchParent);
   const spool = new IndexOrderedSpool(folder, 'results');
   const counts: RiskCounts = { low: 0, high: 0, more_info_needed: 0 };
-  try {
-    const total = task.plotsTotal;
-    let done = 0;
-    await ctx.progress(0, total);
-    for await (const feature of deps.readAsset(blobs.read(collectionKeys(collection.id).asset))) {
-      const result = await screenCheckPlot(feature.geometry, pointArea(feature), plan, reader);
-      counts[result.risk]++;
-      spool.add(feature.featureIndex, Buffer.from(JSON.stringify({ feature_index: feature.featureIndex, ...result })));
-      if (++done % PROGRESS_EVERY === 0) {
-        signal.throwIfAborted();
-        await ctx.progress(done, total);
+  const total = task.plotsTotal;
+  let done = 0;
+  // Batches being screened, at most the screener's parallelism; each result goes to the spool as it comes.
+  const inFlight = new Set<Promise<void>>();
+  const send = (indexes: number[], jobs: PlotJob[]): Promise<void> => {
+    const work = screener.screen(jobs).then(async (results) => {
+      for (let k = 0; k < results.length; k++) {
+        counts[results[k].risk]++;
+        spool.add(indexes[k], Buffer.from(JSON.stringify({ feature_index: indexes[k], ...results[k] })));
       }
+      done += results.length;
+      await ctx.progress(done, total);
+    });
+    const tracked = work.finally(() => inFlight.delete(tracked));
+    // Handled here as well as where it is awaited: a batch failing while the asset is read is no unhandled rejection.
+    tracked.catch(() => undefined);
+    inFlight.add(tracked);
+    return tracked;
+  };
+  try {
+    await ctx.progress(0, total);
+    let indexes: number[] = [];
+    let jobs: PlotJob[] = [];
+    for await (const feature of deps.readAsset(blobs.read(collectionKeys(collection.id).asset))) {
+      indexes.push(feature.featureIndex);
+      jobs.push({ geometry: feature.geometry, pointAreaHa: pointArea(feature) });
+      if (jobs.length < BATCH_PLOTS) continue;
+      signal.throwIfAborted();
+      send(indexes, jobs);
+      [indexes, jobs] = [[], []];
+      if (inFlight.size >= screener.parallelism) await Promise.race(inFlight);
     }
+    if (jobs.length > 0) send(indexes, jobs);
+    await Promise.all(inFlight);
     signal.throwIfAborted();
     await storeResults(deps.blobs, spool, checkKeys(collection.id, task.id), collection.featureCount, signal);
     await stores.checks.setCounts(task.id, counts);
     await ctx.progress(done, total);
   } finally {
+    // A failed batch leaves the others running: let them end before their spool goes.
+    await Promise.allSettled(inFlight);
     spool.close();
     folder.remove();
-    await reader.close();
+    await screener.close();
   }
 }
 

@@ -6,7 +6,7 @@ import type { RasterTileReader } from '../datasets/raster-ports.js';
 import type { PlotGeometry } from '../features/types.js';
 import type { Risk } from './check-types.js';
 import { assessRisk } from './risk.js';
-import { type ScreeningDataset, screenPlot } from './screen-plot.js';
+import { type ScreeningDataset, screenPlotOn } from './screen-plot.js';
 import type { DatasetFigures } from './zonal-statistics.js';
 
 /** What a check screens every plot with. */
@@ -44,8 +44,7 @@ const pct = (value: number): number => Math.round(value * 100) / 100;
 /** The plot's result: `pointAreaHa` is the area a point plot stands for (screen-plot.ts). */
 export async function screenCheckPlot(geometry: PlotGeometry, pointAreaHa: number, plan: CheckPlan, reader: RasterTileReader): Promise<PlotScreening> {
   const options = { treeCoverThresholdPct: plan.forestThresholdPct };
-  const forest = await screenPlot(geometry, pointAreaHa, plan.forest, reader, options);
-  const loss = await screenPlot(geometry, pointAreaHa, plan.loss, reader, options);
+  const [forest, loss] = await screenPlotOn(geometry, pointAreaHa, [plan.forest, plan.loss], reader, options);
   const first = firstYearAfter(plan.cutoffDate);
   let lossAfterHa = 0;
   const lossYears: string[] = [];

@@ -9,7 +9,7 @@ import { type MosaicGrid, mosaicGrid } from '../datasets/mosaic-grid.js';
 import type { RasterTileReader } from '../datasets/raster-ports.js';
 import type { PlotGeometry } from '../features/types.js';
 import { plotFootprint } from './plot-footprint.js';
-import { type DatasetFigures, datasetFigures, type FigureOptions, zonalHistogram } from './zonal-statistics.js';
+import { type DatasetFigures, datasetFigures, type FigureOptions, zonalHistogram, zonalHistograms } from './zonal-statistics.js';
 
 /** A dataset ready to screen on: its record and its mosaic grid, worked out once. */
 export interface ScreeningDataset {
@@ -29,4 +29,14 @@ export function screeningDataset(record: DatasetRecord): ScreeningDataset {
 export async function screenPlot(geometry: PlotGeometry, pointAreaHa: number, dataset: ScreeningDataset, reader: RasterTileReader, options: FigureOptions): Promise<DatasetFigures> {
   const histogram = await zonalHistogram(plotFootprint(geometry, pointAreaHa), dataset.grid, reader);
   return datasetFigures(dataset.record.kind, histogram, options);
+}
+
+/**
+ * The plot's figures on each of several datasets, in their order: one footprint, and datasets
+ * on one pixel lattice measured together (zonal-statistics.ts zonalHistograms).
+ */
+export async function screenPlotOn(geometry: PlotGeometry, pointAreaHa: number, datasets: readonly ScreeningDataset[], reader: RasterTileReader,
+  options: FigureOptions): Promise<DatasetFigures[]> {
+  const histograms = await zonalHistograms(plotFootprint(geometry, pointAreaHa), datasets.map((d) => d.grid), reader);
+  return histograms.map((h, i) => datasetFigures(datasets[i].record.kind, h, options));
 }

@@ -44,32 +44,61 @@ export const MAX_WINDOW_PIXELS = 1 << 20;
 /** The footprint's hectares by pixel value, nodata and outside, reading only the blocks its box touches. */
 export async function zonalHistogram(polygons: readonly PolygonRings[], grid: MosaicGrid, reader: RasterTileReader,
   options: { maxWindowPixels?: number } = {}): Promise<ZonalHistogram> {
+  return (await latticeHistograms(polygons, [grid], reader, options))[0];
+}
+
+/** Whether two mosaics' pixels are the same cells, window for window (e.g. Hansen's loss and cover tiles). */
+function sameLattice(a: MosaicGrid, b: MosaicGrid): boolean {
+  return a.west === b.west && a.north === b.north && a.pixelWidth === b.pixelWidth && a.pixelHeight === b.pixelHeight;
+}
+
+/**
+ * The footprint's histogram on each of several datasets' grids, in their order. Grids on one
+ * lattice share the coverage fractions and pixel areas of each window, worked out once.
+ */
+export async function zonalHistograms(polygons: readonly PolygonRings[], grids: readonly MosaicGrid[], reader: RasterTileReader,
+  options: { maxWindowPixels?: number } = {}): Promise<ZonalHistogram[]> {
+  const out: ZonalHistogram[] = new Array(grids.length);
+  const done = new Set<number>();
+  for (let i = 0; i < grids.length; i++) {
+    if (done.has(i)) continue;
+    const group = grids.map((g, j) => j).filter((j) => !done.has(j) && sameLattice(grids[i], grids[j]));
+    const histograms = await latticeHistograms(polygons, group.map((j) => grids[j]), reader, options);
+    group.forEach((j, k) => { out[j] = histograms[k]; done.add(j); });
+  }
+  return out;
+}
+
+/** The histograms on grids that share one lattice (sameLattice), window by window. */
+async function latticeHistograms(polygons: readonly PolygonRings[], grids: readonly MosaicGrid[], reader: RasterTileReader,
+  options: { maxWindowPixels?: number }): Promise<ZonalHistogram[]> {
+  const grid = grids[0];
+  const histograms: ZonalHistogram[] = grids.map(() => ({ byValue: new Map<number, number>(), nodataHa: 0, outsideHa: 0, totalHa: 0 }));
   const box = windowOfBox(grid, footprintBox(polygons));
   const stripRows = Math.max(1, Math.floor((options.maxWindowPixels ?? MAX_WINDOW_PIXELS) / box.cols));
-  const byValue = new Map<number, number>();
-  let nodataHa = 0;
-  let outsideHa = 0;
-  let totalHa = 0;
   for (let row0 = box.row0; row0 < box.row0 + box.rows; row0 += stripRows) {
     // The coverage of a strip is exact on its own: the scanline integral ignores what lies outside its window.
     const window = { col0: box.col0, row0, cols: box.cols, rows: Math.min(stripRows, box.row0 + box.rows - row0) };
     const fractions = coverageFractions(polygons, grid, window);
     if (!fractions.some((f) => f > 0)) continue;
-    const data = await readMosaicWindow(reader, grid, window);
     const areas = rowAreasHa(grid, window.row0, window.rows);
-    for (let r = 0, k = 0; r < window.rows; r++) {
-      for (let c = 0; c < window.cols; c++, k++) {
-        const f = fractions[k];
-        if (f === 0) continue;
-        const ha = f * areas[r];
-        totalHa += ha;
-        if (data.state[k] === PIXEL_VALUE) byValue.set(data.values[k], (byValue.get(data.values[k]) ?? 0) + ha);
-        else if (data.state[k] === PIXEL_NODATA) nodataHa += ha;
-        else outsideHa += ha;
+    for (let g = 0; g < grids.length; g++) {
+      const data = await readMosaicWindow(reader, grids[g], window);
+      const h = histograms[g];
+      for (let r = 0, k = 0; r < window.rows; r++) {
+        for (let c = 0; c < window.cols; c++, k++) {
+          const f = fractions[k];
+          if (f === 0) continue;
+          const ha = f * areas[r];
+          h.totalHa += ha;
+          if (data.state[k] === PIXEL_VALUE) h.byValue.set(data.values[k], (h.byValue.get(data.values[k]) ?? 0) + ha);
+          else if (data.state[k] === PIXEL_NODATA) h.nodataHa += ha;
+          else h.outsideHa += ha;
+        }
       }
     }
   }
-  return { byValue, nodataHa, outsideHa, totalHa };
+  return histograms;
 }
 
 /** A plot's figures on one dataset, by the dataset's kind. */

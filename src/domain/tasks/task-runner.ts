@@ -20,6 +20,9 @@ export interface TaskLogger {
   error(obj: object, msg: string): void;
 }
 
+/** The call that starts a task of each type again. */
+const RETRY_WITH: Record<TaskType, string> = { plot_store: '/upload_plots', analysis_asset: '/upload_plots', deforestation_check: '/batch_deforestation_check' };
+
 const cancelledError = () => new AppError(409, 'CANCELLED', 'The task was cancelled.');
 const leaseLostError = () => new AppError(409, 'LEASE_LOST', 'Another process took this task over after its lease ran out.');
 
@@ -221,7 +224,7 @@ export class TaskRunner {
       const known = err instanceof AppError ? err : reason ?? null;
       const error = known
         ? { code: known.code, detail: known.message }
-        : { code: 'TASK_FAILED', detail: 'The task failed on an unexpected error; the server log has the cause. Call /upload_plots again to retry.' };
+        : { code: 'TASK_FAILED', detail: `The task failed on an unexpected error; the server log has the cause. Call ${RETRY_WITH[task.type]} again to retry.` };
       const state = known?.code === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
       const recorded = await tasks.finish(task.id, owner, state, new Date().toISOString(), error);
       if (recorded && state === 'FAILED') logger.error({ taskId: task.id, type: task.type, err }, 'task failed');

@@ -4,7 +4,8 @@
  * sentence, so the screens can show it as is.
  */
 import type {
-  ApiToken, Collection, Me, PlotFeature, RepairResult, ReportPage, SignInResult, StageResult, TaskStatus, TaskSummary, TileJson, UploadStarted,
+  ApiToken, BatchProgress, Collection, Dataset, DeforestationCheckRequest, Me, PlotFeature, RepairResult, ReportPage, SignInResult, StageResult,
+  TaskStatus, TaskSummary, TileJson, UploadStarted,
 } from './types';
 
 /** An API answer other than 2xx: `message` is the server's `detail`, a sentence for a person. */
@@ -56,6 +57,11 @@ export type StagePhase = { phase: 'sending'; loaded: number; total: number } | {
 function attachmentName(header: string | null, fallback: string): string {
   const match = header ? /filename="?([^";]+)"?/i.exec(header) : null;
   return match?.[1] ?? fallback;
+}
+
+/** The features of an NDJSON body, one a line. */
+function ndjsonLines(text: string): PlotFeature[] {
+  return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as PlotFeature);
 }
 
 /** The client of one signed-in session. `onUnauthorized` runs when the token stops working (401). */
@@ -193,7 +199,34 @@ export class ApiClient {
   /** GET /fetch_plots: the plots matching every `equals` filter (NDJSON, read whole: keep `limit` small). */
   async fetchPlots(collectionId: string, equals: Record<string, string>, limit: number): Promise<PlotFeature[]> {
     const query = new URLSearchParams({ filename: collectionId, limit: String(limit), ...equals });
-    const text = await (await this.request(`/fetch_plots?${query}`)).text();
-    return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as PlotFeature);
+    return ndjsonLines(await (await this.request(`/fetch_plots?${query}`)).text());
+  }
+
+  /** GET /datasets: the forest maps registered on the server. */
+  async datasets(): Promise<Dataset[]> {
+    return (await this.json<{ datasets: Dataset[] }>('/datasets')).datasets;
+  }
+
+  batchProgress(collectionId: string): Promise<BatchProgress> {
+    return this.json<BatchProgress>(`/batch_progress?tracking_id=${encodeURIComponent(collectionId)}`);
+  }
+
+  /** POST /batch_deforestation_check: starts (or finds, for the same arguments) a check of an uploaded collection. */
+  startDeforestationCheck(body: DeforestationCheckRequest): Promise<{ task_id: string }> {
+    return this.postJson<{ task_id: string }>('/batch_deforestation_check', body);
+  }
+
+  /** One plot's line of a check's results (GET /fetch_deforestation_check filtered on its UUID), or null. */
+  async deforestationCheckPlot(collectionId: string, taskId: string, uuid: string): Promise<PlotFeature | null> {
+    const query = new URLSearchParams({ filename: collectionId, task_id: taskId, uuid });
+    return ndjsonLines(await (await this.request(`/fetch_deforestation_check?${query}`)).text())[0] ?? null;
+  }
+
+  /** A check's results as a file (CSV or GeoJSON), fetched with the token like the report. */
+  async downloadDeforestationCheck(collectionId: string, taskId: string, format: 'csv' | 'geojson'): Promise<{ blob: Blob; filename: string }> {
+    const query = new URLSearchParams({ filename: collectionId, task_id: taskId, format });
+    const res = await this.request(`/fetch_deforestation_check?${query}`);
+    const filename = attachmentName(res.headers.get('content-disposition'), `deforestation-check-${collectionId.slice(0, 10)}.${format}`);
+    return { blob: await res.blob(), filename };
   }
 }

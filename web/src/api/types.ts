@@ -112,3 +112,44 @@ export interface PlotFeature {
   geometry: { type: string; coordinates: unknown } | null;
   properties: Record<string, unknown>;
 }
+
+/** The kinds of forest map a server can register (`canopy datasets add --kind`). */
+export type DatasetKind = 'forest_2020' | 'tree_cover_percent' | 'loss_year';
+
+/** A row of GET /datasets (the dashboard reads only these fields). */
+export interface Dataset { name: string; kind: DatasetKind; version: string; created_at: string }
+
+/** A dataset as a check names it: the evidence its results rest on. */
+export interface DatasetEvidence { name: string; kind: DatasetKind; version: string; checksum: string }
+
+export type Risk = 'low' | 'high' | 'more_info_needed';
+
+/** GET /batch_progress's `deforestation_check`: the collection's latest check. */
+export interface DeforestationCheck {
+  task_id: string;
+  state: TaskState;
+  progress: number;
+  cutoff_date: string;
+  forest_threshold_pct: number | null;
+  datasets: DatasetEvidence[];
+  /** Plots per risk, once the check has COMPLETED. */
+  counts: Record<Risk, number> | null;
+  /** Why it FAILED or was CANCELLED. */
+  error?: { code: string; detail: string };
+  created_at: string;
+}
+
+/** GET /batch_progress (the fields the dashboard reads). */
+export interface BatchProgress {
+  collection_id: string;
+  status: CollectionStatus;
+  deforestation_check: DeforestationCheck | null;
+}
+
+/** POST /batch_deforestation_check's body: all but `filename` optional. */
+export interface DeforestationCheckRequest {
+  filename: string;
+  cutoff_date?: string;
+  forest_threshold_pct?: number;
+  datasets?: string[];
+}

@@ -1,13 +1,14 @@
 /**
  * The map's style: under the plots, the built-in country map (country-layers.ts) or the
  * operator's basemap (basemap-layers.ts); then the plots from the collection's vector tiles,
- * and the issue locations of the report page on screen. Colours carry status; they are also
- * named in the legend.
+ * and the issue locations of the report page on screen. Colours carry status, or the risk a
+ * deforestation check gave the plot once one has completed; they are also named in the legend.
  */
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import type { BasemapSettings } from '../api/dashboard-settings';
 import { BASEMAP_SOURCE, basemapLayers, basemapSource } from './basemap-layers';
 import { countryLayers, countrySources, seaColour } from './country-layers';
+import { riskColour } from '../risk';
 
 export const COLOURS = {
   valid: '#2f7d4a',
@@ -24,6 +25,10 @@ export const CLICKABLE_PLOT_LAYERS = ['plots-fill', 'plots-points'];
 export const ISSUE_LAYER = 'issues';
 
 const statusColour: ExpressionSpecification = ['match', ['get', 'status'], 'warning', COLOURS.warning, COLOURS.valid];
+/** A plot's risk colour once a check has given the tiles a `risk`; its status colour before (and for a value not known here). */
+const plotColour: ExpressionSpecification = [
+  'match', ['get', 'risk'], 'low', riskColour('low'), 'high', riskColour('high'), 'more_info_needed', riskColour('more_info_needed'), statusColour,
+];
 const isPolygon: ExpressionSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 const isPoint: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
 
@@ -41,16 +46,16 @@ export function plotLayers(filter: ExpressionSpecification | null): LayerSpecifi
   return [
     {
       id: 'plots-fill', type: 'fill', source: PLOT_SOURCE, 'source-layer': 'plots', filter: and(isPolygon),
-      paint: { 'fill-color': statusColour, 'fill-opacity': ['case', selected, 0.65, 0.35] },
+      paint: { 'fill-color': plotColour, 'fill-opacity': ['case', selected, 0.65, 0.35] },
     },
     {
       id: 'plots-outline', type: 'line', source: PLOT_SOURCE, 'source-layer': 'plots', filter: and(isPolygon),
-      paint: { 'line-color': ['case', selected, COLOURS.selected, statusColour], 'line-width': ['case', selected, 3, 1] },
+      paint: { 'line-color': ['case', selected, COLOURS.selected, plotColour], 'line-width': ['case', selected, 3, 1] },
     },
     {
       id: 'plots-points', type: 'circle', source: PLOT_SOURCE, 'source-layer': 'plots', filter: and(isPoint),
       paint: {
-        'circle-color': statusColour,
+        'circle-color': plotColour,
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 2.5, 8, 3.5, 14, 5],
         'circle-stroke-color': ['case', selected, COLOURS.selected, '#ffffff'],
         'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 6, ['case', selected, 2.5, 0], 10, ['case', selected, 2.5, 0.8]],

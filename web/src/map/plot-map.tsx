@@ -5,13 +5,12 @@ import type { ApiClient } from '../api/client';
 import type { Collection, Issue } from '../api/types';
 import { useDashboardSettings, type BasemapSettings } from '../api/dashboard-settings';
 import { errorText } from '../components/error-message';
-import { VisibleText } from '../components/visible-text';
-import { formatCount } from '../format';
 import {
-  baseStyle, CLICKABLE_PLOT_LAYERS, COLOURS, issueLayer, ISSUE_LAYER, ISSUE_SOURCE, PLOT_LAYERS, PLOT_SOURCE, plotLayers,
+  baseStyle, CLICKABLE_PLOT_LAYERS, issueLayer, ISSUE_LAYER, ISSUE_SOURCE, PLOT_LAYERS, PLOT_SOURCE, plotLayers,
 } from './map-style';
 import { loadCountries } from './country-layers';
 import { boundsOf, issuesGeoJson } from './issue-markers';
+import { MapLegend } from './map-legend';
 import { issuePopupContent, messagePopupContent, plotPopupContent } from './popup-content';
 
 declare global {
@@ -33,6 +32,8 @@ interface Props {
   focus: MapFocus | null;
   /** A property filter on the plot layers (status, area, a set of UUIDs). */
   filter: ExpressionSpecification | null;
+  /** The task of the collection's latest completed deforestation check: its tiles carry each plot's `risk`. */
+  riskCheck: string | null;
 }
 
 /** The map once the server has said what lies under the plots (its basemap, or the built-in country map). */
@@ -48,13 +49,15 @@ export function PlotMap(props: Props) {
  * and the issue locations of the report page, over the countries. Sets data attributes for
  * tests and the bench.
  */
-function PlotMapView({ client, collection, issues, focus, filter, basemap }: Props & { basemap: BasemapSettings | null }) {
+function PlotMapView({ client, collection, issues, focus, filter, riskCheck, basemap }: Props & { basemap: BasemapSettings | null }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const popupRef = useRef<maplibregl.Popup | null>(null);
   const clientRef = useRef(client);
   clientRef.current = client;
   const plotsOfRef = useRef<string | null>(null);
+  const fittedRef = useRef<string | null>(null);
+  const riskRef = useRef<string | null>(null);
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const selectedRef = useRef<string | null>(null);
@@ -86,9 +89,14 @@ function PlotMapView({ client, collection, issues, focus, filter, basemap }: Pro
     select(uuid);
     const popup = showPopup(lngLat, messagePopupContent('Loading the plot…'));
     popup.once('close', () => { if (selectedRef.current === uuid) select(null); });
+    const riskTask = riskRef.current;
     try {
-      const plot = await clientRef.current.plot(collectionId, uuid);
-      if (popupRef.current === popup) popup.setDOMContent(plotPopupContent(plot));
+      // With a check, the plot's figures too: from the check its colour on the map came from.
+      const [plot, screening] = await Promise.all([
+        clientRef.current.plot(collectionId, uuid),
+        riskTask ? clientRef.current.deforestationCheckPlot(collectionId, riskTask, uuid) : null,
+      ]);
+      if (popupRef.current === popup) popup.setDOMContent(plotPopupContent(plot, screening));
     } catch (err) {
       if (popupRef.current === popup) popup.setDOMContent(messagePopupContent(errorText(err), 'error'));
     }
@@ -162,10 +170,12 @@ function PlotMapView({ client, collection, issues, focus, filter, basemap }: Pro
     for (const id of PLOT_LAYERS) if (map.getLayer(id)) map.removeLayer(id);
     if (map.getSource(PLOT_SOURCE)) map.removeSource(PLOT_SOURCE);
     plotsOfRef.current = null;
+    riskRef.current = null;
     selectedRef.current = null;
     setPlotCount(null);
-    for (const name of ['plotsCollection', 'plotsRendered', 'plotsLoadMs']) delete container.dataset[name];
+    for (const name of ['plotsCollection', 'plotsRendered', 'plotsLoadMs', 'plotsRiskCheck']) delete container.dataset[name];
     if (!collectionId) {
+      fittedRef.current = null;
       setNote('Choose a collection to see its issues and plots.');
       return;
     }
@@ -177,16 +187,23 @@ function PlotMapView({ client, collection, issues, focus, filter, basemap }: Pro
     setNote('Loading the plots…');
     clientRef.current.tileJson(collectionId).then((tiles) => {
       if (stale) return;
+      // The browser keeps a tile a minute: the check's task in the URL makes the risk-coloured tiles new addresses.
+      const urls = riskCheck ? tiles.tiles.map((t) => `${t}${t.includes('?') ? '&' : '?'}check=${encodeURIComponent(riskCheck)}`) : tiles.tiles;
       map.addSource(PLOT_SOURCE, {
-        type: 'vector', tiles: tiles.tiles, minzoom: tiles.minzoom, maxzoom: tiles.maxzoom, bounds: tiles.bounds,
+        type: 'vector', tiles: urls, minzoom: tiles.minzoom, maxzoom: tiles.maxzoom, bounds: tiles.bounds,
         promoteId: { plots: 'uuid' },
       });
       for (const layer of plotLayers(filterRef.current)) map.addLayer(layer, ISSUE_LAYER);
       plotsOfRef.current = collectionId;
+      riskRef.current = riskCheck;
       setPlotCount(tiles.plot_count);
       setNote('');
-      const [w, s, e, n] = tiles.bounds;
-      map.fitBounds([w, s, e, n], { padding: 40, animate: false, maxZoom: 15 });
+      // A check completing redraws the plots where the user is looking.
+      if (fittedRef.current !== collectionId) {
+        const [w, s, e, n] = tiles.bounds;
+        map.fitBounds([w, s, e, n], { padding: 40, animate: false, maxZoom: 15 });
+        fittedRef.current = collectionId;
+      }
       // The figure the bench reads: selection to the first idle frame with this collection's plots drawn.
       map.once('idle', () => {
         if (stale) return;
@@ -194,12 +211,13 @@ function PlotMapView({ client, collection, issues, focus, filter, basemap }: Pro
         container.dataset.plotsCollection = collectionId;
         container.dataset.plotsRendered = String(rendered);
         container.dataset.plotsLoadMs = String(Math.round(performance.now() - startedAt));
+        if (riskCheck) container.dataset.plotsRiskCheck = riskCheck;
       });
     }).catch((err: unknown) => {
       if (!stale) setNote(errorText(err));
     });
     return () => { stale = true; };
-  }, [ready, collectionId, uploaded]);
+  }, [ready, collectionId, uploaded, riskCheck]);
 
   // Property filters on the plot layers.
   useEffect(() => {
@@ -236,15 +254,7 @@ function PlotMapView({ client, collection, issues, focus, filter, basemap }: Pro
   return (
     <div className="map-block">
       <div ref={containerRef} className="map" data-testid="plot-map" role="region" aria-label="Map of plots and issue locations" />
-      <div className="map-legend" aria-label="Legend">
-        <span><i className="swatch" style={{ background: COLOURS.valid }} /> Valid</span>
-        <span><i className="swatch" style={{ background: COLOURS.warning }} /> With warnings</span>
-        <span><i className="swatch ring" style={{ borderColor: COLOURS.issue }} /> Issue location</span>
-        {plotCount !== null && <span className="muted">{formatCount(plotCount)} plots</span>}
-        {note && <span className="muted" role="status"><VisibleText text={note} /></span>}
-        {countryNote && <span className="muted">{countryNote}</span>}
-        {basemap?.attribution && <span className="muted small" data-testid="basemap-attribution">Basemap: {basemap.attribution}</span>}
-      </div>
+      <MapLegend risk={riskCheck !== null && plotCount !== null} plotCount={plotCount} note={note} countryNote={countryNote} basemap={basemap} />
     </div>
   );
 }

@@ -5,37 +5,17 @@
  */
 import type { Issue, PlotFeature } from '../api/types';
 import { formatHectares, propertyText } from '../format';
-import { hiddenMarker, HIDDEN_MARKER_TITLE, splitVisible } from '../text/visible-text';
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string | null, text?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
-
-/** An element holding text from a file: its own text nodes, a marker span per invisible character, isolated in a <bdi>. */
-function userText<K extends keyof HTMLElementTagNameMap>(tag: K, className: string | null, prefix: string, text: string): HTMLElementTagNameMap[K] {
-  const el = element(tag, className, prefix);
-  const isolate = element('bdi', 'user-text');
-  for (const part of splitVisible(text)) {
-    if (part.kind === 'text') {
-      isolate.append(document.createTextNode(part.text));
-    } else {
-      const marker = element('span', 'hidden-char', hiddenMarker(part.codePoint));
-      marker.title = HIDDEN_MARKER_TITLE;
-      isolate.append(marker);
-    }
-  }
-  el.append(isolate);
-  return el;
-}
+import { element, userText } from './popup-dom';
+import { screeningSection } from './screening-popup';
 
 // Shown in the heading lines, so not repeated in the table.
 const SUMMARY_KEYS = new Set(['plotid', 'area_ha', 'status', 'uuid', 'collection_id']);
 
-/** A plot's popup: plot ID, area and status, then every property of the file in a table. */
-export function plotPopupContent(plot: PlotFeature): HTMLElement {
+/**
+ * A plot's popup: plot ID, area and status, its deforestation check's figures when
+ * `screening` (its line of the check's results) is given, then every property of the file.
+ */
+export function plotPopupContent(plot: PlotFeature, screening: PlotFeature | null = null): HTMLElement {
   const p = plot.properties;
   const root = element('div', 'popup');
   root.setAttribute('data-testid', 'plot-popup');
@@ -46,6 +26,7 @@ export function plotPopupContent(plot: PlotFeature): HTMLElement {
   add('Status', propertyText(p.status) || '—');
   add('Geometry', plot.geometry?.type ?? '—');
   root.append(summary);
+  if (screening) root.append(screeningSection(screening.properties));
 
   const rows = Object.entries(p).filter(([key]) => !SUMMARY_KEYS.has(key));
   if (rows.length > 0) {

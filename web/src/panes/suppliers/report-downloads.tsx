@@ -1,18 +1,6 @@
-import { useState } from 'react';
 import type { ApiClient } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
-
-/** Saves a blob under `filename` through a temporary object URL. */
-function save(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
+import { useDownload } from './use-download';
 
 type Download = 'csv' | 'geojson' | 'traces';
 
@@ -21,21 +9,8 @@ type Download = 'csv' | 'geojson' | 'traces';
  * A link cannot carry the bearer token, so: fetch → blob → object URL.
  */
 export function ReportDownloads({ client, collectionId, uploaded }: { client: ApiClient; collectionId: string; uploaded: boolean }) {
-  const [busy, setBusy] = useState<Download | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  async function download(what: Download) {
-    setBusy(what);
-    setError(null);
-    try {
-      const { blob, filename } = what === 'traces' ? await client.downloadExport(collectionId) : await client.downloadReport(collectionId, what);
-      save(blob, filename);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  }
+  const { busy, error, download: fetchAndSave } = useDownload<Download>();
+  const download = (what: Download) => fetchAndSave(what, () => (what === 'traces' ? client.downloadExport(collectionId) : client.downloadReport(collectionId, what)));
 
   return (
     <div className="row">

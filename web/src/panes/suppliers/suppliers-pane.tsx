@@ -8,12 +8,14 @@ import { formatCount } from '../../format';
 import { VisibleText } from '../../components/visible-text';
 import { PlotMap, type MapFocus } from '../../map/plot-map';
 import { CollectionList, StatusBadge } from './collection-list';
+import { DeforestationCheckCard } from './deforestation-check';
 import { IssueCounts } from './issue-counts';
 import { IssueTable } from './issue-table';
 import { PlotFilters } from './plot-filters';
 import { RepairButton, RepairNote, canRepair } from './repair-button';
 import { ReportDownloads } from './report-downloads';
 import { StageForm } from './stage-form';
+import { useDeforestationCheck } from './use-deforestation-check';
 import { useReport } from './use-report';
 
 const PAGE_SIZE = 50;
@@ -42,6 +44,8 @@ export function SuppliersPane({ client, collections }: { client: ApiClient; coll
   const [repaired, setRepaired] = useState<RepairResult | null>(null);
   const selected = collections.list?.find((c) => c.collection_id === selectedId) ?? null;
   const report = useReport(client, selectedId, offset, PAGE_SIZE, selected?.status);
+  const uploaded = selected?.status === 'uploaded';
+  const screening = useDeforestationCheck(client, selectedId, uploaded);
 
   function select(id: string) {
     setSelectedId(id);
@@ -72,7 +76,7 @@ export function SuppliersPane({ client, collections }: { client: ApiClient; coll
                 <IssueTable issues={report.issues} offset={report.offset} total={report.total} pageSize={PAGE_SIZE}
                   loading={report.loading} onOffset={setOffset} onShow={show} />
               )}
-              <ReportDownloads client={client} collectionId={selected.collection_id} uploaded={selected.status === 'uploaded'} />
+              <ReportDownloads client={client} collectionId={selected.collection_id} uploaded={uploaded} />
               {repaired?.collection_id === selected.collection_id && <RepairNote result={repaired} />}
               {canRepair(selected) && (
                 <RepairButton client={client} collection={selected}
@@ -81,10 +85,11 @@ export function SuppliersPane({ client, collections }: { client: ApiClient; coll
             </>
           )}
         </section>
+        {selected && uploaded && <DeforestationCheckCard client={client} collectionId={selected.collection_id} screening={screening} />}
         <section className="card stack" aria-labelledby="map-title">
           <h2 id="map-title">Map{selected && <>: <VisibleText text={selected.collection_name} /></>}</h2>
-          <PlotMap client={client} collection={selected} issues={report.issues} focus={focus} filter={filter} />
-          {selected?.status === 'uploaded' && <PlotFilters client={client} collectionId={selected.collection_id} onFilter={setFilter} />}
+          <PlotMap client={client} collection={selected} issues={report.issues} focus={focus} filter={filter} riskCheck={screening.completedTaskId} />
+          {uploaded && <PlotFilters client={client} collectionId={selected.collection_id} onFilter={setFilter} />}
         </section>
       </div>
     </div>
