@@ -8,8 +8,9 @@
  * fetch of its results. Then the reference, bench/screening/rasterio_zonal.py on Debian's
  * python3-rasterio, screens a seeded sample of the same plots (per plot a windowed read and a
  * mask), its time is projected to every plot, and its forest % is compared with Canopy's.
- *   npm run bench:screening [-- plots=1000000] [sample=2000] [seed=17]
- * Prints the figures and writes bench/results/screening-<date>-<commit>[-<plots>].md. Targets
+ *   npm run bench:screening [-- plots=1000000] [sample=2000] [seed=17] [threads=N]
+ * (threads=N starts the check's server with CANOPY_SCREENING_THREADS=N; by default it is left unset.)
+ * Prints the figures and writes bench/results/screening-<date>-<commit>[-<plots>][-threads<N>].md. Targets
  * are reported, not asserted: the exit code is non-zero only when something broke.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,14 +26,15 @@ import { compare, runReference } from './screening/reference.js';
 import { screeningMarkdown } from './screening/report.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const DEFAULTS = { plots: 1_000_000, sample: 2000, seed: 17 };
-const USAGE = 'npm run bench:screening -- [plots=1000000] [sample=2000] [seed=17]';
+/** threads: CANOPY_SCREENING_THREADS for the check's server; -1 leaves it to the server's default. */
+const DEFAULTS = { plots: 1_000_000, sample: 2000, seed: 17, threads: -1 };
+const USAGE = 'npm run bench:screening -- [plots=1000000] [sample=2000] [seed=17] [threads=N (CANOPY_SCREENING_THREADS)]';
 
 function parseArgs(argv: string[]): typeof DEFAULTS {
   const args = { ...DEFAULTS };
   for (const arg of argv) {
-    const m = /^(plots|sample|seed)=(\d+)$/.exec(arg);
-    if (!m || Number(m[2]) < 1) throw new Error(`unknown argument "${arg}"; use: ${USAGE}`);
+    const m = /^(plots|sample|seed|threads)=(\d+)$/.exec(arg);
+    if (!m || (m[1] !== 'threads' && Number(m[2]) < 1)) throw new Error(`unknown argument "${arg}"; use: ${USAGE}`);
     args[m[1] as keyof typeof DEFAULTS] = Number(m[2]);
   }
   return args;
@@ -61,7 +63,8 @@ async function main(): Promise<void> {
     // during one of them shows; the projection takes the faster of the two (the harder bar for Canopy).
     const before = await runReference(rasters.forest, rasters.loss, sampleFile, path.join(work, 'reference-before.ndjson'));
     console.log(`rasterio reference (before): ${plots.sampled} plots in ${before.summary.loop_seconds.toFixed(2)} s`);
-    const canopy = await runCanopyCheck(ROOT, path.join(work, 'data'), plotsFile, path.join(work, 'results.ndjson'), rasters, sampleIds);
+    const checkServer = args.threads < 0 ? {} : { env: { CANOPY_SCREENING_THREADS: String(args.threads) } };
+    const canopy = await runCanopyCheck(ROOT, path.join(work, 'data'), plotsFile, path.join(work, 'results.ndjson'), rasters, sampleIds, checkServer);
     console.log(`fetch: ${canopy.fetchedFeatures} features in ${canopy.fetchSeconds.toFixed(1)} s`);
     const after = await runReference(rasters.forest, rasters.loss, sampleFile, path.join(work, 'reference-after.ndjson'));
     console.log(`rasterio reference (after): ${plots.sampled} plots in ${after.summary.loop_seconds.toFixed(2)} s`);
@@ -70,9 +73,11 @@ async function main(): Promise<void> {
     machine.loadAverage.end = os.loadavg()[0];
 
     const date = new Date().toISOString().slice(0, 10);
-    const text = screeningMarkdown({ date, commit: git.commit, srcDirty: git.srcDirty, command, machine, seed: args.seed, rasters, plots, canopy, reference, agreement });
+    const threads = args.threads < 0 ? `the server's default (${Math.min(8, os.availableParallelism())} here)` : String(args.threads);
+    const text = screeningMarkdown({ date, commit: git.commit, srcDirty: git.srcDirty, command, machine, seed: args.seed, threads, rasters, plots, canopy, reference, agreement });
     console.log(`\n${text}`);
-    const out = path.join(ROOT, 'bench/results', `screening-${date}-${git.commit}${args.plots === DEFAULTS.plots ? '' : `-${short(args.plots)}`}.md`);
+    const suffix = `${args.plots === DEFAULTS.plots ? '' : `-${short(args.plots)}`}${args.threads < 0 ? '' : `-threads${args.threads}`}`;
+    const out = path.join(ROOT, 'bench/results', `screening-${date}-${git.commit}${suffix}.md`);
     fs.writeFileSync(out, text);
     console.log(`written to ${path.relative(ROOT, out)}`);
   } finally {

@@ -12,6 +12,8 @@ export interface ScreeningRun {
   command: string;
   machine: MachineInfo;
   seed: number;
+  /** CANOPY_SCREENING_THREADS as the check's server had it. */
+  threads: string;
   rasters: BenchRasters;
   plots: PlotFileFigures;
   canopy: CheckRun;
@@ -29,6 +31,12 @@ export const TARGET_WITHIN_1_SHARE = 0.95;
 const MB = 1e6;
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+/** About ten samples of the once-a-second RSS series, as "s: MB". */
+function rssSeries(series: [number, number][]): string {
+  const step = Math.max(1, Math.ceil(series.length / 10));
+  return series.filter((_, i) => i % step === 0 || i === series.length - 1).map(([s, kb]) => `${s}: ${Math.round(kb / 1024)}`).join(', ');
+}
 
 /** The reference's projected time for every plot: its rasters opened once, then the sample's mean per plot. */
 export function projectedSeconds(run: ScreeningRun): number {
@@ -58,7 +66,9 @@ export function screeningMarkdown(run: ScreeningRun): string {
       `${Object.entries(plots.countries).map(([c, k]) => `${c} ${n(k)}`).join(', ')}; GeoJSON ${(plots.bytes / MB).toFixed(0)} MB, written in ${plots.seconds.toFixed(1)} s; seed ${run.seed}`],
     ['Canopy: stage / upload (not the target; for scale)', `${canopy.stageSeconds.toFixed(1)} s / ${canopy.uploadSeconds.toFixed(1)} s, ${n(canopy.uploaded)} plots uploaded`],
     ['**Canopy: check** (POST /batch_deforestation_check → COMPLETED)', `**${canopy.checkSeconds.toFixed(1)} s**, ${n(canopy.plotsChecked / canopy.checkSeconds)} plots/s; server CPU ${canopy.checkCpuSeconds.toFixed(1)} s (${cores.toFixed(2)} cores busy on average); load ${canopy.loadAtCheck.toFixed(2)} as it began`],
+    ['Canopy: screening threads (CANOPY_SCREENING_THREADS)', run.threads],
     ['**Canopy: server peak RSS during the check**', `**${Math.round(peakMb)} MB** (VmHWM${canopy.checkMemory.peakReset ? ', reset as the check began' : ', since the restart'}; sampled max ${Math.round(canopy.checkMemory.sampledMaxRssKb / 1024)} MB; ${Math.round(canopy.idleRssKb / 1024)} MB after the restart)`],
+    ['Canopy: server RSS over the check (s: MB)', rssSeries(canopy.checkMemory.rssSeries)],
     ['Canopy: fetch (/fetch_deforestation_check, NDJSON to disk)', `${canopy.fetchSeconds.toFixed(1)} s, ${n(canopy.fetchedFeatures)} features, ${(canopy.fetchBytes / MB).toFixed(0)} MB, ${n(canopy.fetchedFeatures / canopy.fetchSeconds)} plots/s`],
     ['Canopy: risks', Object.entries(canopy.risks).map(([k, v]) => `${k} ${n(v)}`).join(', ')],
     ['reference (rasterio_zonal.py)', `rasterio ${summary.rasterio}, GDAL ${summary.gdal}, numpy ${summary.numpy}, Python ${summary.python}; one process; per plot a windowed read of each raster and geometry_mask (pixel centres)`],
