@@ -133,12 +133,13 @@ export async function writePlotsGeoJson(path: string, count: number, seed = 42):
   return { defects };
 }
 
-function round(n: number): number {
+/** Rounds a coordinate to 7 decimals (1 cm), as the generated files write them. */
+export function round(n: number): number {
   return Math.round(n * 1e7) / 1e7;
 }
 
 /** A closed, simple star-shaped ring of about `areaHa` hectares around (lon, lat). */
-function starRing(random: () => number, lon: number, lat: number, areaHa: number, vertices: number): number[][] {
+export function starRing(random: () => number, lon: number, lat: number, areaHa: number, vertices: number): number[][] {
   const radiusM = Math.sqrt((areaHa * 10_000) / Math.PI);
   const degLat = radiusM / 111_320;
   const degLon = degLat / Math.cos((lat * Math.PI) / 180);

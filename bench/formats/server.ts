@@ -88,9 +88,14 @@ export class BenchServer {
 
   /** Adds a (non-admin) user with `canopy users add` on the server's data folder and returns their bearer token. */
   async addUser(email: string, password: string): Promise<string> {
-    const { args, env } = canopyProcess(this.root, this.dataDir, ['users', 'add', '--email', email, '--password', password], { env: this.env });
-    await promisify(execFile)(process.execPath, args, { env });
+    await this.cli(['users', 'add', '--email', email, '--password', password]);
     return this.signIn(email, password);
+  }
+
+  /** Runs a `canopy` command (e.g. `datasets add …`) on the server's data folder and stores; resolves with its standard output. */
+  async cli(command: string[]): Promise<string> {
+    const { args, env } = canopyProcess(this.root, this.dataDir, command, { env: this.env });
+    return (await promisify(execFile)(process.execPath, args, { env })).stdout;
   }
 
   /**
