@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../src/infra/config.js';
 import { short } from './formats/report.js';
 import { describeMachine, gitState } from './measure/machine.js';
 import { runCanopyCheck } from './screening/check-run.js';
@@ -73,7 +74,8 @@ async function main(): Promise<void> {
     machine.loadAverage.end = os.loadavg()[0];
 
     const date = new Date().toISOString().slice(0, 10);
-    const threads = args.threads < 0 ? `the server's default (${Math.min(8, os.availableParallelism())} here)` : String(args.threads);
+    const byDefault = loadConfig({}).screeningThreads;
+    const threads = args.threads < 0 ? `the server's default (${byDefault}${byDefault === 0 ? ": on the check task's own thread" : ''})` : String(args.threads);
     const text = screeningMarkdown({ date, commit: git.commit, srcDirty: git.srcDirty, command, machine, seed: args.seed, threads, rasters, plots, canopy, reference, agreement });
     console.log(`\n${text}`);
     const suffix = `${args.plots === DEFAULTS.plots ? '' : `-${short(args.plots)}`}${args.threads < 0 ? '' : `-threads${args.threads}`}`;
