@@ -165,6 +165,9 @@ describe("an operator's basemap (CANOPY_BASEMAP_URL)", () => {
         } else {
           // The middle of tile 2/2/1, where the tile server puts Testland.
           await jumpTo(page, [45, 40.98], 2);
+          // A label is placed a frame or more after its tile is drawn (and later on a busy machine): wait for it, for at most 10 s.
+          await page.waitForFunction(() => (window.__canopyMap?.queryRenderedFeatures({ layers: ['basemap-places'] }).length ?? 0) > 0, null, { timeout: 10_000 })
+            .catch(() => undefined);
           const drawn = await page.evaluate(() => ({
             water: window.__canopyMap?.queryRenderedFeatures({ layers: ['basemap-water'] }).length ?? 0,
             places: window.__canopyMap?.queryRenderedFeatures({ layers: ['basemap-places'] }).map((f) => f.properties.name) ?? [],
