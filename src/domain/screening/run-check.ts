@@ -14,7 +14,7 @@ import type { ScratchSpace } from '../scratch-space.js';
 import { IndexOrderedSpool } from '../sorting/index-ordered-spool.js';
 import { collectionKeys } from '../staging/collection-keys.js';
 import type { TaskContext } from '../tasks/task-runner.js';
-import { checkKeys, RISK_CODES, riskOfCode } from './check-keys.js';
+import { checkKeys, riskOfCode } from './check-keys.js';
 import type { CheckRecord, Risk, RiskCounts } from './check-types.js';
 import type { PlotJob, PlotScreener } from './plot-screener.js';
 import type { CheckPlan } from './screen-check-plot.js';
@@ -69,6 +69,8 @@ export async function runCheck(deps: CheckTaskDeps, ctx: TaskContext): Promise<v
   const folder = deps.scratch.folder('check-', deps.scratchParent);
   const spool = new IndexOrderedSpool(folder, 'results');
   const counts: RiskCounts = { low: 0, high: 0, more_info_needed: 0 };
+  // Each feature's risk byte as the screener gave it (check-keys.ts): 1 MB a million plots.
+  const featureRisks = new Uint8Array(collection.featureCount);
   const total = task.plotsTotal;
   let done = 0;
   // Batches being screened, at most the screener's parallelism; each result goes to the spool as it comes.
@@ -78,6 +80,7 @@ export async function runCheck(deps: CheckTaskDeps, ctx: TaskContext): Promise<v
       const lines = json.split('\n');
       for (let k = 0; k < lines.length; k++) {
         counts[riskOfCode(risks[k]) as Risk]++;
+        featureRisks[indexes[k]] = risks[k];
         // The stored line is the result with its feature index first (check-keys.ts).
         spool.add(indexes[k], Buffer.from(`{"feature_index":${indexes[k]},${lines[k].slice(1)}`));
       }
@@ -106,7 +109,7 @@ export async function runCheck(deps: CheckTaskDeps, ctx: TaskContext): Promise<v
     if (jobs.length > 0) send(indexes, jobs);
     await Promise.all(inFlight);
     signal.throwIfAborted();
-    await storeResults(deps.blobs, spool, checkKeys(collection.id, task.id), collection.featureCount, signal);
+    await storeResults(deps.blobs, spool, checkKeys(collection.id, task.id), featureRisks, signal);
     await stores.checks.setCounts(task.id, counts);
     await ctx.progress(done, total);
   } finally {
@@ -119,16 +122,14 @@ export async function runCheck(deps: CheckTaskDeps, ctx: TaskContext): Promise<v
 }
 
 /** Writes the results in file order (one NDJSON line per plot) and the risk byte of each feature index. */
-async function storeResults(blobs: BlobStore, spool: IndexOrderedSpool, keys: ReturnType<typeof checkKeys>, featureCount: number, signal: AbortSignal): Promise<void> {
-  const risks = new Uint8Array(featureCount);
+async function storeResults(blobs: BlobStore, spool: IndexOrderedSpool, keys: ReturnType<typeof checkKeys>, risks: Uint8Array, signal: AbortSignal): Promise<void> {
   const results = await blobs.createWriter();
   try {
     const pending: Buffer[] = [];
     let pendingBytes = 0;
-    for (const { index, bytes } of spool.inOrder()) {
+    for (const { bytes } of spool.inOrder()) {
       pending.push(Buffer.from(bytes), NEWLINE);
       pendingBytes += bytes.length + 1;
-      risks[index] = RISK_CODES[riskOf(bytes)];
       if (pendingBytes >= WRITE_BYTES) {
         signal.throwIfAborted();
         await results.write(Buffer.concat(pending));
@@ -153,10 +154,3 @@ async function storeResults(blobs: BlobStore, spool: IndexOrderedSpool, keys: Re
 }
 
 const NEWLINE = Buffer.from('\n');
-
-/** The risk a result line names (its `"risk":"…"` field; risk_reason comes after it and is longer). */
-function riskOf(line: Buffer): Risk {
-  const text = line.toString('latin1');
-  const at = text.indexOf('"risk":"') + 8;
-  return text.slice(at, text.indexOf('"', at)) as Risk;
-}
