@@ -398,9 +398,16 @@ export interface AssetFeature {
   propertiesJson: string;
 }
 
+/**
+ * A feature for an asset writer: its geometry parsed, or still the GeoJSON text staging
+ * stored (the writer reads that without building objects, which an upload's asset task
+ * spent much of its time and garbage on).
+ */
+export type AssetFeatureInput = Omit<AssetFeature, 'geometry'> & ({ geometry: PlotGeometry } | { geometryJson: string });
+
 /** Builds one analysis asset file locally; finish() returns where it is. */
 export interface AssetWriter {
-  add(feature: AssetFeature): Promise<void>;
+  add(feature: AssetFeatureInput): Promise<void>;
   finish(): Promise<{ path: string; features: number }>;
   abort(): Promise<void>;
 }

@@ -1,4 +1,3 @@
-import type { PlotGeometry } from '../features/types.js';
 import { derivedPlotId, plotUuid } from '../ids.js';
 import type { AssetWriterFactory, BlobStore } from '../ports.js';
 import { collectionKeys } from '../staging/collection-keys.js';
@@ -20,7 +19,7 @@ export async function buildAnalysisAsset(blobs: BlobStore, createWriter: AssetWr
     await ctx.progress(0, total);
     for await (const f of readStagedFeatures(blobs, collectionKeys(task.collectionId).features, signal)) {
       await writer.add({
-        geometry: JSON.parse(f.geometryJson) as PlotGeometry, uuid: plotUuid(task.collectionId, f.index),
+        geometryJson: f.geometryJson, uuid: plotUuid(task.collectionId, f.index),
         plotid: f.plotId ?? derivedPlotId(task.collectionId, f.index), featureIndex: f.index, areaHa: f.areaHa, propertiesJson: f.propertiesJson,
       });
       if (++done % PROGRESS_EVERY === 0) await ctx.progress(done, total);

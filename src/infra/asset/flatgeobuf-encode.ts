@@ -10,8 +10,9 @@ import { Feature } from 'flatgeobuf/lib/mjs/flat-geobuf/feature.js';
 import { Geometry } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { Header } from 'flatgeobuf/lib/mjs/flat-geobuf/header.js';
-import type { BBox, PlotGeometry, Position } from '../../domain/features/types.js';
-import type { AssetFeature } from '../../domain/ports.js';
+import { FlatGeometry, flattenGeometry, scanGeometryText } from '../../domain/features/flat-geometry.js';
+import type { BBox, PlotGeometry } from '../../domain/features/types.js';
+import type { AssetFeatureInput } from '../../domain/ports.js';
 
 export const MAGIC_BYTES = Uint8Array.of(0x66, 0x67, 0x62, 0x03, 0x66, 0x67, 0x62, 0x00);
 
@@ -78,19 +79,29 @@ export class FeatureEncoder {
   /** minX, minY, maxX, maxY of the feature last encoded. */
   readonly bbox = new Float64Array(4);
   #builder = new flatbuffers.Builder(4096);
+  /** The feature's geometry, flat: read from its text, or from parsed GeoJSON. */
+  #flat = new FlatGeometry();
   #props = new Uint8Array(4096);
   #view = new DataView(this.#props.buffer);
   #length = 0;
 
   /** The size-prefixed Feature flatbuffer; a view that is only valid until the next call. */
-  encode(feature: AssetFeature): Uint8Array {
+  encode(feature: AssetFeatureInput): Uint8Array {
     if (!Number.isInteger(feature.featureIndex) || feature.featureIndex < 0 || feature.featureIndex > 0x7fffffff) {
       throw new RangeError(`featureIndex ${feature.featureIndex} does not fit the Int column`);
     }
     const b = this.#builder;
     b.clear();
     this.bbox.set([Infinity, Infinity, -Infinity, -Infinity]);
-    const geometry = buildGeometry(b, feature.geometry, this.bbox);
+    const flat = this.#flat;
+    if ('geometryJson' in feature) {
+      if (!scanGeometryText(feature.geometryJson, flat) && !flattenGeometry(JSON.parse(feature.geometryJson) as PlotGeometry, flat)) {
+        throw new RangeError(`feature ${feature.featureIndex} has a geometry an analysis asset cannot hold`);
+      }
+    } else if (!flattenGeometry(feature.geometry, flat)) {
+      throw new RangeError(`feature ${feature.featureIndex} has a geometry an analysis asset cannot hold`);
+    }
+    const geometry = buildGeometry(b, flat, this.bbox);
     if (!Number.isFinite(this.bbox[0] + this.bbox[1] + this.bbox[2] + this.bbox[3])) {
       throw new RangeError(`feature ${feature.featureIndex} has an empty geometry or a non-finite coordinate`);
     }
@@ -103,7 +114,7 @@ export class FeatureEncoder {
   }
 
   /** Per the spec: each non-null value as a uint16 column index then its bytes (LE). */
-  #encodeProperties(feature: AssetFeature): Uint8Array {
+  #encodeProperties(feature: AssetFeatureInput): Uint8Array {
     this.#length = 0;
     this.#string(UUID, feature.uuid);
     if (feature.plotid !== null) this.#string(PLOTID, feature.plotid);
@@ -142,64 +153,76 @@ export class FeatureEncoder {
   }
 }
 
-/** Builds the Geometry table and widens box over its coordinates. */
-function buildGeometry(b: flatbuffers.Builder, geometry: PlotGeometry, box: Float64Array): number {
-  switch (geometry.type) {
+/** Builds the Geometry table of a flat plot geometry and widens box over its coordinates. */
+function buildGeometry(b: flatbuffers.Builder, g: FlatGeometry, box: Float64Array): number {
+  switch (g.type) {
     case 'Point':
-      return simpleGeometry(b, GeometryType.Point, [[geometry.coordinates]], box);
+      return simpleGeometry(b, GeometryType.Point, g, 0, -1, 0, box);
     case 'MultiPoint':
-      return simpleGeometry(b, GeometryType.MultiPoint, [geometry.coordinates], box);
+      return simpleGeometry(b, GeometryType.MultiPoint, g, 0, -1, 0, box);
     case 'Polygon':
-      return simpleGeometry(b, GeometryType.Polygon, geometry.coordinates, box);
+      return simpleGeometry(b, GeometryType.Polygon, g, 1, g.sizes[0], 0, box);
     case 'MultiPolygon': {
       // Spec: a MultiPolygon is a parts vector of Polygon geometries.
-      const parts = geometry.coordinates.map((rings) => simpleGeometry(b, GeometryType.Polygon, rings, box));
+      const parts: number[] = [];
+      let size = 1;
+      let position = 0;
+      for (let p = 0; p < g.sizes[0]; p++) {
+        const rings = g.sizes[size];
+        parts.push(simpleGeometry(b, GeometryType.Polygon, g, size + 1, rings, position, box));
+        for (let r = 0; r < rings; r++) position += g.sizes[size + 1 + r];
+        size += 1 + rings;
+      }
       const partsVector = Geometry.createPartsVector(b, parts);
       Geometry.startGeometry(b);
       Geometry.addParts(b, partsVector);
       Geometry.addType(b, GeometryType.MultiPolygon);
       return Geometry.endGeometry(b);
     }
+    default:
+      throw new RangeError(`an analysis asset holds no ${g.type} geometry`);
   }
 }
 
 /**
- * One Geometry with every ring's positions in xy and, when there is more than one ring, the
- * running ring end indices in `ends` (the spec lets a single ring omit it).
+ * One Geometry with its rings' positions in xy and, when there is more than one ring, the
+ * running ring end indices in `ends` (the spec lets a single ring omit it). The rings are
+ * `rings` sizes from `firstSize` on, their positions from `firstPosition` on; rings -1 takes
+ * every position of the geometry as one ring (a Point's one, a MultiPoint's all).
  */
-function simpleGeometry(b: flatbuffers.Builder, type: GeometryType, rings: Position[][], box: Float64Array): number {
+function simpleGeometry(b: flatbuffers.Builder, type: GeometryType, g: FlatGeometry, firstSize: number, rings: number, firstPosition: number, box: Float64Array): number {
+  const ringLength = (r: number): number => (rings < 0 ? g.positions : g.sizes[firstSize + r]);
+  const ringCount = rings < 0 ? 1 : rings;
   let total = 0;
-  for (const ring of rings) total += ring.length;
+  for (let r = 0; r < ringCount; r++) total += ringLength(r);
   let ends = 0;
-  if (rings.length > 1) {
+  if (ringCount > 1) {
     // Flatbuffers vectors are written back to front.
-    b.startVector(4, rings.length, 4);
+    b.startVector(4, ringCount, 4);
     let end = total;
-    for (let r = rings.length - 1; r >= 0; r--) {
+    for (let r = ringCount - 1; r >= 0; r--) {
       b.addInt32(end);
-      end -= rings[r].length;
+      end -= ringLength(r);
     }
     ends = b.endVector();
   }
   b.startVector(8, 2 * total, 8);
-  for (let r = rings.length - 1; r >= 0; r--) {
-    const ring = rings[r];
-    for (let p = ring.length - 1; p >= 0; p--) {
-      const x = ring[p][0];
-      const y = ring[p][1];
-      b.addFloat64(y);
-      b.addFloat64(x);
-      // Math.min/max rather than comparisons so a NaN reaches the box and is rejected.
-      box[0] = Math.min(box[0], x);
-      box[1] = Math.min(box[1], y);
-      box[2] = Math.max(box[2], x);
-      box[3] = Math.max(box[3], y);
-    }
+  const xy = g.xy;
+  for (let p = firstPosition + total - 1; p >= firstPosition; p--) {
+    const x = xy[2 * p];
+    const y = xy[2 * p + 1];
+    b.addFloat64(y);
+    b.addFloat64(x);
+    // Math.min/max rather than comparisons so a NaN reaches the box and is rejected.
+    box[0] = Math.min(box[0], x);
+    box[1] = Math.min(box[1], y);
+    box[2] = Math.max(box[2], x);
+    box[3] = Math.max(box[3], y);
   }
-  const xy = b.endVector();
+  const vector = b.endVector();
   Geometry.startGeometry(b);
   if (ends) Geometry.addEnds(b, ends);
-  Geometry.addXy(b, xy);
+  Geometry.addXy(b, vector);
   Geometry.addType(b, type);
   return Geometry.endGeometry(b);
 }

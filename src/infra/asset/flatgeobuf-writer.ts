@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { BBox } from '../../domain/features/types.js';
-import type { AssetFeature } from '../../domain/ports.js';
+import type { AssetFeatureInput } from '../../domain/ports.js';
 import { ChunkedOutput } from './chunked-output.js';
 import { gatherReads, ReadPlan } from './gather-reads.js';
 import { encodeHeader, FeatureEncoder, MAGIC_BYTES } from './flatgeobuf-encode.js';
@@ -72,7 +72,7 @@ export class FlatGeobufWriter {
   }
 
   /** Encodes one feature and appends it to the temp file; resolves once it is buffered. */
-  add(feature: AssetFeature): Promise<void> {
+  add(feature: AssetFeatureInput): Promise<void> {
     return this.#run('add', async () => {
       let bytes: Uint8Array;
       try {

@@ -5,11 +5,14 @@
  * the database's one core per load is the bottleneck there. The storage tests compare every
  * geometry with what ST_GeomFromGeoJSON makes of the same text.
  *
- * Most stored geometries are the compact text JSON.stringify writes: those are read here
- * straight into the EWKB, without building objects (a profile of a 200k-plot load had the
+ * Most stored geometries are plain text (a type and coordinates): those are read into one
+ * reused flat geometry (domain/features/flat-geometry.ts) and written from there, without
+ * building objects (a profile of a 200k-plot load had the
  * parse and its garbage as the load thread's largest cost). Any other text goes through
  * JSON.parse, the slow path, which the tests hold the fast one to.
  */
+
+import { FlatGeometry, POSITION_DEPTH, scanGeometryText } from '../../../domain/features/flat-geometry.js';
 
 type Position = number[];
 interface Geometry { type: string; coordinates?: unknown; geometries?: Geometry[] }
@@ -71,19 +74,18 @@ class WkbWriter {
     this.count(list.length);
     for (const p of list) this.position(p, z);
   }
-  /** Reserves a count to be filled in later; returns its place. */
-  countSlot(): number {
-    this.room(4);
-    this.at += 4;
-    return this.at - 4;
-  }
-  fillCount(slot: number, n: number): void {
-    this.view.setUint32(slot, n, true);
-  }
   double(value: number): void {
     this.room(8);
     this.view.setFloat64(this.at, value, true);
     this.at += 8;
+  }
+  /** Starts over, keeping the buffer. */
+  clear(): void {
+    this.at = 0;
+  }
+  /** The bytes written; a view that is only valid until the writer is used again. */
+  written(): Uint8Array {
+    return this.bytes.subarray(0, this.at);
   }
   hex(): string {
     return Buffer.from(this.bytes.buffer, 0, this.at).toString('hex');
@@ -135,101 +137,54 @@ export function parsedGeoJsonToEwkbHex(geometryJson: string): string {
   return writer.hex();
 }
 
-/** The geometry's hex EWKB with SRID 4326: read straight from compact text, else parsed. */
+/** The geometry's hex EWKB with SRID 4326: read straight from plain text, else parsed. */
 export function geoJsonToEwkbHex(geometryJson: string): string {
-  return scannedEwkbHex(geometryJson) ?? parsedGeoJsonToEwkbHex(geometryJson);
+  return Buffer.from(geoJsonToEwkb(geometryJson)).toString('hex');
 }
 
-/** Nesting of `coordinates` below the positions, and the WKB type of each part of a multi-geometry. */
-const SHAPES: Record<string, { depth: number; part?: number }> = {
-  Point: { depth: 0 }, LineString: { depth: 1 }, Polygon: { depth: 2 },
-  MultiPoint: { depth: 1, part: 1 }, MultiLineString: { depth: 2, part: 2 }, MultiPolygon: { depth: 3, part: 3 },
-};
-/** Exact powers of ten: a decimal of at most 15 digits is m / 10^k, correctly rounded, as JSON.parse reads it. */
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const MAX_FAST_DIGITS = 15;
+/** One writer per thread for geoJsonToEwkb, its buffer reused. */
+const reused = new WkbWriter(4096);
 
-/** Reads compact GeoJSON text; null at anything else (spaces, other members, Z, an empty point, a collection). */
-class Scanner {
-  at = 0;
-  constructor(private readonly text: string, private readonly out: WkbWriter) {}
-
-  expect(literal: string): boolean {
-    if (!this.text.startsWith(literal, this.at)) return false;
-    this.at += literal.length;
-    return true;
+/**
+ * The geometry's EWKB with SRID 4326, as bytes (what a binary COPY sends): read straight from
+ * plain text, else parsed. A view of a reused buffer, valid only until the next call.
+ */
+export function geoJsonToEwkb(geometryJson: string): Uint8Array {
+  reused.clear();
+  if (scanGeometryText(geometryJson, flat)) {
+    writeFlat(reused, flat);
+  } else {
+    const g = JSON.parse(geometryJson) as Geometry;
+    write(reused, g, hasZ(g), true);
   }
-
-  number(): boolean {
-    const t = this.text;
-    const start = this.at;
-    let i = start;
-    const negative = t.charCodeAt(i) === 45; // '-'
-    if (negative) i++;
-    let mantissa = 0;
-    let digits = 0;
-    let fraction = 0;
-    for (let c = t.charCodeAt(i); c >= 48 && c <= 57; c = t.charCodeAt(++i)) { mantissa = mantissa * 10 + (c - 48); digits++; }
-    if (digits === 0) return false;
-    if (t.charCodeAt(i) === 46) { // '.'
-      i++;
-      for (let c = t.charCodeAt(i); c >= 48 && c <= 57; c = t.charCodeAt(++i)) { mantissa = mantissa * 10 + (c - 48); digits++; fraction++; }
-      if (fraction === 0) return false;
-    }
-    const c = t.charCodeAt(i);
-    let value: number;
-    if (c === 101 || c === 69 || digits > MAX_FAST_DIGITS) { // an exponent, or too many digits for the exact division
-      if (c === 101 || c === 69) {
-        i++;
-        if (t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45) i++;
-        const from = i;
-        while (t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
-        if (i === from) return false;
-      }
-      value = Number(t.slice(start, i));
-    } else {
-      value = mantissa / POW10[fraction];
-      if (negative) value = -value;
-    }
-    this.out.double(value);
-    this.at = i;
-    return true;
-  }
-
-  /** A position of exactly two numbers. */
-  position(): boolean {
-    return this.expect('[') && this.number() && this.expect(',') && this.number() && this.expect(']');
-  }
-
-  /** An array `depth` levels above the positions, its count first; each element headed as a `part` where given. */
-  level(depth: number, part?: number): boolean {
-    if (depth === 0) return this.position();
-    if (!this.expect('[')) return false;
-    const slot = this.out.countSlot();
-    let n = 0;
-    if (!this.expect(']')) {
-      do {
-        if (part !== undefined) this.out.header(part, false, false);
-        if (!this.level(depth - 1)) return false;
-        n++;
-      } while (this.expect(','));
-      if (!this.expect(']')) return false;
-    }
-    this.out.fillCount(slot, n);
-    return true;
-  }
+  return reused.written();
 }
 
-function scannedEwkbHex(text: string): string | null {
-  if (!text.startsWith('{"type":"')) return null;
-  const end = text.indexOf('"', 9);
-  const shape = SHAPES[text.slice(9, end)];
-  if (shape === undefined) return null;
-  const out = new WkbWriter(text.length + 64);
-  const scan = new Scanner(text, out);
-  scan.at = end + 1;
-  if (!scan.expect(',"coordinates":')) return null;
-  out.header(WKB_TYPES[text.slice(9, end)], false, true);
-  const ok = shape.part === undefined ? scan.level(shape.depth) : scan.level(shape.depth, shape.part);
-  return ok && scan.expect('}') && scan.at === text.length ? out.hex() : null;
+/** The WKB type of each member of a multi-geometry. */
+const PART_TYPES: Record<string, number> = { MultiPoint: 1, MultiLineString: 2, MultiPolygon: 3 };
+/** One flat geometry per thread, filled again for each plot. */
+const flat = new FlatGeometry();
+
+/** Writes a flat geometry's EWKB: its sizes as counts and its positions, in the order they were read. */
+function writeFlat(w: WkbWriter, g: FlatGeometry): void {
+  w.header(WKB_TYPES[g.type], false, true);
+  const part = PART_TYPES[g.type];
+  let size = 0;
+  let position = 0;
+  const level = (depth: number, outermost: boolean): void => {
+    if (depth === 0) {
+      w.double(g.xy[2 * position]);
+      w.double(g.xy[2 * position + 1]);
+      position++;
+      return;
+    }
+    const n = g.sizes[size++];
+    w.count(n);
+    for (let k = 0; k < n; k++) {
+      // The members of a multi-geometry are geometries of their own, each with a header.
+      if (outermost && part !== undefined) w.header(part, false, false);
+      level(depth - 1, false);
+    }
+  };
+  level(POSITION_DEPTH[g.type], true);
 }

@@ -2,7 +2,7 @@
  * The plot store in PostgreSQL/PostGIS. Each load is a table of its own, `plots_<load id>`:
  * rows stream into it with COPY while it is hidden, its indexes are built once it is whole
  * (a GiST index on the plots' geometries, SRID 4326, sent beside the stored GeoJSON as
- * EWKB, geojson-ewkb.ts), and publishing it is one transaction that points the
+ * EWKB, geojson-ewkb.ts, in COPY's binary format, copy-binary.ts), and publishing it is one transaction that points the
  * collection at it. Dropping a load is dropping its table. The /fetch_plots lines are the
  * domain's (feature-line.ts), built from the rows as they are read. (Lines written by
  * PostgreSQL itself were tried and measured slower: string_agg per query, and COPY TO,
@@ -16,7 +16,8 @@ import { featureLine } from '../../../domain/collections/feature-line.js';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotPage, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
-import { geoJsonToEwkbHex } from './geojson-ewkb.js';
+import { BinaryRows } from './copy-binary.js';
+import { geoJsonToEwkb } from './geojson-ewkb.js';
 import type { Sql } from './pg-database.js';
 
 /** Rows read per query while a page streams, and per query of a box scan. */
@@ -41,14 +42,8 @@ function tableOf(loadId: string): string | null {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(loadId) ? `plots_${loadId.replaceAll('-', '')}` : null;
 }
 
-/** A value in COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
-function copyText(value: string | number | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '\\N';
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
 const COLUMNS = 'seq, uuid, plotid, feature_index, status, area_ha, min_lon, min_lat, max_lon, max_lat, geometry_json, properties, geom';
+const COLUMN_COUNT = 13;
 
 
 /** A load being written by this process: its COPY stream, on a client of its own, and the rows so far. */
@@ -76,6 +71,8 @@ function filterCondition(name: string, value: string, params: unknown[]): string
 
 export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
   const pending = new Map<string, Pending>();
+  /** The rows of the batch being sent, in binary COPY format (copy-binary.ts). */
+  const rowsOut = new BinaryRows();
 
   async function exists(table: string | null): Promise<boolean> {
     if (table === null) return false;
@@ -97,7 +94,7 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
         (load.copy as unknown as { destroy(err?: Error): void }).destroy(new Error('the load was discarded'));
         await load.done.catch(() => undefined);
       } else {
-        load.copy.end();
+        load.copy.end(BinaryRows.trailer());
         await load.done;
       }
     } finally {
@@ -106,8 +103,8 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
     return load;
   }
 
-  async function write(load: Pending, text: string): Promise<void> {
-    if (load.copy.write(text)) return;
+  async function write(load: Pending, bytes: Buffer): Promise<void> {
+    if (load.copy.write(bytes)) return;
     await new Promise<void>((resolve, reject) => {
       const onDrain = () => { load.copy.removeListener('error', onError); resolve(); };
       const onError = (err: Error) => { load.copy.removeListener('drain', onDrain); reject(err); };
@@ -189,22 +186,29 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
         const table = tableOf(loadId);
         if (table === null) throw new Error(`no such load: ${loadId}`);
         const client = await pool.connect();
-        const copy = client.query(copyStreams.from(`COPY ${table} (${COLUMNS}) FROM STDIN`));
+        const copy = client.query(copyStreams.from(`COPY ${table} (${COLUMNS}) FROM STDIN (FORMAT binary)`));
         const done = new Promise<void>((resolve, reject) => { copy.once('finish', resolve); copy.once('error', reject); });
         done.catch(() => undefined);
         load = { client, copy, done, rows: 0, extent: null };
         pending.set(loadId, load);
+        await write(load, BinaryRows.header());
       }
-      let text = '';
       for (const row of rows) {
         const b = row.bbox;
         if (b) load.extent = load.extent ? [Math.min(load.extent[0], b[0]), Math.min(load.extent[1], b[1]), Math.max(load.extent[2], b[2]), Math.max(load.extent[3], b[3])] : [...b];
-        text += `${++load.rows}\t${copyText(row.uuid)}\t${copyText(row.plotId)}\t${row.featureIndex}\t${row.status}\t${copyText(row.areaHa)}\t`
-          + `${copyText(b?.[0] ?? null)}\t${copyText(b?.[1] ?? null)}\t${copyText(b?.[2] ?? null)}\t${copyText(b?.[3] ?? null)}\t`
-          + `${copyText(row.geometryJson)}\t${copyText(row.propertiesJson)}\t`
-          + `${geoJsonToEwkbHex(row.geometryJson)}\n`;
+        rowsOut.row(COLUMN_COUNT);
+        rowsOut.int8(++load.rows);
+        rowsOut.text(row.uuid);
+        rowsOut.text(row.plotId);
+        rowsOut.int4(row.featureIndex);
+        rowsOut.text(row.status);
+        rowsOut.float8(row.areaHa);
+        for (let k = 0; k < 4; k++) rowsOut.float8(b?.[k] ?? null);
+        rowsOut.text(row.geometryJson);
+        rowsOut.text(row.propertiesJson);
+        rowsOut.bytes(geoJsonToEwkb(row.geometryJson));
       }
-      await write(load, text);
+      await write(load, rowsOut.take());
     },
     async publishLoad(collectionId, loadId, now) {
       const table = tableOf(loadId);
