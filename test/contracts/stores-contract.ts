@@ -167,6 +167,25 @@ export function describeStoresContract(name: string, factory: StoresFactory): vo
       }
     });
 
+    it('plots: a reader that stops after the first piece of a page, again and again, leaves the store whole and usable', async () => {
+      await stores.collections.insert(collection(alice, '0x01', 'farms'));
+      const loadId = await beginLeasedLoad(stores, '0x01');
+      // Enough plots for a page to come in many pieces (each about 64 KB).
+      const big = JSON.stringify({ note: 'x'.repeat(2000) });
+      await stores.plots.insertBatch(loadId, '0x01', Array.from({ length: 600 }, (_, i) => ({ ...plot(i, 'n'), propertiesJson: big })));
+      await stores.plots.publishLoad('0x01', loadId, Date.now());
+      // More stopped readers than a connection pool holds: each must give its connection back.
+      for (let k = 0; k < 25; k++) {
+        const page = await stores.plots.fetchPage('0x01', loadId, { equals: {} }, { after: 0, limit: 600 });
+        for await (const piece of page.lines) {
+          assert.ok(piece.length > 0);
+          break;
+        }
+      }
+      assert.equal((await allPages(stores, '0x01', loadId, { equals: {} }, 600)).lines.length, 600);
+      assert.equal(await stores.plots.countLive('0x01', loadId), 600);
+    });
+
     it('plots: a load is invisible until published, and replaces the previous one', async () => {
       await stores.collections.insert(collection(alice, '0x01', 'farms'));
       const load = await beginLeasedLoad(stores, '0x01');
