@@ -3,7 +3,8 @@
 # same file: an N-plot file (bench/generate-plots.ts) is loaded by `ogr2ogr -f PostgreSQL`,
 # then staged and uploaded (skip_invalid) through a fresh server, against a throw-away
 # cluster with default durability. For each phase it prints the wall time and the CPU of
-# the server (or ogr2ogr) and of every PostgreSQL process, and the statements over 300 ms.
+# the server (or ogr2ogr) and of every PostgreSQL process, and the statements over 300 ms;
+# then /fetch_plots of the whole collection twice, with the reading client's own CPU.
 # With PROFILE=1 the server runs with --cpu-prof; summarise its threads with
 #   node bench/measure/top-profile.mjs DIR/*.cpuprofile
 # Usage: bench/profile-pg-upload.sh [plots] [reps]   (from the repository root, after npm run build)
@@ -18,6 +19,14 @@ ticks() { cut -d')' -f2- /proc/$1/stat 2>/dev/null | awk '{print $12+$13+$14+$15
 pgcpu() { local t=0; for p in $(pgrep -f "postgres"); do t=$((t + $(ticks $p || echo 0))); done; echo $t; }
 secs() { echo "scale=2; ($(date +%s%N) - $1) / 1000000000" | bc; }
 cpu() { echo "scale=2; $1 / 100" | bc; }
+# A client that reads every page of /fetch_plots and counts its lines (bench/measure/fetch-plots.ts's way).
+FETCH_JS='const http = require("http"); const [base, auth, name] = process.argv.slice(1); let lines = 0;
+const get = (u) => new Promise((ok, fail) => http.get(u, { headers: { authorization: auth } }, ok).on("error", fail));
+(async () => { for (let c = null; ;) {
+  const r = await get(`${base}/fetch_plots?filename=${name}&limit=100000${c ? `&cursor=${encodeURIComponent(c)}` : ""}`);
+  for await (const b of r) for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
+  c = r.headers["x-next-cursor"]; if (!c) break;
+} console.log(lines); })();'
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), node $(node --version), $(ogr2ogr --version)"
 echo "command: bench/profile-pg-upload.sh $N $REPS; commit $(git rev-parse --short HEAD)"
 echo
@@ -54,6 +63,12 @@ for rep in $(seq 1 $REPS); do
     sleep 0.1
   done
   echo "| $rep | Canopy upload (plot_store $BQT s, analysis_asset $EET s) | $(secs $T0) | $(cpu $(( $(ticks $SP) - N0 ))) | $(cpu $(( $(pgcpu) - P0 ))) |"
+  # /fetch_plots of the whole collection, read with node:http as the benchmark reads it, twice.
+  for f in 1 2; do
+    P0=$(pgcpu); N0=$(ticks $SP); T0=$(date +%s%N)
+    /usr/bin/time -f "%U %S" -o $W/client.time node -e "$FETCH_JS" http://127.0.0.1:18999 "Bearer $TOKEN" prof > $W/lines.txt
+    echo "| $rep | Canopy /fetch_plots ($(cat $W/lines.txt) lines; the client's CPU $(awk '{print $1 + $2}' $W/client.time) s) | $(secs $T0) | $(cpu $(( $(ticks $SP) - N0 ))) | $(cpu $(( $(pgcpu) - P0 ))) |"
+  done
   kill -TERM $SP; wait $SP || true
   grep -E 'duration:' $PGD/pg.log | sed -E 's/^.*duration: ([0-9.]+) ms +(statement|execute [^:]*): (.{0,60}).*/  \1 ms  \3/' > $W/slow-$rep.txt || true
   scripts/test-postgres.sh stop $PGD; rm -rf $PGD
