@@ -14,8 +14,6 @@ import { featureLine } from './feature-line.js';
 
 /** Where a row's text fields are in the `starts` and `lengths` a store passes to add(). */
 export const LINE_FIELD = { uuid: 0, plotid: 1, geometry: 2, properties: 3 } as const;
-/** A fresh buffer's size: lines are taken in pieces of about 64 KB (pg-plots.ts), so most pieces fit one. */
-const BUFFER_BYTES = 128 * 1024;
 const QUOTE = 0x22, BACKSLASH = 0x5c, CLOSE = 0x7d, SPACE = 0x20, COMMA = 0x2c, NEWLINE = 0x0a;
 
 /** Whether JSON.stringify writes this UTF-8 text as it is, between quotes (no control character, quote or backslash). */
@@ -34,7 +32,7 @@ export class FeatureLineWriter {
   readonly #beforeOwnUuid = Buffer.from(',"properties":{"uuid":"');
   readonly #beforePlotId = Buffer.from('","plotid":"');
   readonly #beforeArea: Buffer;
-  #buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  #buf = Buffer.allocUnsafe(256 * 1024);
   #at = 0;
 
   constructor(collectionId: string) {
@@ -106,10 +104,9 @@ export class FeatureLineWriter {
     this.#buf[this.#at++] = NEWLINE;
   }
 
-  /** The lines written since the last take(); later lines go to a fresh buffer, so these are the caller's to keep. */
+  /** The lines written since the last take(), copied out; the buffer is then reused. */
   take(): Buffer {
-    const out = this.#buf.subarray(0, this.#at);
-    this.#buf = Buffer.allocUnsafe(BUFFER_BYTES);
+    const out = Buffer.from(this.#buf.subarray(0, this.#at));
     this.#at = 0;
     return out;
   }
