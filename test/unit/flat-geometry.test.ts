@@ -10,34 +10,9 @@ import { describe, it } from 'node:test';
 import { FlatGeometry, flattenGeometry, scanGeometryText } from '../../src/domain/features/flat-geometry.js';
 import type { PlotGeometry } from '../../src/domain/features/types.js';
 import { FeatureEncoder } from '../../src/infra/asset/flatgeobuf-encode.js';
-import { prng } from '../helpers/prng.js';
+import { geometrySamples } from '../helpers/geometry-text-samples.js';
 
-const random = prng(2020);
-/** Coordinates as files write them: few or many decimals, integers, tiny and huge values, negative zero. */
-function coordinate(): number {
-  const sign = random() < 0.5 ? -1 : 1;
-  switch (Math.floor(random() * 8)) {
-    case 0: return sign * Math.round(random() * 180 * 1e6) / 1e6;
-    case 1: return sign * random() * 180;
-    case 2: return sign * Math.floor(random() * 180);
-    case 3: return sign * random() * 1e-7;
-    case 4: return -0;
-    case 5: return sign * Math.round(random() * 1e14) / 1e3;
-    case 6: return sign * 123456789012345678;
-    default: return sign * Math.round(random() * 1e3) / 10;
-  }
-}
-const position = () => [coordinate(), coordinate()];
-const list = <T>(make: () => T, min = 1) => Array.from({ length: min + Math.floor(random() * 5) }, make);
-const ring = () => list(position, 4);
-const SHAPES: Record<string, () => unknown> = {
-  Point: position,
-  LineString: () => list(position, 2),
-  Polygon: () => list(ring),
-  MultiPoint: () => list(position, 0),
-  MultiLineString: () => list(() => list(position, 2), 0),
-  MultiPolygon: () => list(() => list(ring), 0),
-};
+const { position, ring, shapes: SHAPES } = geometrySamples(2020);
 /** The same JSON written compact, indented, with spaces after separators, and with CRLF line ends. */
 const WRITINGS = [
   (g: unknown) => JSON.stringify(g),
