@@ -67,6 +67,13 @@ describe('geometry text read flat', () => {
     assert.deepEqual(snapshot(g), { type: 'MultiPolygon', xy: [], sizes: [0] });
   });
 
+  it('keeps the first two numbers of a longer position when flattening parsed GeoJSON, as the asset always has', () => {
+    const encoder = new FeatureEncoder();
+    const fields = { uuid: 'u', plotid: null, featureIndex: 0, areaHa: null, propertiesJson: '{}' };
+    const flat = Buffer.from(encoder.encode({ ...fields, geometryJson: '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}' }));
+    assert.ok(Buffer.from(encoder.encode({ ...fields, geometryJson: '{"type":"Polygon","coordinates":[[[0,0,5],[1,0,5],[1,1,5],[0,0,5]]]}' })).equals(flat));
+  });
+
   it('gives the asset the same feature bytes from the text as from the parsed geometry', () => {
     const fromText = new FeatureEncoder();
     const fromParsed = new FeatureEncoder();

@@ -55,9 +55,10 @@ export class FlatGeometry {
 }
 
 /**
- * Fills `into` from parsed GeoJSON of a type with coordinates. Positions must be two finite
- * or non-finite numbers; a third value or a missing one is refused (false), as is any
- * other shape, so the caller can take its own path.
+ * Fills `into` from parsed GeoJSON of a type with coordinates, taking each position's first
+ * two numbers (a third, where one is left, is not kept: the flat form is 2D). A position of
+ * fewer than two numbers, or any other shape, is refused (false), so the caller can take its
+ * own path.
  */
 export function flattenGeometry(geometry: PlotGeometry | { type: string; coordinates: unknown }, into: FlatGeometry): boolean {
   const depth = POSITION_DEPTH[geometry.type];
@@ -66,7 +67,7 @@ export function flattenGeometry(geometry: PlotGeometry | { type: string; coordin
   const walk = (value: unknown, level: number): boolean => {
     if (!Array.isArray(value)) return false;
     if (level === 0) {
-      if (value.length !== 2 || typeof value[0] !== 'number' || typeof value[1] !== 'number') return false;
+      if (value.length < 2 || typeof value[0] !== 'number' || typeof value[1] !== 'number') return false;
       into.addPosition(value[0], value[1]);
       return true;
     }
