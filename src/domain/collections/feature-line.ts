@@ -20,10 +20,8 @@ export interface LinePlot {
   status?: PlotStatus;
 }
 
-/** Canopy's own property names; a file property of the same name gives way to them. */
-export const OWN_FIELD_NAMES = ['uuid', 'plotid', 'collection_id', 'area_ha', 'status'] as const;
-/** Any of them as a quoted JSON string. */
-const OWN_NAME = new RegExp(`"(?:${OWN_FIELD_NAMES.join('|')})"`);
+/** Canopy's own property names as quoted JSON strings; a file property of the same name gives way to them. */
+const OWN_NAME = /"(?:uuid|plotid|collection_id|area_ha|status)"/;
 
 /**
  * The line, without its newline. The stored properties are JSON.stringify's text (no escaped

@@ -5,35 +5,29 @@
  * it is whole (GiST on the geometries), and publishing it is one transaction that points the
  * collection at it. Dropping a load is dropping its table.
  *
- * The /fetch_plots lines are the domain's (feature-line.ts). An unfiltered page, a range of
- * row numbers, comes out of one binary COPY TO whose rows are copied into lines as bytes
- * (copy-out.ts, feature-line-bytes.ts); a filtered page is read by queries and its lines
- * built from the rows' strings. (Lines written by PostgreSQL itself were tried and measured
- * slower: string_agg per query; and pg-copy-streams 7.0.0's COPY TO could drop bytes where a
- * message ended exactly at the end of one of several buffered socket reads.)
+ * The /fetch_plots lines are the domain's (feature-line.ts), built from the rows' strings as
+ * they are read; an unfiltered page is a range of row numbers. Tried and measured, and not
+ * kept: lines written by PostgreSQL (string_agg per query was slower; pg-copy-streams 7.0.0's
+ * COPY TO could drop bytes where a message ended exactly at the end of one of several
+ * buffered socket reads), and rows read by binary COPY TO and copied into lines as bytes (at
+ * 250k plots it cost the server and PostgreSQL more CPU than this path:
+ * bench/results/pg-fetch-2026-12-03.md).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { featureLine, OWN_FIELD_NAMES } from '../../../domain/collections/feature-line.js';
-import { FeatureLineWriter } from '../../../domain/collections/feature-line-bytes.js';
+import { featureLine } from '../../../domain/collections/feature-line.js';
 import { plotUuidFeatureIndex } from '../../../domain/ids.js';
 import type { BBox } from '../../../domain/features/types.js';
 import type { PlotFilter, PlotInBox, PlotPage, PlotRow, PlotStatus, PlotStore } from '../../../domain/ports.js';
 import { BinaryRows } from './copy-binary.js';
-import { BinaryRowReader, CopyOut, socketOf } from './copy-out.js';
 import { geoJsonToEwkb } from './geojson-ewkb.js';
 import type { Sql } from './pg-database.js';
 
 /** Rows read per query while a page streams, and per query of a box scan. */
 const READ_ROWS = 2000;
-/** Lines are handed on in pieces of about this many characters (bytes, from a COPY). */
+/** Lines are handed on in pieces of about this many characters. */
 const CHUNK_CHARS = 64 * 1024;
-const CHUNK_BYTES = 64 * 1024;
-/** OWN_FIELD_NAMES as a quoted string, as a PostgreSQL regular expression (the same one featureLine tests). */
-const OWN_NAME_PATTERN = `"(${OWN_FIELD_NAMES.join('|')})"`;
-/** Lines a COPY may have waiting for the reader before its socket is paused. */
-const HOLD_BYTES = 1024 * 1024;
 /** The range of the hash that picks a box scan's sample (as the embedded store's). */
 const HASH_RANGE = 2 ** 31;
 /**
@@ -142,72 +136,6 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
       if (text.length > 0) yield Buffer.from(text);
       left -= rows.length;
       after = rows[rows.length - 1].seq;
-    }
-  }
-
-  /**
-   * The lines of the plots numbered after < seq <= through, in seq order: one binary COPY
-   * whose rows are copied into lines as bytes (FeatureLineWriter), never decoded into
-   * strings. The COPY runs on a client of its own, whose socket is paused while more than
-   * HOLD_BYTES of lines wait for the reader; a reader that stops early closes that client.
-   */
-  async function* copiedLines(collectionId: string, table: string, after: number, through: number): AsyncGenerator<Buffer> {
-    if (!Number.isSafeInteger(after) || !Number.isSafeInteger(through)) throw new RangeError('a page is a range of whole numbers');
-    const client = await pool.connect();
-    const socket = socketOf(client);
-    const writer = new FeatureLineWriter(collectionId);
-    const ready: Buffer[] = [];
-    let held = 0;
-    let paused = false;
-    let settled = false;
-    let wake: (() => void) | null = null;
-    // The text fields in the writer's order (LINE_FIELD), then the area and whether the properties name one of Canopy's own fields.
-    const rows = new BinaryRowReader(6, (buf, starts, lengths) => {
-      writer.add(buf, starts, lengths, lengths[4] === 8 ? buf.readDoubleBE(starts[4]) : null, buf[starts[5]] === 1);
-    });
-    const copy = new CopyOut(`COPY (SELECT uuid, plotid, geometry_json, properties, area_ha, properties ~ '${OWN_NAME_PATTERN}' FROM ${table}
-      WHERE seq > ${after} AND seq <= ${through} ORDER BY seq) TO STDOUT (FORMAT binary)`, (piece) => {
-      rows.push(piece);
-      if (writer.length < CHUNK_BYTES) return;
-      const lines = writer.take();
-      ready.push(lines);
-      held += lines.length;
-      if (held > HOLD_BYTES && !paused) {
-        paused = true;
-        socket.pause();
-      }
-      wake?.();
-    });
-    copy.done.then(() => undefined, () => undefined).finally(() => {
-      settled = true;
-      wake?.();
-    });
-    void client.query(copy as unknown as pg.QueryConfig);
-    let whole = false;
-    try {
-      for (;;) {
-        const lines = ready.shift();
-        if (lines !== undefined) {
-          held -= lines.length;
-          if (paused && held <= HOLD_BYTES / 2) {
-            paused = false;
-            socket.resume();
-          }
-          yield lines;
-          continue;
-        }
-        if (settled) break;
-        await new Promise<void>((resolve) => { wake = resolve; });
-        wake = null;
-      }
-      await copy.done;
-      rows.end();
-      if (writer.length > 0) yield writer.take();
-      whole = true;
-    } finally {
-      if (paused) socket.resume();
-      // A client left in the middle of a COPY (a reader that stopped, an error) is closed, not reused.
-      client.release(whole ? undefined : true);
     }
   }
 
@@ -360,7 +288,7 @@ export function createPostgresPlotStore(sql: Sql, pool: pg.Pool): PlotStore {
       if (load.numbered && where.length === 0) {
         // A load's rows are numbered 1 to its count as they were copied in: a page of them is a range of numbers.
         const through = page.after + page.limit;
-        return { lines: copiedLines(collectionId, table, page.after, through), nextAfter: through < load.count ? through : null };
+        return { lines: lines(collectionId, table, [], [], page.after, through, page.limit), nextAfter: through < load.count ? through : null };
       }
       const ends = (await sql.query<{ seq: number }>(`SELECT seq FROM ${table} WHERE ${[...where, `seq > $${params.length + 1}`].join(' AND ')}
         ORDER BY seq LIMIT ${LOOK_PAST} OFFSET $${params.length + 2}`, [...params, page.after, page.limit - 1])).rows.map((r) => r.seq);
