@@ -9,8 +9,6 @@
  * scanGeometryText reads the text straight into it; flattenGeometry fills it from parsed
  * GeoJSON (the slow path, and the fast one's test oracle: the two must agree exactly).
  */
-import type { PlotGeometry } from './types.js';
-
 /** How deep each GeoJSON type nests its positions below `coordinates`. */
 export const POSITION_DEPTH: Readonly<Record<string, number>> = {
   Point: 0, MultiPoint: 1, LineString: 1, Polygon: 2, MultiLineString: 2, MultiPolygon: 3,
@@ -60,7 +58,7 @@ export class FlatGeometry {
  * fewer than two numbers, or any other shape, is refused (false), so the caller can take its
  * own path.
  */
-export function flattenGeometry(geometry: PlotGeometry | { type: string; coordinates: unknown }, into: FlatGeometry): boolean {
+export function flattenGeometry(geometry: { type: string; coordinates: unknown }, into: FlatGeometry): boolean {
   const depth = POSITION_DEPTH[geometry.type];
   if (depth === undefined) return false;
   into.reset(geometry.type);

@@ -94,13 +94,10 @@ export class FeatureEncoder {
     b.clear();
     this.bbox.set([Infinity, Infinity, -Infinity, -Infinity]);
     const flat = this.#flat;
-    if ('geometryJson' in feature) {
-      if (!scanGeometryText(feature.geometryJson, flat) && !flattenGeometry(JSON.parse(feature.geometryJson) as PlotGeometry, flat)) {
-        throw new RangeError(`feature ${feature.featureIndex} has a geometry an analysis asset cannot hold`);
-      }
-    } else if (!flattenGeometry(feature.geometry, flat)) {
-      throw new RangeError(`feature ${feature.featureIndex} has a geometry an analysis asset cannot hold`);
-    }
+    const read = 'geometryJson' in feature
+      ? scanGeometryText(feature.geometryJson, flat) || flattenGeometry(JSON.parse(feature.geometryJson) as PlotGeometry, flat)
+      : flattenGeometry(feature.geometry, flat);
+    if (!read) throw new RangeError(`feature ${feature.featureIndex} has a geometry an analysis asset cannot hold`);
     const geometry = buildGeometry(b, flat, this.bbox);
     if (!Number.isFinite(this.bbox[0] + this.bbox[1] + this.bbox[2] + this.bbox[3])) {
       throw new RangeError(`feature ${feature.featureIndex} has an empty geometry or a non-finite coordinate`);

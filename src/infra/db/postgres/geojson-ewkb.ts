@@ -7,9 +7,9 @@
  *
  * Most stored geometries are plain text (a type and coordinates): those are read into one
  * reused flat geometry (domain/features/flat-geometry.ts) and written from there, without
- * building objects (a profile of a 200k-plot load had the
- * parse and its garbage as the load thread's largest cost). Any other text goes through
- * JSON.parse, the slow path, which the tests hold the fast one to.
+ * building objects (a profile of a 200k-plot load had the parse and its garbage as the load
+ * thread's largest cost). Any other text goes through JSON.parse, the slow path, which the
+ * tests hold the fast one to.
  */
 
 import { FlatGeometry, POSITION_DEPTH, scanGeometryText } from '../../../domain/features/flat-geometry.js';
@@ -131,10 +131,15 @@ function write(w: WkbWriter, g: Geometry, z: boolean, srid: boolean): void {
 
 /** The geometry's hex EWKB with SRID 4326, by way of JSON.parse; throws for a type GeoJSON does not have. */
 export function parsedGeoJsonToEwkbHex(geometryJson: string): string {
-  const g = JSON.parse(geometryJson) as Geometry;
   const writer = new WkbWriter(geometryJson.length + 64);
-  write(writer, g, hasZ(g), true);
+  writeParsed(writer, geometryJson);
   return writer.hex();
+}
+
+/** Writes the geometry's EWKB with SRID 4326 by way of JSON.parse (Z kept where any position has it). */
+function writeParsed(w: WkbWriter, geometryJson: string): void {
+  const g = JSON.parse(geometryJson) as Geometry;
+  write(w, g, hasZ(g), true);
 }
 
 /** The geometry's hex EWKB with SRID 4326: read straight from plain text, else parsed. */
@@ -151,12 +156,8 @@ const reused = new WkbWriter(4096);
  */
 export function geoJsonToEwkb(geometryJson: string): Uint8Array {
   reused.clear();
-  if (scanGeometryText(geometryJson, flat)) {
-    writeFlat(reused, flat);
-  } else {
-    const g = JSON.parse(geometryJson) as Geometry;
-    write(reused, g, hasZ(g), true);
-  }
+  if (scanGeometryText(geometryJson, flat)) writeFlat(reused, flat);
+  else writeParsed(reused, geometryJson);
   return reused.written();
 }
 

@@ -47,7 +47,7 @@ function tableOf(loadId: string): string | null {
 }
 
 const COLUMNS = 'seq, uuid, plotid, feature_index, status, area_ha, min_lon, min_lat, max_lon, max_lat, geometry_json, properties, geom';
-const COLUMN_COUNT = 13;
+const COLUMN_COUNT = COLUMNS.split(',').length;
 
 
 /** A load being written by this process: its COPY stream, on a client of its own, and the rows so far. */
